@@ -1,0 +1,3 @@
+//! The idenfy-testkit command line.
+
+fn main() {}

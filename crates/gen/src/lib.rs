@@ -1,0 +1,1 @@
+//! Proptest strategies and seeded fake data for iDenfy requests, webhooks and the status matrix.

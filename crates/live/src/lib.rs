@@ -1,0 +1,1 @@
+//! Async client, webhook receiver and scenarios for the iDenfy DEV API.

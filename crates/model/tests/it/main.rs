@@ -1,0 +1,8 @@
+//! Integration tests of idenfy-model: wire names, round trips, reference examples,
+//! validation boundaries, rules and webhook signatures.
+
+mod examples;
+mod rules;
+mod signature;
+mod validation;
+mod wire_names;

@@ -1,0 +1,330 @@
+//! Every validation rule at its boundaries: valid just inside, invalid just outside.
+
+use idenfy_model::*;
+
+fn base() -> TokenRequest {
+    TokenRequest::new("client-1")
+}
+
+/// Applies `edit` to a valid request and asserts exactly `expected` rules are reported.
+fn check(edit: impl FnOnce(&mut TokenRequest), expected: &[Rule]) {
+    let mut request = base();
+    edit(&mut request);
+    let rules: Vec<Rule> = request.validate().iter().map(|v| v.rule).collect();
+    assert_eq!(rules, expected, "for {request:?}");
+}
+
+fn text(len: usize) -> String {
+    "a".repeat(len)
+}
+
+#[test]
+fn client_id() {
+    check(|r| r.client_id = text(100), &[]);
+    check(|r| r.client_id = text(101), &[Rule::ClientIdTooLong]);
+    check(|r| r.client_id = String::new(), &[Rule::ClientIdMissing]);
+    check(
+        |r| r.client_id = "kliento-Nr-ą".into(),
+        &[Rule::ClientIdNotAscii],
+    );
+    assert_eq!(
+        Rule::ClientIdMissing.identifier(),
+        ErrorIdentifier::MissingValue
+    );
+}
+
+#[test]
+fn names() {
+    check(|r| r.first_name = Some(text(100)), &[]);
+    check(
+        |r| r.first_name = Some("Jean-Luc O'Neil Ąžuolas".into()),
+        &[],
+    );
+    check(|r| r.last_name = Some(text(101)), &[Rule::NameLength]);
+    check(|r| r.last_name = Some(String::new()), &[Rule::NameLength]);
+    check(
+        |r| r.first_name = Some("John2".into()),
+        &[Rule::NameCharacters],
+    );
+    for forbidden in "~!@#$%^*()_+={}[]|:;\",<>/?".chars() {
+        check(
+            |r| r.first_name = Some(format!("Jo{forbidden}hn")),
+            &[Rule::NameCharacters],
+        );
+    }
+}
+
+#[test]
+fn urls() {
+    check(|r| r.success_url = Some("http://a".into()), &[]);
+    check(
+        |r| r.success_url = Some(format!("https://example.com/{}", text(2048 - 20))),
+        &[],
+    );
+    check(
+        |r| r.error_url = Some(format!("https://example.com/{}", text(2048 - 19))),
+        &[Rule::UrlLength],
+    );
+    check(
+        |r| r.error_url = Some("ftp://example.com".into()),
+        &[Rule::UrlScheme],
+    );
+    check(
+        |r| r.unverified_url = Some("/relative".into()),
+        &[Rule::UrlScheme],
+    );
+    check(
+        |r| r.unverified_url = Some("a:b".into()),
+        &[Rule::UrlLength, Rule::UrlScheme],
+    );
+    check(
+        |r| r.callback_url = Some("https://hooks.example.com/idenfy".into()),
+        &[],
+    );
+    check(
+        |r| r.callback_url = Some("http://127.0.0.1:9000/hook".into()),
+        &[],
+    );
+    check(
+        |r| r.callback_url = Some("http://localhost/hook".into()),
+        &[],
+    );
+    check(
+        |r| r.callback_url = Some("http://[::1]:80/hook".into()),
+        &[],
+    );
+    check(
+        |r| r.callback_url = Some("http://hooks.example.com/idenfy".into()),
+        &[Rule::CallbackUrlNotHttps],
+    );
+}
+
+#[test]
+fn locale() {
+    check(|r| r.locale = Some(Locale::En), &[]);
+    check(|r| r.locale = Some("LT".parse().unwrap()), &[]);
+    check(|r| r.locale = Some("zh_tw".parse().unwrap()), &[]);
+    check(
+        |r| r.locale = Some("xx".parse().unwrap()),
+        &[Rule::LocaleUnknown],
+    );
+}
+
+#[test]
+fn expiry_time_and_session_length() {
+    check(|r| r.expiry_time = Some(1), &[]);
+    check(|r| r.expiry_time = Some(2_592_000), &[]);
+    check(|r| r.expiry_time = Some(0), &[Rule::ExpiryTimeRange]);
+    check(
+        |r| r.expiry_time = Some(2_592_001),
+        &[Rule::ExpiryTimeRange],
+    );
+    check(|r| r.session_length = Some(60), &[]);
+    check(|r| r.session_length = Some(3600), &[]);
+    check(|r| r.session_length = Some(59), &[Rule::SessionLengthRange]);
+    check(
+        |r| r.session_length = Some(3601),
+        &[Rule::SessionLengthRange],
+    );
+}
+
+#[test]
+fn countries_and_nationality() {
+    check(|r| r.country = Some("lt".into()), &[]);
+    check(|r| r.country = Some("XK".into()), &[]);
+    check(|r| r.country = Some("LTU".into()), &[Rule::CountryCode]);
+    check(|r| r.country = Some("ZZ".into()), &[Rule::CountryCode]);
+    check(|r| r.nationality = Some("ALL".into()), &[]);
+    check(|r| r.nationality = Some("de".into()), &[]);
+    check(
+        |r| r.nationality = Some("EU".into()),
+        &[Rule::NationalityCode],
+    );
+    check(
+        |r| r.registry_centers_countries = Some(vec!["LT".into(), "HU".into()]),
+        &[],
+    );
+    check(
+        |r| r.registry_centers_countries = Some(vec!["LT".into(), "Q".into()]),
+        &[Rule::CountryCode],
+    );
+}
+
+#[test]
+fn dates() {
+    check(|r| r.date_of_birth = Some("2000-02-29".into()), &[]);
+    check(
+        |r| r.date_of_expiry = Some("1900-02-29".into()),
+        &[Rule::DateFormat],
+    );
+    check(
+        |r| r.date_of_issue = Some("2021-13-01".into()),
+        &[Rule::DateFormat],
+    );
+    check(
+        |r| r.date_of_issue = Some("2021-1-01".into()),
+        &[Rule::DateFormat],
+    );
+    check(
+        |r| r.date_of_birth = Some("20/12/1990".into()),
+        &[Rule::DateFormat],
+    );
+    check(
+        |r| r.date_of_birth = Some("1990-12-20T00:00:00".into()),
+        &[Rule::DateFormat],
+    );
+}
+
+#[test]
+fn numbers_address_external_ref() {
+    check(|r| r.personal_number = Some(text(50)), &[]);
+    check(
+        |r| r.personal_number = Some(text(51)),
+        &[Rule::NumberLength],
+    );
+    check(
+        |r| r.document_number = Some(String::new()),
+        &[Rule::NumberLength],
+    );
+    check(|r| r.address = Some(text(255)), &[]);
+    check(|r| r.address = Some(text(256)), &[Rule::AddressTooLong]);
+    check(|r| r.external_ref = Some(text(40)), &[]);
+    check(
+        |r| r.external_ref = Some(text(41)),
+        &[Rule::ExternalRefTooLong],
+    );
+}
+
+#[test]
+fn vocabularies() {
+    check(|r| r.sex = Some(Sex::Female), &[]);
+    check(|r| r.sex = Some("X".parse().unwrap()), &[Rule::SexUnknown]);
+    check(
+        |r| r.documents = Some(vec![DocumentType::Passport, DocumentType::IdCard]),
+        &[],
+    );
+    check(
+        |r| {
+            r.documents = Some(vec![
+                DocumentType::Passport,
+                "LIBRARY_CARD".parse().unwrap(),
+            ])
+        },
+        &[Rule::DocumentTypeUnknown],
+    );
+    check(|r| r.token_type = Some(TokenType::Document), &[]);
+    check(
+        |r| r.token_type = Some("SELFIE".parse().unwrap()),
+        &[Rule::TokenTypeUnknown],
+    );
+    check(|r| r.dummy_status = Some(DummyStatus::Expired), &[]);
+    check(
+        |r| r.dummy_status = Some(DummyStatus::Active),
+        &[Rule::DummyStatusNotAccepted],
+    );
+}
+
+#[test]
+fn utility_bill_and_uuids() {
+    check(|r| r.utility_bill = Some(true), &[]);
+    check(
+        |r| {
+            r.utility_bill = Some(false);
+            r.additional_steps = Some(serde_json::json!({"ALL": {}}));
+        },
+        &[],
+    );
+    check(
+        |r| {
+            r.utility_bill = Some(true);
+            r.additional_steps = Some(serde_json::json!({"ALL": {}}));
+        },
+        &[Rule::UtilityBillWithAdditionalSteps],
+    );
+    check(
+        |r| r.theme = Some("5b0c2f4e-1d3a-11ef-9a7c-0242ac120002".into()),
+        &[],
+    );
+    check(
+        |r| r.theme = Some("5b0c2f4e1d3a11ef9a7c0242ac120002".into()),
+        &[Rule::UuidFormat],
+    );
+    check(
+        |r| r.risk_assessment_profile = Some("not-a-uuid".into()),
+        &[Rule::UuidFormat],
+    );
+}
+
+#[test]
+fn every_violation_is_reported_not_the_first() {
+    let mut request = TokenRequest::new("");
+    request.first_name = Some("R2D2".into());
+    request.expiry_time = Some(-1);
+    request.country = Some("Lithuania".into());
+    let violations = request.validate();
+    let rules: Vec<Rule> = violations.iter().map(|v| v.rule).collect();
+    assert_eq!(
+        rules,
+        [
+            Rule::ClientIdMissing,
+            Rule::NameCharacters,
+            Rule::ExpiryTimeRange,
+            Rule::CountryCode
+        ]
+    );
+    assert_eq!(violations[3].field, "country");
+    assert_eq!(
+        violations[3].message,
+        "Field 'country' must be a valid ISO 3166-1 alpha-2 code."
+    );
+    assert_eq!(
+        violations[3].to_api_error().identifier,
+        ErrorIdentifier::BadValue
+    );
+}
+
+#[test]
+fn add_dummy_status_accepts_exactly_the_dummy_subsets() {
+    let request = |face: FaceStatus, document: DocumentStatus| AddDummyStatusRequest {
+        scan_ref: "ec6a7108-8c26-11e9-9758-309c231b1bac".into(),
+        manual_face_match_result: face,
+        manual_document_validity: document,
+    };
+    for face in FaceStatus::ALL {
+        for document in DocumentStatus::ALL {
+            let rules: Vec<Rule> = request(face.clone(), document.clone())
+                .validate()
+                .iter()
+                .map(|v| v.rule)
+                .collect();
+            let mut expected = Vec::new();
+            if !FaceStatus::DUMMY_MANUAL.contains(face) {
+                expected.push(Rule::DummyFaceNotAccepted);
+            }
+            if !DocumentStatus::DUMMY_MANUAL.contains(document) {
+                expected.push(Rule::DummyDocumentNotAccepted);
+            }
+            assert_eq!(rules, expected, "{face} {document}");
+        }
+    }
+    let mut missing = request(FaceStatus::FaceMatch, DocumentStatus::DocValidated);
+    missing.scan_ref.clear();
+    assert_eq!(missing.validate()[0].rule, Rule::ScanRefMissing);
+    missing.scan_ref = "x".repeat(41);
+    assert_eq!(missing.validate()[0].rule, Rule::ScanRefTooLong);
+}
+
+#[test]
+fn rule_names_are_unique_and_parse_back() {
+    let mut names: Vec<&str> = Rule::ALL.iter().map(|rule| rule.name()).collect();
+    for rule in Rule::ALL {
+        assert_eq!(Rule::from_name(rule.name()), Some(*rule));
+        assert_eq!(
+            serde_json::to_string(rule).unwrap(),
+            format!("\"{}\"", rule.name())
+        );
+    }
+    names.sort_unstable();
+    names.dedup();
+    assert_eq!(names.len(), Rule::ALL.len());
+}

@@ -1,0 +1,1 @@
+//! Offline simulator of the iDenfy DEV API.
