@@ -1,0 +1,1 @@
+//! Property tests over HTTP: generated requests get the answer their validity calls for.
