@@ -190,6 +190,11 @@ impl Deliverer {
         );
         match target {
             Target::Refused { reason, .. } => {
+                tracing::warn!(
+                    scan_ref,
+                    target = callback_url,
+                    "webhook not sent: {reason}"
+                );
                 self.record_attempt(
                     id,
                     Attempt {
@@ -356,10 +361,26 @@ impl Deliverer {
                 .status
                 .is_some_and(|status| (200..300).contains(&status))
             {
+                tracing::debug!(
+                    scan_ref = %delivery.scan_ref,
+                    event = %delivery.event,
+                    target = %delivery.target,
+                    attempt = number,
+                    "webhook delivered"
+                );
                 self.record_attempt(id, attempt, Some(DeliveryState::Delivered));
                 return;
             }
             let Some(delay) = delays.next() else {
+                tracing::warn!(
+                    scan_ref = %delivery.scan_ref,
+                    event = %delivery.event,
+                    target = %delivery.target,
+                    attempts = number,
+                    status = ?attempt.status,
+                    error = attempt.error.as_deref().unwrap_or_default(),
+                    "webhook delivery failed"
+                );
                 self.record_attempt(id, attempt, Some(DeliveryState::Failed));
                 return;
             };
