@@ -1,13 +1,13 @@
 //! The full dummy status matrix (4 automatic x 11 face x 28 document results) through one
-//! simulator: token, automatic webhook, add-dummy-status, manual webhook, all verified.
+//! simulator, enumerated by idenfy-gen: token, automatic webhook, add-dummy-status, manual
+//! webhook, all verified.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use idenfy_gen::{Triple, matrix};
 use idenfy_model::rules::{MANUAL_REVIEW_EVENT, auto_result, status_after_manual_review};
-use idenfy_model::{
-    DocumentStatus, DummyStatus, FaceStatus, IdentificationWebhook, SigningKey, sign,
-};
+use idenfy_model::{IdentificationWebhook, SigningKey, sign};
 use idenfy_sim::{Delivery, DeliveryState, Simulator};
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
@@ -16,19 +16,6 @@ use crate::support::{Api, Behaviour, WAIT, simulator_with_receiver};
 
 /// Flows in flight at once.
 const CONCURRENCY: usize = 32;
-
-/// Every triple of the matrix, enumerated from the model's constant slices.
-fn matrix() -> Vec<(DummyStatus, FaceStatus, DocumentStatus)> {
-    let mut triples = Vec::new();
-    for dummy in DummyStatus::ACCEPTED {
-        for face in FaceStatus::DUMMY_MANUAL {
-            for document in DocumentStatus::DUMMY_MANUAL {
-                triples.push((dummy.clone(), face.clone(), document.clone()));
-            }
-        }
-    }
-    triples
-}
 
 /// Checks a finished delivery: delivered, signed with `key`, and its body parsed.
 fn delivered_body(delivery: &Delivery, key: &SigningKey) -> IdentificationWebhook {
@@ -41,7 +28,11 @@ fn delivered_body(delivery: &Delivery, key: &SigningKey) -> IdentificationWebhoo
 async fn flow(
     simulator: &Simulator,
     api: &Api,
-    (dummy, face, document): (DummyStatus, FaceStatus, DocumentStatus),
+    Triple {
+        auto: dummy,
+        face,
+        document,
+    }: Triple,
 ) -> String {
     let key = simulator.signing_key();
     let expected_auto = auto_result(&dummy).unwrap();
