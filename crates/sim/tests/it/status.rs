@@ -5,7 +5,7 @@ use idenfy_model::rules::auto_result;
 use idenfy_model::{DummyStatus, StatusResponse, WebhookEventType};
 use serde_json::json;
 
-use crate::support::{Behaviour, WAIT, assert_error, scan_ref_of, simulator_with_receiver};
+use crate::support::{Behaviour, assert_error, finished, scan_ref_of, simulator_with_receiver};
 
 #[tokio::test]
 async fn plain_tokens_are_active_with_null_statuses() {
@@ -51,14 +51,12 @@ async fn status_matches_the_latest_webhook() {
     let scan_ref = api.dummy_token("DENIED", None).await;
     api.add_dummy_status(&scan_ref, "FACE_UNCERTAIN", "DOC_EXPIRED")
         .await;
-    let manual = simulator
-        .wait_for(
-            &scan_ref,
-            &WebhookEventType::IdentificationManualFinished,
-            WAIT,
-        )
-        .await
-        .unwrap();
+    let manual = finished(
+        &simulator,
+        &scan_ref,
+        &WebhookEventType::IdentificationManualFinished,
+    )
+    .await;
     let webhook: idenfy_model::IdentificationWebhook = serde_json::from_str(&manual.body).unwrap();
     let status: StatusResponse = serde_json::from_value(api.status(&scan_ref).await.body).unwrap();
     assert_eq!(
