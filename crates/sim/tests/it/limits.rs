@@ -127,3 +127,29 @@ async fn the_oldest_finished_delivery_is_forgotten_past_the_cap() {
         "forgetting a record loses no webhook"
     );
 }
+
+#[tokio::test]
+async fn verifications_are_forgotten_past_the_byte_budget() {
+    let simulator = Simulator::builder()
+        .max_verification_bytes(100)
+        .start()
+        .await
+        .unwrap();
+    let api = Api::new(&simulator);
+    let body = json!({"clientId": "c", "address": "a".repeat(40)});
+    assert!(
+        serde_json::to_vec(&body).unwrap().len() > 50,
+        "two bodies exceed 100 bytes"
+    );
+    let first = scan_ref_of(&api.token(body.clone()).await);
+    let second = scan_ref_of(&api.token(body).await);
+    assert_error(&api.status(&first).await, 404, "NOT_FOUND", &first);
+    assert_eq!(api.status(&second).await.status, 200);
+    let huge = json!({"clientId": "c", "address": "a".repeat(200)});
+    let third = scan_ref_of(&api.token(huge).await);
+    assert_eq!(
+        api.status(&third).await.status,
+        200,
+        "the newest is kept even past the budget"
+    );
+}

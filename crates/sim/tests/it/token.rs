@@ -133,8 +133,15 @@ async fn token_response_snapshot() {
         .start()
         .await
         .unwrap();
-    let body = Api::new(&simulator).token(documented_dummy_request()).await;
-    insta::assert_json_snapshot!(body, {
+    let api = Api::new(&simulator);
+    let minimal = api.token(json!({"clientId": "user-42"})).await;
+    insta::assert_json_snapshot!("minimal", minimal, {
+        ".authToken" => "[authToken]",
+        ".scanRef" => "[scanRef]",
+        ".redirectUrl" => "[redirectUrl]",
+    });
+    let body = api.token(documented_dummy_request()).await;
+    insta::assert_json_snapshot!("documented_dummy_request", body, {
         ".authToken" => "[authToken]",
         ".scanRef" => "[scanRef]",
         ".redirectUrl" => "[redirectUrl]",
