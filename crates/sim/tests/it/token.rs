@@ -46,8 +46,14 @@ fn documented_dummy_request() -> Value {
 #[tokio::test]
 async fn minimal_request_gets_defaults_filled() {
     let (_simulator, api) = api().await;
-    let body = api.token(json!({"clientId": "user-42"})).await;
+    let body = api
+        .token(json!({"clientId": "user-42", "someFutureField": {"nested": true}}))
+        .await;
     assert_eq!(body["message"], messages::TOKEN_CREATED);
+    assert!(
+        body.get("someFutureField").is_none(),
+        "unknown fields are ignored"
+    );
     assert_eq!(body["clientId"], "user-42");
     assert_eq!(body["expiryTime"], 3600);
     assert_eq!(body["sessionLength"], 600);

@@ -211,6 +211,7 @@ async fn exhausted_retries_end_failed_and_stay_visible() {
     assert_eq!(delivery.state, DeliveryState::Failed);
     assert_eq!(delivery.attempts.len(), 4, "one attempt and three retries");
     assert!(delivery.attempts.iter().all(|a| a.status == Some(503)));
+    assert_eq!(delivery.last_status(), Some(503));
     assert_eq!(receiver.received().len(), 4);
     let listed = api.webhooks("").await;
     assert_eq!(listed, [delivery]);
