@@ -6,7 +6,7 @@ use idenfy_model::{DocumentStatus, FaceStatus, OverallStatus, WebhookEventType};
 use serde_json::json;
 
 use crate::support::{
-    Behaviour, WAIT, assert_error, finished, scan_ref_of, simulator_with_receiver,
+    Behaviour, WAIT, assert_error, finished, review, scan_ref_of, simulator_with_receiver,
 };
 
 #[tokio::test]
@@ -107,17 +107,7 @@ async fn repeated_reviews_send_one_webhook_each_and_the_latest_counts() {
 async fn expired_verifications_can_be_reviewed() {
     let (simulator, api, _receiver) = simulator_with_receiver(Behaviour::Accept).await;
     let scan_ref = api.dummy_token("EXPIRED", None).await;
-    let answer = api
-        .add_dummy_status(&scan_ref, "FACE_MATCH", "DOC_VALIDATED")
-        .await;
-    assert_eq!(answer.status, 200);
-    let manual = finished(
-        &simulator,
-        &scan_ref,
-        &WebhookEventType::IdentificationManualFinished,
-    )
-    .await;
-    let webhook: idenfy_model::IdentificationWebhook = serde_json::from_str(&manual.body).unwrap();
+    let webhook = review(&simulator, &api, &scan_ref, "FACE_MATCH", "DOC_VALIDATED").await;
     assert_eq!(webhook.status.overall, OverallStatus::Approved);
     assert_eq!(webhook.status.auto_face, None);
     assert_eq!(webhook.status.auto_document, None);

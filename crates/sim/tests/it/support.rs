@@ -332,6 +332,26 @@ pub async fn simulator_with_receiver(behaviour: Behaviour) -> (Simulator, Api, R
     (simulator, api, receiver)
 }
 
+/// Forces a manual result on `scan_ref`, checks the 200, and returns the manual webhook once
+/// its delivery finished.
+pub async fn review(
+    simulator: &Simulator,
+    api: &Api,
+    scan_ref: &str,
+    face: &str,
+    document: &str,
+) -> IdentificationWebhook {
+    let answer = api.add_dummy_status(scan_ref, face, document).await;
+    assert_eq!(answer.status, 200, "{answer:?}");
+    let manual = finished(
+        simulator,
+        scan_ref,
+        &WebhookEventType::IdentificationManualFinished,
+    )
+    .await;
+    serde_json::from_str(&manual.body).unwrap()
+}
+
 /// The first `event` delivery for `scan_ref` that finished (delivered or failed).
 pub async fn finished(simulator: &Simulator, scan_ref: &str, event: &WebhookEventType) -> Delivery {
     simulator.wait_for(scan_ref, event, WAIT).await.unwrap()

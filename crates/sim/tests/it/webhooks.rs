@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use idenfy_model::rules::auto_result;
 use idenfy_model::{DummyStatus, WebhookEventType, sign};
-use idenfy_sim::{Delivery, DeliveryState, SimError, Simulator};
+use idenfy_sim::{Delivery, DeliveryState, SimError, Simulator, SimulatorBuilder};
 use serde_json::json;
 
 use crate::support::{
@@ -218,19 +218,28 @@ async fn exhausted_retries_end_failed_and_stay_visible() {
     assert_eq!(serde_json::to_value(&listed[0]).unwrap()["state"], "FAILED");
 }
 
-#[tokio::test]
-async fn refused_connections_are_retried_then_fail() {
-    let (simulator, api) = simulator_sending_to(&refused_url().await, |builder| {
-        builder.retry_schedule(vec![Duration::from_millis(10)])
+/// The finished automatic webhook of one `APPROVED` dummy token sent to `url`, with one retry
+/// 10 ms after the first attempt and `configure` applied.
+async fn auto_delivery_with_one_retry(
+    url: &str,
+    configure: impl FnOnce(SimulatorBuilder) -> SimulatorBuilder,
+) -> Delivery {
+    let (simulator, api) = simulator_sending_to(url, |builder| {
+        configure(builder.retry_schedule(vec![Duration::from_millis(10)]))
     })
     .await;
     let scan_ref = api.dummy_token("APPROVED", None).await;
-    let delivery = finished(
+    finished(
         &simulator,
         &scan_ref,
         &WebhookEventType::IdentificationAutoFinished,
     )
-    .await;
+    .await
+}
+
+#[tokio::test]
+async fn refused_connections_are_retried_then_fail() {
+    let delivery = auto_delivery_with_one_retry(&refused_url().await, |builder| builder).await;
     assert_eq!(delivery.state, DeliveryState::Failed);
     assert_eq!(delivery.attempts.len(), 2);
     for attempt in &delivery.attempts {
@@ -249,18 +258,9 @@ async fn refused_connections_are_retried_then_fail() {
 #[tokio::test]
 async fn slow_receivers_time_out_and_are_retried() {
     let receiver = Receiver::start(&signing_key(), Behaviour::Slow(Duration::from_secs(5))).await;
-    let (simulator, api) = simulator_sending_to(&receiver.url(), |builder| {
-        builder
-            .delivery_timeout(Duration::from_millis(100))
-            .retry_schedule(vec![Duration::from_millis(10)])
+    let delivery = auto_delivery_with_one_retry(&receiver.url(), |builder| {
+        builder.delivery_timeout(Duration::from_millis(100))
     })
-    .await;
-    let scan_ref = api.dummy_token("APPROVED", None).await;
-    let delivery = finished(
-        &simulator,
-        &scan_ref,
-        &WebhookEventType::IdentificationAutoFinished,
-    )
     .await;
     assert_eq!(delivery.state, DeliveryState::Failed);
     assert_eq!(delivery.attempts.len(), 2);
