@@ -4,6 +4,7 @@
 mod assumptions;
 mod dummy;
 mod errors;
+mod faults;
 mod limits;
 mod matrix;
 mod properties;

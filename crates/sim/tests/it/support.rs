@@ -1,5 +1,6 @@
-//! Test support: an HTTP client for the simulator's API and a webhook receiver that verifies
-//! every signature with `idenfy_model::verify`.
+//! Test support: an HTTP client for the simulator's API, a webhook receiver that verifies
+//! every signature with `idenfy_model::verify` and can change how it answers, and a listener
+//! that drops every connection mid-request.
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -40,8 +41,13 @@ pub struct Answer {
 impl Api {
     /// A client for `simulator`, authenticated with its credentials.
     pub fn new(simulator: &Simulator) -> Self {
+        Self::with_client(simulator, reqwest::Client::new())
+    }
+
+    /// A client for `simulator` that sends through `client` (to share one connection pool).
+    pub fn with_client(simulator: &Simulator, client: reqwest::Client) -> Self {
         Self {
-            client: reqwest::Client::new(),
+            client,
             base: simulator.uri(),
             authorization: simulator.credentials().authorization_header(),
         }
@@ -175,6 +181,8 @@ pub enum Behaviour {
     FailFirst(usize, u16),
     /// Waits this long before answering 200.
     Slow(Duration),
+    /// Holds every webhook unanswered until the behaviour changes, then answers as the new one.
+    Hold,
 }
 
 /// A webhook the receiver got.
@@ -200,6 +208,7 @@ impl Received {
 /// A local webhook receiver that checks signatures with the simulator's signing key.
 pub struct Receiver {
     addr: SocketAddr,
+    behaviour: Arc<watch::Sender<Behaviour>>,
     received: Arc<Mutex<Vec<Received>>>,
     count: watch::Receiver<usize>,
 }
@@ -207,7 +216,7 @@ pub struct Receiver {
 #[derive(Clone)]
 struct ReceiverState {
     key: SigningKey,
-    behaviour: Behaviour,
+    behaviour: Arc<watch::Sender<Behaviour>>,
     received: Arc<Mutex<Vec<Received>>>,
     count: Arc<watch::Sender<usize>>,
 }
@@ -215,30 +224,42 @@ struct ReceiverState {
 impl Receiver {
     /// Starts a receiver on `127.0.0.1:0`.
     pub async fn start(key: &SigningKey, behaviour: Behaviour) -> Self {
+        Self::start_at(key, behaviour, SocketAddr::from(([127, 0, 0, 1], 0))).await
+    }
+
+    /// Starts a receiver on `addr`, e.g. where a receiver that was down used to listen.
+    pub async fn start_at(key: &SigningKey, behaviour: Behaviour, addr: SocketAddr) -> Self {
         let received = Arc::new(Mutex::new(Vec::new()));
         let (count_sender, count) = watch::channel(0);
+        let behaviour = Arc::new(watch::Sender::new(behaviour));
         let state = ReceiverState {
             key: key.clone(),
-            behaviour,
+            behaviour: Arc::clone(&behaviour),
             received: Arc::clone(&received),
             count: Arc::new(count_sender),
         };
         let app = Router::new()
             .route("/webhooks", post(receive))
             .with_state(state);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
         let addr = listener.local_addr().unwrap();
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
         Self {
             addr,
+            behaviour,
             received,
             count,
         }
     }
 
+    /// From now on answers as `behaviour`; webhooks held by [`Behaviour::Hold`] are released.
+    pub fn set_behaviour(&self, behaviour: Behaviour) {
+        self.behaviour.send_replace(behaviour);
+    }
+
     /// The URL webhooks should go to.
     pub fn url(&self) -> String {
-        format!("http://{}/webhooks", self.addr)
+        webhook_url(self.addr)
     }
 
     /// Every webhook received so far, in arrival order.
@@ -281,25 +302,77 @@ async fn receive(
         all.len()
     };
     state.count.send_replace(index);
-    match state.behaviour {
-        Behaviour::Accept => StatusCode::OK,
-        Behaviour::FailFirst(count, status) if index <= count => {
-            StatusCode::from_u16(status).unwrap()
-        }
-        Behaviour::FailFirst(..) => StatusCode::OK,
-        Behaviour::Slow(delay) => {
-            tokio::time::sleep(delay).await;
-            StatusCode::OK
-        }
+    let mut behaviour = state.behaviour.subscribe();
+    loop {
+        let current = *behaviour.borrow_and_update();
+        return match current {
+            Behaviour::Accept => StatusCode::OK,
+            Behaviour::FailFirst(count, status) if index <= count => {
+                StatusCode::from_u16(status).unwrap()
+            }
+            Behaviour::FailFirst(..) => StatusCode::OK,
+            Behaviour::Slow(delay) => {
+                tokio::time::sleep(delay).await;
+                StatusCode::OK
+            }
+            Behaviour::Hold => {
+                // The sender lives as long as the receiver's state, which this handler holds.
+                let _ = behaviour.changed().await;
+                continue;
+            }
+        };
     }
+}
+
+/// A listener on `127.0.0.1:0` that reads the start of every request and then drops the
+/// connection without answering; dropping the returned guard stops it and frees the port.
+pub async fn closing_listener() -> (SocketAddr, ClosingListener) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let task = tokio::spawn(async move {
+        loop {
+            let (mut stream, _) = listener.accept().await.unwrap();
+            let mut start = [0u8; 16];
+            // Whatever arrives (or not), the connection is dropped unanswered.
+            let _ = tokio::io::AsyncReadExt::read(&mut stream, &mut start).await;
+        }
+    });
+    (addr, ClosingListener(task))
+}
+
+/// Stops a [`closing_listener`] when dropped or [`stop`](Self::stop)ped.
+pub struct ClosingListener(tokio::task::JoinHandle<()>);
+
+impl ClosingListener {
+    /// Stops accepting and waits until the port is free again.
+    pub async fn stop(mut self) {
+        self.0.abort();
+        let _ = (&mut self.0).await;
+    }
+}
+
+impl Drop for ClosingListener {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// The URL webhooks go to on a receiver at `addr`.
+pub fn webhook_url(addr: SocketAddr) -> String {
+    format!("http://{addr}/webhooks")
 }
 
 /// A loopback URL where nothing listens: connections are refused.
 pub async fn refused_url() -> String {
+    webhook_url(refused_addr().await)
+}
+
+/// A loopback address where nothing listens (until a test starts something there).
+pub async fn refused_addr() -> SocketAddr {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     drop(listener);
-    format!("http://{addr}/webhooks")
+    addr
 }
 
 /// The simulator's default signing key, which receivers check signatures with.
