@@ -72,7 +72,8 @@ pub struct ShutdownReport {
     pub delivered: u64,
     /// Deliveries that ended `FAILED` over the simulator's life.
     pub failed: u64,
-    /// Deliveries still pending when the grace period ran out; they were not sent.
+    /// Deliveries still pending when the grace period ran out: not confirmed delivered (an
+    /// attempt in flight may have reached the receiver unanswered) and not sent again.
     pub unfinished: Vec<Delivery>,
 }
 
@@ -259,10 +260,8 @@ impl Deliverer {
         timeout: Duration,
     ) -> Option<Vec<Delivery>> {
         let deadline = Instant::now() + timeout;
-        let mut changes = lock(&self.watchers)
-            .entry(scan_ref.to_owned())
-            .or_insert_with(|| watch::Sender::new(0))
-            .subscribe();
+        let mut subscription = Subscription::new(&self.watchers, scan_ref);
+        let changes = subscription.changes();
         loop {
             changes.borrow_and_update();
             let finished: Vec<Delivery> = self
@@ -466,6 +465,47 @@ impl Deliverer {
     }
 }
 
+/// A waiter's subscription to the changes of one `scanRef`; when the last waiter leaves,
+/// however it leaves, the channel is forgotten, so waiting leaves no entry behind.
+struct Subscription<'a> {
+    watchers: &'a Mutex<HashMap<String, watch::Sender<u64>>>,
+    scan_ref: &'a str,
+    changes: Option<watch::Receiver<u64>>,
+}
+
+impl<'a> Subscription<'a> {
+    fn new(watchers: &'a Mutex<HashMap<String, watch::Sender<u64>>>, scan_ref: &'a str) -> Self {
+        let changes = lock(watchers)
+            .entry(scan_ref.to_owned())
+            .or_insert_with(|| watch::Sender::new(0))
+            .subscribe();
+        Self {
+            watchers,
+            scan_ref,
+            changes: Some(changes),
+        }
+    }
+
+    fn changes(&mut self) -> &mut watch::Receiver<u64> {
+        self.changes
+            .as_mut()
+            .expect("present until the subscription is dropped")
+    }
+}
+
+impl Drop for Subscription<'_> {
+    fn drop(&mut self) {
+        self.changes = None;
+        let mut watchers = lock(self.watchers);
+        if watchers
+            .get(self.scan_ref)
+            .is_some_and(|sender| sender.receiver_count() == 0)
+        {
+            watchers.remove(self.scan_ref);
+        }
+    }
+}
+
 /// Counts a running worker down when it ends, however it ends.
 struct WorkerGuard<'a>(&'a watch::Sender<usize>);
 
@@ -529,5 +569,41 @@ impl DeliveryLog {
             }
         }
         Some(delivery.scan_ref.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn waiting_leaves_no_watcher_behind() {
+        let deliverer = Deliverer::new(
+            DeliveryConfig {
+                retry_schedule: Vec::new(),
+                timeout: Duration::from_secs(1),
+                max_records: 10,
+                default_url: None,
+                external_callbacks: false,
+            },
+            SigningKey::new("test-key"),
+        )
+        .unwrap();
+        let event = WebhookEventType::IdentificationAutoFinished;
+        let at_once = deliverer
+            .wait_for_finished("done", &event, 0, Duration::ZERO)
+            .await;
+        assert_eq!(at_once, Some(Vec::new()));
+        let timed_out = deliverer
+            .wait_for_finished("late", &event, 1, Duration::from_millis(1))
+            .await;
+        assert_eq!(timed_out, None);
+        let cancelled = tokio::time::timeout(
+            Duration::from_millis(1),
+            deliverer.wait_for_finished("cancelled", &event, 1, Duration::from_secs(60)),
+        )
+        .await;
+        assert!(cancelled.is_err());
+        assert!(lock(&deliverer.watchers).is_empty());
     }
 }

@@ -64,7 +64,11 @@ async fn assert_failed_on_schedule(
             let delivery = finished(simulator, scan_ref, &event).await;
             assert_eq!(delivery.state, DeliveryState::Failed, "{delivery:?}");
             let numbers: Vec<u32> = delivery.attempts.iter().map(|a| a.number).collect();
-            assert_eq!(numbers, [1, 2, 3], "one attempt and every retry: {delivery:?}");
+            assert_eq!(
+                numbers,
+                [1, 2, 3],
+                "one attempt and every retry: {delivery:?}"
+            );
             for attempt in &delivery.attempts {
                 check(attempt);
             }
@@ -256,7 +260,11 @@ async fn the_api_answers_while_every_delivery_slot_hangs() {
             assert_eq!(delivery.attempts.len(), 1);
         }
     }
-    assert_eq!(receiver.received().len(), 2 * HUNG_FLOWS, "each exactly once");
+    assert_eq!(
+        receiver.received().len(),
+        2 * HUNG_FLOWS,
+        "each exactly once"
+    );
     let plain = scan_ref_of(&api.token(json!({"clientId": "after"})).await);
     assert_eq!(api.status(&plain).await.status, 200);
 }

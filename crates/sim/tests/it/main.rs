@@ -2,11 +2,13 @@
 //! limits, shutdown, the full dummy status matrix, properties and the assumptions list.
 
 mod assumptions;
+mod concurrency;
 mod dummy;
 mod errors;
 mod faults;
 mod limits;
 mod matrix;
+mod memory;
 mod properties;
 mod reproducible;
 mod shutdown;

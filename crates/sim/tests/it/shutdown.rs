@@ -1,14 +1,27 @@
-//! Graceful shutdown: finished deliveries are counted, unfinished ones reported, and the port
-//! is released; dropping a simulator stops it too.
+//! Graceful shutdown: finished deliveries are counted, unfinished ones reported (delivered,
+//! failed and unfinished account for every delivery), deliveries in flight finish within the
+//! grace, and the port is released; dropping a simulator stops it too.
 
+use std::collections::BTreeSet;
 use std::time::Duration;
 
 use idenfy_model::WebhookEventType;
 use idenfy_sim::{DeliveryState, Simulator};
 
 use crate::support::{
-    Api, Behaviour, Receiver, WAIT, signing_key, simulator_sending_to, simulator_with_receiver,
+    Api, Behaviour, Receiver, WAIT, finished, signing_key, simulator_sending_to,
+    simulator_with_receiver,
 };
+
+/// Starts a dummy flow (token and add-dummy-status, two webhooks) and returns its `scanRef`.
+async fn flow(api: &Api, callback_url: Option<&str>) -> String {
+    let scan_ref = api.dummy_token("APPROVED", callback_url).await;
+    let answer = api
+        .add_dummy_status(&scan_ref, "FACE_MISMATCH", "DOC_VALIDATED")
+        .await;
+    assert_eq!(answer.status, 200, "{answer:?}");
+    scan_ref
+}
 
 #[tokio::test]
 async fn shutdown_reports_delivered_webhooks_and_releases_the_port() {
@@ -81,4 +94,96 @@ async fn dropping_the_simulator_stops_serving() {
     })
     .await
     .expect("the port is released after drop");
+}
+
+#[tokio::test]
+async fn shutdown_accounts_for_every_delivery_with_some_in_flight() {
+    let receiver = Receiver::start(&signing_key(), Behaviour::Accept).await;
+    let (simulator, api) = simulator_sending_to(&receiver.url(), |builder| {
+        builder.shutdown_grace(Duration::from_millis(300))
+    })
+    .await;
+    for _ in 0..3 {
+        let scan_ref = flow(&api, None).await;
+        finished(
+            &simulator,
+            &scan_ref,
+            &WebhookEventType::IdentificationManualFinished,
+        )
+        .await;
+    }
+    // Refused at once: a non-loopback callbackUrl is never contacted.
+    let refused = flow(&api, Some("https://hooks.example.com/idenfy")).await;
+    finished(
+        &simulator,
+        &refused,
+        &WebhookEventType::IdentificationManualFinished,
+    )
+    .await;
+    receiver.set_behaviour(Behaviour::Hold);
+    let mut held = BTreeSet::new();
+    for _ in 0..4 {
+        held.insert(flow(&api, None).await);
+    }
+    // Each held verification has its automatic webhook at the receiver, its manual one queued.
+    receiver.wait_for(6 + held.len()).await;
+    let queued = simulator.deliveries();
+
+    let report = simulator.shutdown().await;
+    assert_eq!(report.delivered, 6);
+    assert_eq!(report.failed, 2);
+    assert_eq!(report.unfinished.len(), 2 * held.len());
+    assert!(
+        report
+            .unfinished
+            .iter()
+            .all(|delivery| delivery.state == DeliveryState::Pending
+                && held.contains(&delivery.scan_ref))
+    );
+    let unfinished_ids: BTreeSet<u64> = report.unfinished.iter().map(|d| d.id).collect();
+    let pending_ids: BTreeSet<u64> = queued
+        .iter()
+        .filter(|delivery| delivery.state == DeliveryState::Pending)
+        .map(|delivery| delivery.id)
+        .collect();
+    assert_eq!(
+        unfinished_ids, pending_ids,
+        "exactly the pending ones, once each"
+    );
+    assert_eq!(
+        report.delivered + report.failed + report.unfinished.len() as u64,
+        queued.len() as u64,
+        "delivered, failed and unfinished account for every delivery"
+    );
+}
+
+#[tokio::test]
+async fn shutdown_waits_for_slow_deliveries_within_the_grace() {
+    let receiver =
+        Receiver::start(&signing_key(), Behaviour::Slow(Duration::from_millis(100))).await;
+    let (simulator, api) =
+        simulator_sending_to(&receiver.url(), |builder| builder.shutdown_grace(WAIT)).await;
+    let mut scan_refs = Vec::new();
+    for _ in 0..5 {
+        scan_refs.push(flow(&api, None).await);
+    }
+    let report = simulator.shutdown().await;
+    assert_eq!(
+        report.delivered, 10,
+        "every in-flight and queued webhook finished"
+    );
+    assert_eq!(report.failed, 0);
+    assert!(report.unfinished.is_empty(), "{:?}", report.unfinished);
+    let mut arrived: Vec<String> = receiver
+        .received()
+        .iter()
+        .map(|received| received.webhook().scan_ref)
+        .collect();
+    arrived.sort();
+    let mut expected: Vec<String> = scan_refs
+        .iter()
+        .flat_map(|s| [s.clone(), s.clone()])
+        .collect();
+    expected.sort();
+    assert_eq!(arrived, expected);
 }
