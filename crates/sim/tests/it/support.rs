@@ -108,6 +108,11 @@ impl Api {
         serde_json::from_value(answer.body).unwrap()
     }
 
+    /// The simulator's base URL.
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
     /// The credentials' `Authorization` header.
     pub fn authorization(&self) -> &str {
         &self.authorization
