@@ -6,6 +6,7 @@ mod concurrency;
 mod dummy;
 mod errors;
 mod faults;
+mod fuzzing;
 mod hostile;
 mod limits;
 mod matrix;
