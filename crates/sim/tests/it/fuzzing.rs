@@ -14,9 +14,9 @@ use proptest::prelude::{ProptestConfig, Strategy, any, prop_oneof, proptest};
 use proptest::{collection, sample};
 use serde_json::Value;
 
-/// The seed corpus cargo-fuzz starts from.
+/// The committed seed corpus of the fuzz target (cargo-fuzz's own `corpus/` is scratch).
 fn seed_corpus_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus/parse_and_validate")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds/parse_and_validate")
 }
 
 fn fixtures_dir() -> PathBuf {
