@@ -305,7 +305,9 @@ fn main() {
     let timings: [Timings; 4] = Default::default();
 
     let mut group = criterion.benchmark_group("webhook_delivery");
-    group.throughput(Throughput::Elements(BATCH as u64));
+    group
+        .sampling_mode(SamplingMode::Flat)
+        .throughput(Throughput::Elements(BATCH as u64));
     group.bench_function("simulator_to_local_receiver", |bencher| {
         bencher.to_async(&runtime).iter_custom(|iterations| {
             let (setup, timings) = (&setup, &timings);

@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::http::StatusCode;
-use criterion::{Criterion, Throughput};
+use criterion::{Criterion, SamplingMode, Throughput};
 use driver::{Driver, MakeRequest, Run, Stop};
 use idenfy_model::{DocumentStatus, FaceStatus};
 use idenfy_sim::Simulator;
@@ -25,8 +25,8 @@ use tokio::runtime::Runtime;
 
 /// Concurrent keep-alive connections measured.
 const LEVELS: [usize; 3] = [1, 16, 64];
-/// Requests in one criterion iteration, split over the connections.
-const REQUESTS_PER_ITERATION: usize = 640;
+/// Requests in one criterion iteration, split over the connections (at least 8 on each).
+const REQUESTS_PER_ITERATION: usize = 256;
 /// A realistic token request.
 const TOKEN: &str = r#"{"clientId":"bench-client","firstName":"Jonas","lastName":"Petraitis","locale":"lt","country":"LT","documents":["ID_CARD","PASSPORT"]}"#;
 /// The same request for a dummy verification.
@@ -52,38 +52,45 @@ fn posts(url: String, authorization: String, bodies: Vec<String>) -> MakeRequest
     })
 }
 
-/// Starts the simulator and the bare server; returns the simulator and every target.
-async fn targets() -> (Simulator, Vec<Target>) {
-    let simulator = Simulator::builder()
+/// A simulator without rate limit.
+async fn simulator() -> Simulator {
+    Simulator::builder()
         .seed(1)
         .rate_limit_per_hour(u64::MAX)
         .start()
         .await
-        .expect("simulator starts");
-    let authorization = simulator.credentials().authorization_header();
-    let client = reqwest::Client::new();
-    let token = |body: &'static str| {
-        client
-            .post(format!("{}/api/v2/token", simulator.uri()))
-            .header(CONTENT_TYPE, "application/json")
-            .header(AUTHORIZATION, &authorization)
-            .body(body)
-            .send()
-    };
-    let sample = token(TOKEN)
+        .expect("simulator starts")
+}
+
+/// POSTs `body` to the simulator's token endpoint; returns the answer's body.
+async fn create_token(simulator: &Simulator, body: &str) -> String {
+    reqwest::Client::new()
+        .post(format!("{}/api/v2/token", simulator.uri()))
+        .header(CONTENT_TYPE, "application/json")
+        .header(
+            AUTHORIZATION,
+            simulator.credentials().authorization_header(),
+        )
+        .body(body.to_owned())
+        .send()
         .await
         .expect("token")
         .text()
         .await
-        .expect("body");
+        .expect("token body")
+}
+
+/// Starts the simulators and the bare server; returns the simulators and every target.
+///
+/// Reviews go to a simulator of their own, so that the tokens created by the other targets
+/// never push their verifications out of its store.
+async fn targets() -> ([Simulator; 2], Vec<Target>) {
+    let (tokens, reviewed) = (simulator().await, simulator().await);
+    let sample = create_token(&tokens, TOKEN).await;
     let mut reviews = Vec::new();
     for index in 0..256 {
-        let created: serde_json::Value = token(DUMMY_TOKEN)
-            .await
-            .expect("dummy token")
-            .json()
-            .await
-            .expect("token body");
+        let created: serde_json::Value =
+            serde_json::from_str(&create_token(&reviewed, DUMMY_TOKEN).await).expect("JSON");
         let face = &FaceStatus::DUMMY_MANUAL[index % FaceStatus::DUMMY_MANUAL.len()];
         let document = &DocumentStatus::DUMMY_MANUAL[index % DocumentStatus::DUMMY_MANUAL.len()];
         reviews.push(
@@ -96,32 +103,40 @@ async fn targets() -> (Simulator, Vec<Target>) {
         );
     }
     let bare = bare::fixed_json_server(StatusCode::CREATED, sample).await;
+    let authorization = tokens.credentials().authorization_header();
     let target = |name, url: String, bodies: Vec<String>| Target {
         name,
         make: posts(url, authorization.clone(), bodies),
         measured: LEVELS.iter().map(|_| Mutex::default()).collect(),
     };
-    let api = |path: &str| format!("{}{path}", simulator.uri());
     let targets = vec![
         target(
             "bare_axum_fixed_json",
             format!("{bare}/api/v2/token"),
             vec![TOKEN.to_owned()],
         ),
-        target("token", api("/api/v2/token"), vec![TOKEN.to_owned()]),
+        target(
+            "token",
+            format!("{}/api/v2/token", tokens.uri()),
+            vec![TOKEN.to_owned()],
+        ),
         target(
             "dummy_token",
-            api("/api/v2/token"),
+            format!("{}/api/v2/token", tokens.uri()),
             vec![DUMMY_TOKEN.to_owned()],
         ),
-        target("add_dummy_status", api("/api/v2/add-dummy-status"), reviews),
+        target(
+            "add_dummy_status",
+            format!("{}/api/v2/add-dummy-status", reviewed.uri()),
+            reviews,
+        ),
     ];
-    (simulator, targets)
+    ([tokens, reviewed], targets)
 }
 
 fn main() {
     let runtime = Runtime::new().expect("tokio runtime");
-    let (simulator, targets) = runtime.block_on(targets());
+    let (simulators, targets) = runtime.block_on(targets());
     let mut criterion = Criterion::default()
         .sample_size(10)
         .warm_up_time(Duration::from_secs(1))
@@ -129,9 +144,11 @@ fn main() {
         .configure_from_args();
     for (level, connections) in LEVELS.into_iter().enumerate() {
         let driver = Driver::new(connections);
-        let per_connection = (REQUESTS_PER_ITERATION / connections) as u64;
+        let per_connection = (REQUESTS_PER_ITERATION / connections).max(8) as u64;
         let mut group = criterion.benchmark_group(format!("api_{connections}_connections"));
-        group.throughput(Throughput::Elements(per_connection * connections as u64));
+        group
+            .sampling_mode(SamplingMode::Flat)
+            .throughput(Throughput::Elements(per_connection * connections as u64));
         for target in &targets {
             group.bench_function(target.name, |bencher| {
                 bencher.to_async(&runtime).iter_custom(|iterations| {
@@ -168,6 +185,6 @@ fn main() {
             );
         }
     }
-    drop(simulator);
+    drop(simulators);
     criterion.final_summary();
 }
