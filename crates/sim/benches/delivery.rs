@@ -15,7 +15,8 @@ use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::post;
-use criterion::{Criterion, SamplingMode, Throughput};
+use criterion::measurement::WallTime;
+use criterion::{BenchmarkGroup, Criterion, SamplingMode, Throughput};
 use idenfy_model::signature::{EVENT_TYPE_HEADER, SIGNATURE_HEADER};
 use idenfy_sim::Simulator;
 use idenfy_sim::assumptions::MAX_CONCURRENT_DELIVERY_ATTEMPTS;
@@ -289,6 +290,31 @@ impl Timings {
     }
 }
 
+/// Benchmarks `routine`, which times itself, recording every measurement in `timings`.
+fn bench<F, Fut>(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    runtime: &Runtime,
+    name: &str,
+    timings: &Timings,
+    routine: F,
+) where
+    F: Fn() -> Fut,
+    Fut: Future<Output = Duration>,
+{
+    group.bench_function(name, |bencher| {
+        bencher.to_async(runtime).iter_custom(|iterations| {
+            let routine = &routine;
+            async move {
+                let mut total = Duration::ZERO;
+                for _ in 0..iterations {
+                    total += timings.record(routine().await);
+                }
+                total
+            }
+        });
+    });
+}
+
 fn main() {
     let runtime = Runtime::new().expect("tokio runtime");
     let setup = Arc::new(runtime.block_on(Setup::start()));
@@ -308,30 +334,20 @@ fn main() {
     group
         .sampling_mode(SamplingMode::Flat)
         .throughput(Throughput::Elements(BATCH as u64));
-    group.bench_function("simulator_to_local_receiver", |bencher| {
-        bencher.to_async(&runtime).iter_custom(|iterations| {
-            let (setup, timings) = (&setup, &timings);
-            async move {
-                let mut total = Duration::ZERO;
-                for _ in 0..iterations {
-                    total += timings[0].record(setup.simulator_delivery().await);
-                }
-                total
-            }
-        });
-    });
-    group.bench_function("plain_client_same_webhook", |bencher| {
-        bencher.to_async(&runtime).iter_custom(|iterations| {
-            let (setup, timings, webhook) = (&setup, &timings, &webhook);
-            async move {
-                let mut total = Duration::ZERO;
-                for _ in 0..iterations {
-                    total += timings[1].record(setup.plain_delivery(webhook).await);
-                }
-                total
-            }
-        });
-    });
+    bench(
+        &mut group,
+        &runtime,
+        "simulator_to_local_receiver",
+        &timings[0],
+        || setup.simulator_delivery(),
+    );
+    bench(
+        &mut group,
+        &runtime,
+        "plain_client_same_webhook",
+        &timings[1],
+        || setup.plain_delivery(&webhook),
+    );
     group.finish();
 
     let mut group = criterion.benchmark_group("full_matrix");
@@ -339,38 +355,25 @@ fn main() {
         .sampling_mode(SamplingMode::Flat)
         .measurement_time(Duration::from_secs(10))
         .throughput(Throughput::Elements(idenfy_gen::matrix().len() as u64));
-    group.bench_function("simulator_1232_triples", |bencher| {
-        bencher.to_async(&runtime).iter_custom(|iterations| {
-            let (setup, timings) = (&setup, &timings);
-            async move {
-                let mut total = Duration::ZERO;
-                for _ in 0..iterations {
-                    total += timings[2].record(setup.simulator_matrix().await);
-                }
-                total
-            }
-        });
-    });
-    group.bench_function("bare_same_exchanges", |bencher| {
-        bencher.to_async(&runtime).iter_custom(|iterations| {
-            let (setup, timings, webhook) = (&setup, &timings, &webhook);
-            async move {
-                let mut total = Duration::ZERO;
-                for _ in 0..iterations {
-                    total += timings[3].record(setup.bare_matrix(webhook).await);
-                }
-                total
-            }
-        });
-    });
+    bench(
+        &mut group,
+        &runtime,
+        "simulator_1232_triples",
+        &timings[2],
+        || setup.simulator_matrix(),
+    );
+    bench(
+        &mut group,
+        &runtime,
+        "bare_same_exchanges",
+        &timings[3],
+        || setup.bare_matrix(&webhook),
+    );
     group.finish();
 
     let per_second = |timings: &Timings| BATCH as f64 / timings.median().as_secs_f64();
     let (simulated, plain) = (per_second(&timings[0]), per_second(&timings[1]));
-    println!(
-        "
-summary (medians of every measurement):"
-    );
+    println!("\nsummary (medians of every measurement):");
     println!("webhooks delivered/s, simulator: {simulated:>8.0}");
     println!("webhooks posted/s, plain client: {plain:>8.0}");
     println!(

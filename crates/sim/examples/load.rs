@@ -5,7 +5,7 @@
 //!
 //! ```sh
 //! cargo run --release -p idenfy-sim --example load -- --seconds 10 --connections 64
-//! cargo run --release -p idenfy-sim --example load -- --mix 0.3 --dummy-status APPROVED
+//! cargo run --release -p idenfy-sim --example load -- --mix 0.3 --baseline
 //! cargo run --release -p idenfy-sim --example load -- --url http://127.0.0.1:8080 \
 //!     --api-key my-key --api-secret my-secret
 //! ```
@@ -15,6 +15,8 @@
 //! high `--rate-limit`, or the load meets its hourly limit). Exits with status 1 when any
 //! request failed.
 
+#[path = "../benches/common/bare.rs"]
+mod bare;
 #[path = "../benches/common/driver.rs"]
 mod driver;
 
@@ -58,6 +60,10 @@ struct Args {
     /// Allow a `--url` whose host is not loopback.
     #[arg(long)]
     allow_remote: bool,
+    /// Then load a bare axum handler answering a fixed token body the same way, and print the
+    /// ratio of requests per second.
+    #[arg(long)]
+    baseline: bool,
 }
 
 /// Where the load goes.
@@ -98,7 +104,7 @@ async fn main() -> anyhow::Result<()> {
             (Some(simulator), target)
         }
     };
-    let make = requests(&target, token, args.mix);
+    let make = requests(&target, token.clone(), args.mix);
     let driver = Driver::new(args.connections);
     println!(
         "{} connections for {} s against {}{} ({:.0}% add-dummy-status)",
@@ -112,12 +118,32 @@ async fn main() -> anyhow::Result<()> {
         },
         args.mix * 100.0
     );
-    let stop = Stop {
-        requests_per_connection: u64::MAX,
-        deadline: Some(Instant::now() + Duration::from_secs(args.seconds)),
-    };
-    let run = driver.run(stop, &make).await;
+    let run = driver.run(stop_after(args.seconds), &make).await;
     println!("{run}");
+    if args.baseline {
+        let sample = reqwest::Client::new()
+            .post(format!("{}/api/v2/token", target.base))
+            .header(CONTENT_TYPE, "application/json")
+            .header(AUTHORIZATION, &target.authorization)
+            .body(token.clone())
+            .send()
+            .await?
+            .text()
+            .await?;
+        let bare = Target {
+            base: bare::fixed_json_server(reqwest::StatusCode::CREATED, sample).await,
+            authorization: target.authorization.clone(),
+        };
+        let baseline = Driver::new(args.connections)
+            .run(stop_after(args.seconds), &requests(&bare, token, 0.0))
+            .await;
+        println!("bare axum handler, fixed token body, same load:");
+        println!("{baseline}");
+        println!(
+            "simulator / bare: {:.2}",
+            run.per_second() / baseline.per_second()
+        );
+    }
     if let Some(simulator) = simulator {
         simulator.shutdown().await;
     }
@@ -125,6 +151,14 @@ async fn main() -> anyhow::Result<()> {
         bail!("{} requests failed", run.errors.values().sum::<u64>());
     }
     Ok(())
+}
+
+/// Requests until `seconds` from now.
+fn stop_after(seconds: u64) -> Stop {
+    Stop {
+        requests_per_connection: u64::MAX,
+        deadline: Some(Instant::now() + Duration::from_secs(seconds)),
+    }
 }
 
 /// The token request sent, checked with the model's validation.

@@ -24,7 +24,6 @@ use idenfy_sim::assumptions::MAX_BODY_BYTES;
 use proptest::strategy::Strategy;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use reqwest::Method;
-use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use tokio::runtime::Runtime;
@@ -261,25 +260,10 @@ impl Target {
         authorization: Option<&[u8]>,
         body: Vec<u8>,
     ) -> Answer {
-        let header = |bytes: Option<&[u8]>| bytes.map(|b| HeaderValue::from_bytes(b).unwrap());
-        let (content_type, authorization) = (header(content_type), header(authorization));
-        let url = format!("{}{path}", self.api.base());
-        runtime().block_on(async {
-            let mut request = client().request(method, url).body(body);
-            if let Some(value) = content_type {
-                request = request.header(CONTENT_TYPE, value);
-            }
-            if let Some(value) = authorization {
-                request = request.header(AUTHORIZATION, value);
-            }
-            let response = request.send().await.unwrap();
-            let status = response.status().as_u16();
-            let bytes = response.bytes().await.unwrap();
-            Answer {
-                status,
-                body: serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-            }
-        })
+        runtime().block_on(
+            self.api
+                .send_raw(method, path, content_type, authorization, body),
+        )
     }
 
     /// Sends `body` to `route` with valid credentials and a JSON content type.

@@ -13,16 +13,6 @@ use crate::support::{
     simulator_with_receiver,
 };
 
-/// Starts a dummy flow (token and add-dummy-status, two webhooks) and returns its `scanRef`.
-async fn flow(api: &Api, callback_url: Option<&str>) -> String {
-    let scan_ref = api.dummy_token("APPROVED", callback_url).await;
-    let answer = api
-        .add_dummy_status(&scan_ref, "FACE_MISMATCH", "DOC_VALIDATED")
-        .await;
-    assert_eq!(answer.status, 200, "{answer:?}");
-    scan_ref
-}
-
 #[tokio::test]
 async fn shutdown_reports_delivered_webhooks_and_releases_the_port() {
     let (simulator, api, _receiver) = simulator_with_receiver(Behaviour::Accept).await;
@@ -104,7 +94,7 @@ async fn shutdown_accounts_for_every_delivery_with_some_in_flight() {
     })
     .await;
     for _ in 0..3 {
-        let scan_ref = flow(&api, None).await;
+        let scan_ref = api.dummy_flow(None).await;
         finished(
             &simulator,
             &scan_ref,
@@ -113,7 +103,9 @@ async fn shutdown_accounts_for_every_delivery_with_some_in_flight() {
         .await;
     }
     // Refused at once: a non-loopback callbackUrl is never contacted.
-    let refused = flow(&api, Some("https://hooks.example.com/idenfy")).await;
+    let refused = api
+        .dummy_flow(Some("https://hooks.example.com/idenfy"))
+        .await;
     finished(
         &simulator,
         &refused,
@@ -123,7 +115,7 @@ async fn shutdown_accounts_for_every_delivery_with_some_in_flight() {
     receiver.set_behaviour(Behaviour::Hold);
     let mut held = BTreeSet::new();
     for _ in 0..4 {
-        held.insert(flow(&api, None).await);
+        held.insert(api.dummy_flow(None).await);
     }
     // Each held verification has its automatic webhook at the receiver, its manual one queued.
     receiver.wait_for(6 + held.len()).await;
@@ -165,7 +157,7 @@ async fn shutdown_waits_for_slow_deliveries_within_the_grace() {
         simulator_sending_to(&receiver.url(), |builder| builder.shutdown_grace(WAIT)).await;
     let mut scan_refs = Vec::new();
     for _ in 0..5 {
-        scan_refs.push(flow(&api, None).await);
+        scan_refs.push(api.dummy_flow(None).await);
     }
     let report = simulator.shutdown().await;
     assert_eq!(

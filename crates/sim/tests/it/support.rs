@@ -74,15 +74,36 @@ impl Api {
         authorization: Option<&str>,
         body: Vec<u8>,
     ) -> Answer {
+        self.send_raw(
+            method,
+            path,
+            content_type.map(str::as_bytes),
+            authorization.map(str::as_bytes),
+            body,
+        )
+        .await
+    }
+
+    /// Sends any request with header values as raw bytes (anything HTTP allows, not only
+    /// UTF-8); `None` leaves the header out.
+    pub async fn send_raw(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        content_type: Option<&[u8]>,
+        authorization: Option<&[u8]>,
+        body: Vec<u8>,
+    ) -> Answer {
         let mut request = self
             .client
             .request(method, format!("{}{path}", self.base))
             .body(body);
+        let header = |bytes| reqwest::header::HeaderValue::from_bytes(bytes).unwrap();
         if let Some(content_type) = content_type {
-            request = request.header(reqwest::header::CONTENT_TYPE, content_type);
+            request = request.header(reqwest::header::CONTENT_TYPE, header(content_type));
         }
         if let Some(authorization) = authorization {
-            request = request.header(reqwest::header::AUTHORIZATION, authorization);
+            request = request.header(reqwest::header::AUTHORIZATION, header(authorization));
         }
         let response = request.send().await.unwrap();
         let status = response.status().as_u16();
@@ -133,6 +154,17 @@ impl Api {
             body["callbackUrl"] = json!(url);
         }
         scan_ref_of(&self.token(body).await)
+    }
+
+    /// Starts a dummy flow without waiting for any webhook: an `APPROVED` token (with
+    /// `callbackUrl` when given), then a manual review of it; returns the `scanRef`.
+    pub async fn dummy_flow(&self, callback_url: Option<&str>) -> String {
+        let scan_ref = self.dummy_token("APPROVED", callback_url).await;
+        let answer = self
+            .add_dummy_status(&scan_ref, "FACE_MATCH", "DOC_VALIDATED")
+            .await;
+        assert_eq!(answer.status, 200, "{answer:?}");
+        scan_ref
     }
 
     /// Calls `add-dummy-status`.
