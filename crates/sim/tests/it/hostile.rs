@@ -4,7 +4,8 @@
 //! rejection is a 4xx in iDenfy's `{"identifier", "message"}` shape, never a 5xx or a panic,
 //! and the simulator still serves a valid request afterwards.
 //!
-//! Every property runs against its own simulator, through one shared runtime and HTTP client.
+//! Every property runs against its own simulator, through one shared runtime and HTTP client
+//! ([`BlockingSimulator`](crate::support::BlockingSimulator), called `Target` here).
 
 mod bodies;
 mod fields;
@@ -13,22 +14,18 @@ mod json;
 mod raw;
 mod routes;
 
-use std::sync::OnceLock;
-
 use idenfy_model::{
     AddDummyStatusRequest, ApiError, ErrorIdentifier, ScanRefRequest, TokenRequest, Violation,
     parse_body,
 };
-use idenfy_sim::Simulator;
 use idenfy_sim::assumptions::MAX_BODY_BYTES;
 use proptest::strategy::Strategy;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use reqwest::Method;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
-use tokio::runtime::Runtime;
 
-use crate::support::{Answer, Api};
+use crate::support::{Answer, BlockingSimulator as Target};
 
 /// The simulator's routes, each with the method it answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,12 +47,6 @@ struct Expected {
     status: u16,
     /// For a rejection: its identifier and a message fragment it must contain.
     error: Option<(ErrorIdentifier, String)>,
-}
-
-/// One simulator for one property, reached through the shared runtime and client.
-struct Target {
-    api: Api,
-    simulator: Simulator,
 }
 
 impl Route {
@@ -221,36 +212,7 @@ fn fail(message: String) -> TestCaseError {
     TestCaseError::fail(message)
 }
 
-/// The runtime every hostile property runs on.
-fn runtime() -> &'static Runtime {
-    static RUNTIME: OnceLock<Runtime> = OnceLock::new();
-    RUNTIME.get_or_init(|| Runtime::new().unwrap())
-}
-
-/// The HTTP client every hostile property sends through.
-fn client() -> reqwest::Client {
-    static CLIENT: OnceLock<reqwest::Client> = OnceLock::new();
-    CLIENT
-        .get_or_init(|| reqwest::Client::builder().no_proxy().build().unwrap())
-        .clone()
-}
-
 impl Target {
-    /// A fresh simulator without rate limit.
-    fn start() -> Self {
-        let simulator = runtime().block_on(async {
-            Simulator::builder()
-                .rate_limit_per_hour(u64::MAX)
-                .start()
-                .await
-                .unwrap()
-        });
-        Self {
-            api: Api::with_client(&simulator, client()),
-            simulator,
-        }
-    }
-
     /// Sends a request; header values are raw bytes so they may be anything HTTP allows.
     fn send(
         &self,
@@ -260,7 +222,7 @@ impl Target {
         authorization: Option<&[u8]>,
         body: Vec<u8>,
     ) -> Answer {
-        runtime().block_on(
+        self.block_on(
             self.api
                 .send_raw(method, path, content_type, authorization, body),
         )

@@ -8,43 +8,21 @@ use idenfy_gen::invalid::arb_any_invalid_token_request;
 use idenfy_gen::json_breakage::arb_any_json_breakage;
 use idenfy_gen::token::arb_token_request;
 use idenfy_model::{Rule, Violation};
-use idenfy_sim::Simulator;
 use proptest::prelude::{ProptestConfig, prop_assert, prop_assert_eq, proptest};
 use reqwest::Method;
 use serde_json::Value;
-use tokio::runtime::Runtime;
 
-use crate::support::{Answer, Api};
+use crate::support::{Answer, BlockingSimulator};
 
-/// One simulator for every case, on its own runtime.
-struct Shared {
-    runtime: Runtime,
-    api: Api,
-    _simulator: Simulator,
-}
-
-fn shared() -> &'static Shared {
-    static SHARED: OnceLock<Shared> = OnceLock::new();
-    SHARED.get_or_init(|| {
-        let runtime = Runtime::new().unwrap();
-        let simulator = runtime.block_on(async {
-            Simulator::builder()
-                .rate_limit_per_hour(u64::MAX)
-                .start()
-                .await
-                .unwrap()
-        });
-        Shared {
-            api: Api::new(&simulator),
-            runtime,
-            _simulator: simulator,
-        }
-    })
+/// One simulator for every case.
+fn shared() -> &'static BlockingSimulator {
+    static SHARED: OnceLock<BlockingSimulator> = OnceLock::new();
+    SHARED.get_or_init(BlockingSimulator::start)
 }
 
 fn post(path: &str, body: Vec<u8>) -> Answer {
     let shared = shared();
-    shared.runtime.block_on(shared.api.send(
+    shared.block_on(shared.api.send(
         Method::POST,
         path,
         Some("application/json"),

@@ -3,7 +3,7 @@
 //! that drops every connection mid-request.
 
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use axum::Router;
@@ -16,6 +16,7 @@ use idenfy_model::signature::{EVENT_TYPE_HEADER, SIGNATURE_HEADER};
 use idenfy_model::{IdentificationWebhook, SignatureError, SigningKey, verify};
 use idenfy_sim::{Delivery, Simulator, SimulatorBuilder};
 use serde_json::{Value, json};
+use tokio::runtime::Runtime;
 use tokio::sync::watch;
 
 /// The longest any test waits for a webhook: a hang guard, not a timing assertion.
@@ -27,6 +28,15 @@ pub struct Api {
     client: reqwest::Client,
     base: String,
     authorization: String,
+}
+
+/// A simulator without rate limit for synchronous code such as property tests, driven on the
+/// one runtime and HTTP client that all such tests share.
+pub struct BlockingSimulator {
+    /// Its API, through the shared client.
+    pub api: Api,
+    /// The simulator.
+    pub simulator: Simulator,
 }
 
 /// An HTTP answer: status and JSON body.
@@ -465,4 +475,33 @@ pub async fn review(
 /// The first `event` delivery for `scan_ref` that finished (delivered or failed).
 pub async fn finished(simulator: &Simulator, scan_ref: &str, event: &WebhookEventType) -> Delivery {
     simulator.wait_for(scan_ref, event, WAIT).await.unwrap()
+}
+
+impl BlockingSimulator {
+    /// Starts a simulator without rate limit on the shared runtime.
+    pub fn start() -> Self {
+        static CLIENT: OnceLock<reqwest::Client> = OnceLock::new();
+        let client = CLIENT.get_or_init(|| reqwest::Client::builder().no_proxy().build().unwrap());
+        let simulator = Self::runtime().block_on(async {
+            Simulator::builder()
+                .rate_limit_per_hour(u64::MAX)
+                .start()
+                .await
+                .unwrap()
+        });
+        Self {
+            api: Api::with_client(&simulator, client.clone()),
+            simulator,
+        }
+    }
+
+    /// Runs `future` to completion on the shared runtime.
+    pub fn block_on<F: Future>(&self, future: F) -> F::Output {
+        Self::runtime().block_on(future)
+    }
+
+    fn runtime() -> &'static Runtime {
+        static RUNTIME: OnceLock<Runtime> = OnceLock::new();
+        RUNTIME.get_or_init(|| Runtime::new().unwrap())
+    }
 }

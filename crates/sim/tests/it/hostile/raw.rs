@@ -11,7 +11,7 @@ use proptest::prelude::{Strategy, any, prop_oneof};
 use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use super::{Target, fail, rejection, run_property, runtime};
+use super::{Target, fail, rejection, run_property};
 use crate::support::{Answer, WAIT};
 
 /// Writes `bytes` on a new connection and returns everything the simulator answers before it
@@ -19,7 +19,7 @@ use crate::support::{Answer, WAIT};
 /// complete request.
 fn exchange(target: &Target, bytes: &[u8], end_writing: bool) -> Vec<u8> {
     let addr = target.simulator.addr();
-    runtime().block_on(async {
+    target.block_on(async {
         let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
         // The simulator may close before reading everything; what it answers still counts.
         let _ = stream.write_all(bytes).await;
