@@ -4,7 +4,6 @@
 //! go through while the failed ones stay failed.
 
 use std::collections::HashMap;
-use std::net::SocketAddr;
 use std::time::Duration;
 
 use idenfy_model::WebhookEventType;
@@ -194,7 +193,7 @@ async fn a_receiver_answering_500_fails_every_attempt_in_order_then_recovers() {
 
 #[tokio::test]
 async fn a_receiver_dropping_connections_fails_every_attempt_then_recovers() {
-    let (addr, listener): (SocketAddr, _) = closing_listener().await;
+    let (addr, listener) = closing_listener().await;
     let (simulator, api) = simulator_for_faults(&webhook_url(addr)).await;
     let scan_refs = start_flows(&api, FLOWS).await;
     let failed = assert_failed_on_schedule(&simulator, &scan_refs, |attempt| {
