@@ -3,3 +3,6 @@
 mod dummy;
 mod status;
 mod token;
+
+pub(crate) use dummy::decode_add_dummy_status;
+pub(crate) use token::with_dummy_status;
