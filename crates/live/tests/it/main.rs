@@ -3,6 +3,11 @@
 
 mod classify;
 mod config;
+mod contract;
+mod endpoints;
 mod receiver;
 mod retries;
+mod scenarios;
+mod sim_errors;
+mod sim_retries;
 mod support;

@@ -157,3 +157,13 @@ pub async fn closed_port() -> SocketAddr {
         .unwrap();
     listener.local_addr().unwrap()
 }
+
+/// A client of `simulator` with its credentials and `retry`.
+pub fn sim_client(simulator: &idenfy_sim::Simulator, retry: RetryPolicy) -> Client {
+    client(&simulator.uri(), simulator.credentials(), retry)
+}
+
+/// A simulator whose webhook retries are 5 ms apart, so refused deliveries settle quickly.
+pub fn quick_simulator() -> idenfy_sim::SimulatorBuilder {
+    idenfy_sim::Simulator::builder().retry_schedule(vec![Duration::from_millis(5); 3])
+}
