@@ -26,6 +26,31 @@ pub struct RetryPolicy {
     pub max_retry_after: Duration,
 }
 
+/// Which failures an endpoint may be retried after.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Idempotency {
+    /// Safe to repeat: retry on 429, 5xx, connection failures and timeouts.
+    Repeatable,
+    /// Costs money or has effects: retry only when the connection was never established, so the
+    /// server cannot have seen the request. A timeout or a 5xx may have created something and is
+    /// returned to the caller instead.
+    ConnectOnly,
+}
+
+/// What happened to one attempt, as far as retrying is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Outcome {
+    /// An HTTP answer with this status and, for 429, this `Retry-After`.
+    Answered {
+        status: u16,
+        retry_after: Option<Duration>,
+    },
+    /// The connection was never established.
+    ConnectFailed,
+    /// The request may have been sent, but no answer was read (timeout, reset).
+    NoAnswer,
+}
+
 impl Default for RetryPolicy {
     /// 3 retries, 250 ms doubling up to 5 s, `Retry-After` honoured up to 60 s.
     fn default() -> Self {
@@ -61,48 +86,7 @@ impl RetryPolicy {
         let nanos = rand::random_range(floor.as_nanos()..=ceiling.as_nanos());
         Duration::from_nanos(u64::try_from(nanos).unwrap_or(u64::MAX))
     }
-}
 
-/// Which failures an endpoint may be retried after.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Idempotency {
-    /// Safe to repeat: retry on 429, 5xx, connection failures and timeouts.
-    Repeatable,
-    /// Costs money or has effects: retry only when the connection was never established, so the
-    /// server cannot have seen the request. A timeout or a 5xx may have created something and is
-    /// returned to the caller instead.
-    ConnectOnly,
-}
-
-/// What happened to one attempt, as far as retrying is concerned.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Outcome {
-    /// An HTTP answer with this status and, for 429, this `Retry-After`.
-    Answered {
-        status: u16,
-        retry_after: Option<Duration>,
-    },
-    /// The connection was never established.
-    ConnectFailed,
-    /// The request may have been sent, but no answer was read (timeout, reset).
-    NoAnswer,
-}
-
-impl Idempotency {
-    /// Whether an attempt with this outcome may be sent again.
-    pub(crate) fn allows_retry(self, outcome: Outcome) -> bool {
-        match (self, outcome) {
-            (_, Outcome::ConnectFailed) => true,
-            (Idempotency::ConnectOnly, _) => false,
-            (Idempotency::Repeatable, Outcome::NoAnswer) => true,
-            (Idempotency::Repeatable, Outcome::Answered { status, .. }) => {
-                status == 429 || status >= 500
-            }
-        }
-    }
-}
-
-impl RetryPolicy {
     /// How long to wait before retry `retry` after `outcome`, or `None` to give up.
     pub(crate) fn wait_before(
         &self,
@@ -119,6 +103,20 @@ impl RetryPolicy {
                 ..
             } => (wait <= self.max_retry_after).then_some(wait),
             _ => Some(self.backoff(retry)),
+        }
+    }
+}
+
+impl Idempotency {
+    /// Whether an attempt with this outcome may be sent again.
+    pub(crate) fn allows_retry(self, outcome: Outcome) -> bool {
+        match (self, outcome) {
+            (_, Outcome::ConnectFailed) => true,
+            (Idempotency::ConnectOnly, _) => false,
+            (Idempotency::Repeatable, Outcome::NoAnswer) => true,
+            (Idempotency::Repeatable, Outcome::Answered { status, .. }) => {
+                status == 429 || status >= 500
+            }
         }
     }
 }

@@ -6,8 +6,8 @@ use std::time::Duration;
 use idenfy_live::{Endpoint, Error, RetryPolicy, WebhookReceiver};
 use idenfy_model::error::messages;
 use idenfy_model::{
-    AddDummyStatusRequest, DocumentStatus, DummyStatus, ErrorIdentifier, FaceStatus,
-    OverallStatus, TokenRequest, WebhookEventType,
+    AddDummyStatusRequest, DocumentStatus, DummyStatus, ErrorIdentifier, FaceStatus, OverallStatus,
+    TokenRequest, WebhookEventType,
 };
 use idenfy_sim::Simulator;
 
@@ -46,7 +46,11 @@ async fn create_token_returns_the_session_and_echoes_the_request() {
     assert_eq!(response.request.dummy_status, None);
 
     let status = client.status(&response.scan_ref).await.unwrap();
-    assert_eq!(status.status, OverallStatus::Active, "nobody took this verification");
+    assert_eq!(
+        status.status,
+        OverallStatus::Active,
+        "nobody took this verification"
+    );
 }
 
 #[tokio::test]
@@ -86,14 +90,22 @@ async fn add_dummy_status_sets_the_manual_result_and_sends_the_manual_webhook() 
         .unwrap();
     let scan_ref = response.scan_ref;
     let answer = client
-        .add_dummy_status(&manual(&scan_ref, FaceStatus::FaceMatch, DocumentStatus::DocExpired))
+        .add_dummy_status(&manual(
+            &scan_ref,
+            FaceStatus::FaceMatch,
+            DocumentStatus::DocExpired,
+        ))
         .await
         .unwrap();
     assert_eq!(answer.scan_ref.as_deref(), Some(scan_ref.as_str()));
     assert!(answer.message.is_some());
 
     let status = client.status(&scan_ref).await.unwrap();
-    assert_eq!(status.status, OverallStatus::Denied, "DOC_EXPIRED is not approved");
+    assert_eq!(
+        status.status,
+        OverallStatus::Denied,
+        "DOC_EXPIRED is not approved"
+    );
     assert_eq!(status.manual_face, Some(FaceStatus::FaceMatch));
     assert_eq!(status.manual_document, Some(DocumentStatus::DocExpired));
 
@@ -120,7 +132,11 @@ async fn unknown_scan_refs_are_not_found() {
         "{error:?}"
     );
     let error = client
-        .add_dummy_status(&manual("no-such-scan-ref", FaceStatus::FaceMatch, DocumentStatus::DocValidated))
+        .add_dummy_status(&manual(
+            "no-such-scan-ref",
+            FaceStatus::FaceMatch,
+            DocumentStatus::DocValidated,
+        ))
         .await
         .unwrap_err();
     assert!(matches!(error, Error::NotFound { .. }), "{error:?}");
@@ -132,13 +148,21 @@ async fn add_dummy_status_on_a_verification_without_dummy_status_is_an_invalid_r
     let client = sim_client(&simulator, RetryPolicy::none());
     let token = client.create_token(&request("user-45")).await.unwrap();
     let error = client
-        .add_dummy_status(&manual(&token.scan_ref, FaceStatus::FaceMatch, DocumentStatus::DocValidated))
+        .add_dummy_status(&manual(
+            &token.scan_ref,
+            FaceStatus::FaceMatch,
+            DocumentStatus::DocValidated,
+        ))
         .await
         .unwrap_err();
     assert!(
         matches!(
             &error,
-            Error::InvalidRequest { status: 400, identifier: Some(ErrorIdentifier::BadValue), .. }
+            Error::InvalidRequest {
+                status: 400,
+                identifier: Some(ErrorIdentifier::BadValue),
+                ..
+            }
         ),
         "{error:?}"
     );

@@ -48,16 +48,24 @@ fn the_matrix_has_every_accepted_triple_once() {
     assert_eq!(cases.len(), 4 * 11 * 28);
     let unique: std::collections::HashSet<&DummyCase> = cases.iter().collect();
     assert_eq!(unique.len(), cases.len());
-    assert!(cases.iter().all(|case| DummyStatus::ACCEPTED.contains(&case.auto)
-        && FaceStatus::DUMMY_MANUAL.contains(&case.face)
-        && DocumentStatus::DUMMY_MANUAL.contains(&case.document)));
+    assert!(
+        cases
+            .iter()
+            .all(|case| DummyStatus::ACCEPTED.contains(&case.auto)
+                && FaceStatus::DUMMY_MANUAL.contains(&case.face)
+                && DocumentStatus::DUMMY_MANUAL.contains(&case.document))
+    );
 }
 
 #[tokio::test]
 async fn the_flow_passes_for_each_automatic_result() {
     let (_simulator, receiver, client) = setup(quick_simulator(), None).await;
     for auto in DummyStatus::ACCEPTED {
-        let case = case(auto.clone(), FaceStatus::FaceMatch, DocumentStatus::DocValidated);
+        let case = case(
+            auto.clone(),
+            FaceStatus::FaceMatch,
+            DocumentStatus::DocValidated,
+        );
         let outcome = dummy_flow(&client, &receiver, &case, &options()).await;
         assert!(outcome.passed(), "{case}: {:?}", outcome.difference);
         assert_eq!(outcome.case, case);
@@ -68,7 +76,11 @@ async fn the_flow_passes_for_each_automatic_result() {
             .filter(|webhook| webhook.scan_ref.as_deref() == Some(scan_ref.as_str()))
             .filter_map(|webhook| webhook.event)
             .collect();
-        assert_eq!(events.len(), 2, "{case}: one auto and one manual webhook: {events:?}");
+        assert_eq!(
+            events.len(),
+            2,
+            "{case}: one auto and one manual webhook: {events:?}"
+        );
         assert_eq!(events[1], WebhookEventType::IdentificationManualFinished);
     }
 }
@@ -82,22 +94,37 @@ async fn the_flow_passes_when_the_receiver_makes_the_simulator_retry() {
         .await
         .unwrap();
     let client = sim_client(&simulator, RetryPolicy::none());
-    let case = case(DummyStatus::Approved, FaceStatus::FaceMatch, DocumentStatus::DocValidated);
+    let case = case(
+        DummyStatus::Approved,
+        FaceStatus::FaceMatch,
+        DocumentStatus::DocValidated,
+    );
     let outcome = dummy_flow(&client, &receiver, &case, &options()).await;
     assert!(outcome.passed(), "{:?}", outcome.difference);
     let answers: Vec<u16> = receiver.received().iter().map(|w| w.answered).collect();
-    assert_eq!(answers, [503, 200, 200], "the refused auto webhook was sent again");
+    assert_eq!(
+        answers,
+        [503, 200, 200],
+        "the refused auto webhook was sent again"
+    );
 }
 
 #[tokio::test]
 async fn a_wrong_signing_key_is_reported_at_the_auto_webhook() {
-    let (_simulator, receiver, client) =
-        setup(quick_simulator(), Some(SigningKey::new("not the simulator's key"))).await;
+    let (_simulator, receiver, client) = setup(
+        quick_simulator(),
+        Some(SigningKey::new("not the simulator's key")),
+    )
+    .await;
     let options = FlowOptions {
         webhook_timeout: Duration::from_millis(500),
         ..options()
     };
-    let case = case(DummyStatus::Approved, FaceStatus::FaceMatch, DocumentStatus::DocValidated);
+    let case = case(
+        DummyStatus::Approved,
+        FaceStatus::FaceMatch,
+        DocumentStatus::DocValidated,
+    );
     let outcome = dummy_flow(&client, &receiver, &case, &options).await;
     let difference = outcome.difference.unwrap();
     assert_eq!(difference.step, FlowStep::AutoWebhook);
@@ -111,12 +138,19 @@ async fn a_wrong_signing_key_is_reported_at_the_auto_webhook() {
 async fn a_final_auto_webhook_breaks_the_rule_and_is_reported() {
     let (_simulator, receiver, client) =
         setup(quick_simulator().auto_webhook_final(true), None).await;
-    let case = case(DummyStatus::Denied, FaceStatus::FaceMatch, DocumentStatus::DocValidated);
+    let case = case(
+        DummyStatus::Denied,
+        FaceStatus::FaceMatch,
+        DocumentStatus::DocValidated,
+    );
     let outcome = dummy_flow(&client, &receiver, &case, &options()).await;
     let difference = outcome.difference.unwrap();
     assert_eq!(difference.step, FlowStep::AutoWebhook);
     assert_eq!(difference.field, "webhook.final");
-    assert_eq!((difference.expected.as_str(), difference.actual.as_str()), ("false", "true"));
+    assert_eq!(
+        (difference.expected.as_str(), difference.actual.as_str()),
+        ("false", "true")
+    );
     assert_eq!(
         difference.to_string(),
         "auto webhook: webhook.final: expected false, got true"
@@ -127,7 +161,11 @@ async fn a_final_auto_webhook_breaks_the_rule_and_is_reported() {
 async fn a_wrong_environment_is_reported_at_token_creation() {
     let (_simulator, receiver, client) =
         setup(Simulator::builder().environment(Environment::Demo), None).await;
-    let case = case(DummyStatus::Approved, FaceStatus::FaceMatch, DocumentStatus::DocValidated);
+    let case = case(
+        DummyStatus::Approved,
+        FaceStatus::FaceMatch,
+        DocumentStatus::DocValidated,
+    );
     let outcome = dummy_flow(&client, &receiver, &case, &options()).await;
     let difference = outcome.difference.unwrap();
     assert_eq!(difference.step, FlowStep::CreateToken);
@@ -141,10 +179,17 @@ async fn a_wrong_environment_is_reported_at_token_creation() {
 #[tokio::test]
 async fn an_unaccepted_dummy_status_is_reported_before_anything_is_sent() {
     let (_simulator, receiver, client) = setup(Simulator::builder(), None).await;
-    let case = case(DummyStatus::Active, FaceStatus::FaceMatch, DocumentStatus::DocValidated);
+    let case = case(
+        DummyStatus::Active,
+        FaceStatus::FaceMatch,
+        DocumentStatus::DocValidated,
+    );
     let outcome = dummy_flow(&client, &receiver, &case, &options()).await;
     let difference = outcome.difference.unwrap();
-    assert_eq!((difference.step, difference.field.as_str()), (FlowStep::CreateToken, "dummyStatus"));
+    assert_eq!(
+        (difference.step, difference.field.as_str()),
+        (FlowStep::CreateToken, "dummyStatus")
+    );
 }
 
 #[tokio::test]
@@ -162,12 +207,31 @@ async fn the_whole_matrix_passes_against_the_simulator() {
     })
     .await;
     assert!(report.is_success(), "{}", report.summary());
-    assert_eq!((report.total, report.passed, report.failed), (1232, 1232, 0));
+    assert_eq!(
+        (report.total, report.passed, report.failed),
+        (1232, 1232, 0)
+    );
     assert_eq!(seen, (1..=1232).collect::<Vec<_>>());
-    let reported: Vec<&DummyCase> = report.outcomes.iter().map(|outcome| &outcome.case).collect();
-    assert_eq!(reported, cases.iter().collect::<Vec<_>>(), "outcomes in case order");
-    assert!(report.summary().starts_with("1232 flows in "), "{}", report.summary());
-    assert!(report.summary().contains("1232 passed, 0 failed"), "{}", report.summary());
+    let reported: Vec<&DummyCase> = report
+        .outcomes
+        .iter()
+        .map(|outcome| &outcome.case)
+        .collect();
+    assert_eq!(
+        reported,
+        cases.iter().collect::<Vec<_>>(),
+        "outcomes in case order"
+    );
+    assert!(
+        report.summary().starts_with("1232 flows in "),
+        "{}",
+        report.summary()
+    );
+    assert!(
+        report.summary().contains("1232 passed, 0 failed"),
+        "{}",
+        report.summary()
+    );
 }
 
 #[tokio::test]
@@ -176,7 +240,13 @@ async fn a_failing_matrix_lists_each_failure_with_its_first_difference() {
         setup(quick_simulator().auto_webhook_final(true), None).await;
     let cases: Vec<DummyCase> = DummyStatus::ACCEPTED
         .iter()
-        .map(|auto| case(auto.clone(), FaceStatus::FaceMatch, DocumentStatus::DocValidated))
+        .map(|auto| {
+            case(
+                auto.clone(),
+                FaceStatus::FaceMatch,
+                DocumentStatus::DocValidated,
+            )
+        })
         .collect();
     let options = MatrixOptions {
         concurrency: 2,
@@ -187,7 +257,12 @@ async fn a_failing_matrix_lists_each_failure_with_its_first_difference() {
         failed_so_far.push(progress.failed);
     })
     .await;
-    assert_eq!((report.passed, report.failed), (1, 3), "{}", report.summary());
+    assert_eq!(
+        (report.passed, report.failed),
+        (1, 3),
+        "{}",
+        report.summary()
+    );
     assert_eq!(failed_so_far.last(), Some(&3));
     let passed: Vec<&DummyStatus> = report
         .outcomes

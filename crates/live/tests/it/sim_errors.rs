@@ -26,7 +26,10 @@ async fn wrong_credentials_are_unauthorized_on_every_endpoint() {
     let wrong = ApiCredentials::new(simulator.credentials().key(), "wrong-secret-xyz");
     let client = client(&simulator.uri(), &wrong, quick_retries(2));
     let errors = [
-        client.create_token(&TokenRequest::new("c")).await.unwrap_err(),
+        client
+            .create_token(&TokenRequest::new("c"))
+            .await
+            .unwrap_err(),
         client.add_dummy_status(&manual("s")).await.unwrap_err(),
         client.status("s").await.unwrap_err(),
     ];
@@ -37,7 +40,10 @@ async fn wrong_credentials_are_unauthorized_on_every_endpoint() {
             "{error:?}"
         );
         assert!(!error.to_string().contains("wrong-secret-xyz"), "{error}");
-        assert!(!format!("{error:?}").contains("wrong-secret-xyz"), "{error:?}");
+        assert!(
+            !format!("{error:?}").contains("wrong-secret-xyz"),
+            "{error:?}"
+        );
         assert!(!error.is_transient());
     }
 }
@@ -67,7 +73,10 @@ async fn dummy_endpoints_in_another_environment_name_it() {
             );
         }
         let plain = client.create_token(&TokenRequest::new("c")).await;
-        assert!(plain.is_ok(), "{environment}: tokens without dummyStatus work: {plain:?}");
+        assert!(
+            plain.is_ok(),
+            "{environment}: tokens without dummyStatus work: {plain:?}"
+        );
     }
 }
 
@@ -142,7 +151,10 @@ async fn invalid_fields_are_an_invalid_request_naming_them() {
     };
     assert_eq!(*status, 400);
     assert_eq!(identifier, &Some(ErrorIdentifier::BadValue));
-    assert!(message.contains("country") && message.contains("dateOfBirth"), "{message}");
+    assert!(
+        message.contains("country") && message.contains("dateOfBirth"),
+        "{message}"
+    );
 
     let error = client
         .add_dummy_status(&AddDummyStatusRequest {
@@ -167,7 +179,14 @@ async fn persistent_server_errors_are_server_errors_after_the_retries() {
     let client = sim_client(&simulator, quick_retries(2));
     let error = client.status("s").await.unwrap_err();
     assert!(
-        matches!(error, Error::Server { status: 500, attempts: 3, .. }),
+        matches!(
+            error,
+            Error::Server {
+                status: 500,
+                attempts: 3,
+                ..
+            }
+        ),
         "{error:?}"
     );
 }

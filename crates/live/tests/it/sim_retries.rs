@@ -39,7 +39,10 @@ async fn reads_and_manual_results_succeed_after_injected_failures() {
             manual_document_validity: DocumentStatus::DocValidated,
         };
         let error = client.add_dummy_status(&request).await.unwrap_err();
-        assert!(matches!(error, Error::NotFound { .. }), "HTTP {failure}: {error:?}");
+        assert!(
+            matches!(error, Error::NotFound { .. }),
+            "HTTP {failure}: {error:?}"
+        );
     }
 }
 
@@ -52,7 +55,10 @@ async fn too_few_retries_report_the_injected_failure() {
         .unwrap();
     let client = sim_client(&simulator, quick_retries(1));
     let error = client.status("unknown").await.unwrap_err();
-    assert!(matches!(error, Error::RateLimited { attempts: 2, .. }), "{error:?}");
+    assert!(
+        matches!(error, Error::RateLimited { attempts: 2, .. }),
+        "{error:?}"
+    );
 }
 
 #[tokio::test]
@@ -69,14 +75,24 @@ async fn token_creation_is_not_retried_after_an_injected_failure() {
         .await
         .unwrap_err();
     assert!(
-        matches!(error, Error::Server { status: 503, attempts: 1, .. }),
+        matches!(
+            error,
+            Error::Server {
+                status: 503,
+                attempts: 1,
+                ..
+            }
+        ),
         "{error:?}"
     );
     let token = client
         .create_dummy_token(&request, DummyStatus::Approved)
         .await
         .unwrap();
-    assert!(!token.scan_ref.is_empty(), "the caller decides to try again");
+    assert!(
+        !token.scan_ref.is_empty(),
+        "the caller decides to try again"
+    );
 }
 
 #[tokio::test]

@@ -93,7 +93,9 @@ async fn invalid_fields() {
 #[tokio::test]
 async fn unknown_scan_ref() {
     let target = Target::from_env().await;
-    let raw = target.send(Endpoint::AddDummyStatus, &manual(UNKNOWN_SCAN_REF)).await;
+    let raw = target
+        .send(Endpoint::AddDummyStatus, &manual(UNKNOWN_SCAN_REF))
+        .await;
     assert_contract!("unknown_scan_ref_add_dummy_status", answer(&raw));
     let raw = target
         .send(Endpoint::Status, &json!({"scanRef": UNKNOWN_SCAN_REF}))
@@ -116,7 +118,13 @@ async fn wrong_environment() {
     ] {
         let target = Target::simulator(Simulator::builder().environment(environment)).await;
         let status = json!({"scanRef": UNKNOWN_SCAN_REF});
-        let answers = answers(&target.client, &dummy_token(), &manual(UNKNOWN_SCAN_REF), &status).await;
+        let answers = answers(
+            &target.client,
+            &dummy_token(),
+            &manual(UNKNOWN_SCAN_REF),
+            &status,
+        )
+        .await;
         assert_contract!(name, answers);
     }
 }

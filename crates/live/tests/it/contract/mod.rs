@@ -50,10 +50,11 @@ impl Target {
         }
         let client = Client::from_env().expect("IDENFY_* variables configure a client");
         eprintln!("contract target: iDenfy at {}", client.base_url());
-        let webhook_timeout = Duration::from_secs(var("IDENFY_WEBHOOK_TIMEOUT_SECS").map_or(
-            600,
-            |secs| secs.parse().expect("IDENFY_WEBHOOK_TIMEOUT_SECS is whole seconds"),
-        ));
+        let webhook_timeout =
+            Duration::from_secs(var("IDENFY_WEBHOOK_TIMEOUT_SECS").map_or(600, |secs| {
+                secs.parse()
+                    .expect("IDENFY_WEBHOOK_TIMEOUT_SECS is whole seconds")
+            }));
         Target {
             client,
             simulator: None,
@@ -156,7 +157,9 @@ pub async fn nth_webhook(
         let accepted: Vec<ReceivedWebhook> = receiver
             .received()
             .into_iter()
-            .filter(|webhook| webhook.is_accepted() && webhook.scan_ref.as_deref() == Some(scan_ref))
+            .filter(|webhook| {
+                webhook.is_accepted() && webhook.scan_ref.as_deref() == Some(scan_ref)
+            })
             .collect();
         if let Some(webhook) = accepted.into_iter().nth(nth) {
             return webhook;

@@ -14,10 +14,26 @@ use super::{Target, answer, assert_contract, callback_url, nth_webhook, skipped,
 /// (approved, a face failure, a forged document, an expired document).
 fn sessions() -> Vec<(DummyStatus, FaceStatus, DocumentStatus)> {
     vec![
-        (DummyStatus::Approved, FaceStatus::FaceMatch, DocumentStatus::DocValidated),
-        (DummyStatus::Denied, FaceStatus::FaceMismatch, DocumentStatus::DocValidated),
-        (DummyStatus::Suspected, FaceStatus::FakeFace, DocumentStatus::DocFake),
-        (DummyStatus::Expired, FaceStatus::FaceError, DocumentStatus::DocExpired),
+        (
+            DummyStatus::Approved,
+            FaceStatus::FaceMatch,
+            DocumentStatus::DocValidated,
+        ),
+        (
+            DummyStatus::Denied,
+            FaceStatus::FaceMismatch,
+            DocumentStatus::DocValidated,
+        ),
+        (
+            DummyStatus::Suspected,
+            FaceStatus::FakeFace,
+            DocumentStatus::DocFake,
+        ),
+        (
+            DummyStatus::Expired,
+            FaceStatus::FaceError,
+            DocumentStatus::DocExpired,
+        ),
     ]
 }
 
