@@ -2,15 +2,27 @@
 //!
 //! Names come from `fake` in the person's locale where `fake` has it, English otherwise.
 //! Dates are computed from [`REFERENCE_DATE`], never from the clock, so the same seed gives the
-//! same identity on any day.
+//! same identity on any day. Personal and document numbers come from [`crate::numbers`].
+//!
+//! An identity is made of structural choices (country, sex, age, document, issue date, and for
+//! residence permits the nationality) and of names and numbers drawn from a random stream.
+//! [`arb_identity`] draws the choices with proptest, so a failing case shrinks toward a young
+//! Lithuanian man with a passport issued as early as it can be; the names follow a seed that
+//! shrinks toward zero.
 
-use chrono::{Datelike, Days, Months, NaiveDate};
+use chrono::{Days, Months, NaiveDate};
 use fake::Fake;
 use fake::faker::address::raw::{BuildingNumber, CityName, StreetName, ZipCode};
 use fake::faker::name::raw::{FirstName, LastName};
 use fake::locales::{DE_DE, EN, FR_FR, IT_IT, NL_NL, PT_BR, PT_PT, TR_TR};
 use idenfy_model::{DocumentSex, DocumentType, Locale, Sex};
+use proptest::prelude::{Strategy, any};
 use rand::RngExt;
+use serde::{Deserialize, Serialize};
+
+use crate::numbers::{Holder, document_number, personal_number};
+pub use crate::numbers::{lithuanian_check_digit, lithuanian_personal_code};
+use crate::seed::rng_from_seed;
 
 /// The "today" every generated date is relative to: documents are valid on it, people are
 /// adults on it. Fixed so fixtures do not change with the calendar.
@@ -20,7 +32,8 @@ pub const REFERENCE_DATE: NaiveDate = match NaiveDate::from_ymd_opt(2026, 1, 1) 
 };
 
 /// A fake person and the document they verify with.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Identity {
     /// Given name(s), as written (not upper-cased).
     pub first_name: String,
@@ -30,7 +43,8 @@ pub struct Identity {
     pub sex: Sex,
     /// Date of birth; 18 to 80 years before [`REFERENCE_DATE`].
     pub date_of_birth: NaiveDate,
-    /// Nationality, ISO 3166-1 alpha-2 upper case.
+    /// Nationality, ISO 3166-1 alpha-2 upper case; another country than the issuing one for a
+    /// residence permit.
     pub nationality: String,
     /// Document-issuing country, ISO 3166-1 alpha-2 upper case.
     pub issuing_country: String,
@@ -38,9 +52,10 @@ pub struct Identity {
     pub document_type: DocumentType,
     /// Document number, shaped like the issuing country's.
     pub document_number: String,
-    /// Personal number; a real Lithuanian personal code with its check digit for `LT`.
+    /// Personal number in the issuing country's format, with its check digits (a Lithuanian
+    /// personal code for `LT`).
     pub personal_number: String,
-    /// Date of issue; on or after the 18th birthday and before [`REFERENCE_DATE`].
+    /// Date of issue; after the 18th birthday and before [`REFERENCE_DATE`].
     pub date_of_issue: NaiveDate,
     /// Date of expiry; after [`REFERENCE_DATE`], so the document is valid.
     pub date_of_expiry: NaiveDate,
@@ -58,6 +73,8 @@ struct Country {
     locale: Locale,
     names: NameLocale,
     city_label: &'static str,
+    /// Whether addresses put the building number before the street (`221B Baker Street`).
+    building_first: bool,
 }
 
 /// Which `fake` locale supplies names and addresses.
@@ -78,60 +95,70 @@ const COUNTRIES: &[Country] = &[
         code: "LT",
         locale: Locale::Lt,
         names: NameLocale::En,
+        building_first: false,
         city_label: "Lithuania",
     },
     Country {
         code: "DE",
         locale: Locale::De,
         names: NameLocale::DeDe,
+        building_first: false,
         city_label: "Germany",
     },
     Country {
         code: "FR",
         locale: Locale::Fr,
         names: NameLocale::FrFr,
+        building_first: false,
         city_label: "France",
     },
     Country {
         code: "IT",
         locale: Locale::It,
         names: NameLocale::ItIt,
+        building_first: false,
         city_label: "Italy",
     },
     Country {
         code: "NL",
         locale: Locale::Nl,
         names: NameLocale::NlNl,
+        building_first: false,
         city_label: "Netherlands",
     },
     Country {
         code: "PT",
         locale: Locale::Pt,
         names: NameLocale::PtPt,
+        building_first: false,
         city_label: "Portugal",
     },
     Country {
         code: "BR",
         locale: Locale::Pt,
         names: NameLocale::PtBr,
+        building_first: false,
         city_label: "Brazil",
     },
     Country {
         code: "TR",
         locale: Locale::Tr,
         names: NameLocale::TrTr,
+        building_first: false,
         city_label: "Turkey",
     },
     Country {
         code: "GB",
         locale: Locale::En,
         names: NameLocale::En,
+        building_first: true,
         city_label: "United Kingdom",
     },
     Country {
         code: "US",
         locale: Locale::En,
         names: NameLocale::En,
+        building_first: true,
         city_label: "United States",
     },
 ];
@@ -159,6 +186,67 @@ macro_rules! with_locale {
     };
 }
 
+/// Ages, in days on [`REFERENCE_DATE`], identities are drawn from: adults up to 80.
+const AGE_DAYS: std::ops::Range<u64> = 18 * 366..80 * 365;
+
+/// The structural choices behind an identity. Names, the address and numbers come from a
+/// random stream, so these are what shrinking simplifies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Choices {
+    /// Index into `COUNTRIES` of the issuing country.
+    country: usize,
+    female: bool,
+    age_days: u64,
+    /// Index into `DOCUMENTS`.
+    document: usize,
+    /// Where in the possible issue window the document was issued, `0` being the earliest day.
+    issue_point: u32,
+    /// For a residence permit: how many places after the issuing country the nationality is.
+    nationality_offset: usize,
+}
+
+impl Choices {
+    fn random<R: RngExt + ?Sized>(country: usize, rng: &mut R) -> Self {
+        Self {
+            country,
+            female: rng.random_bool(0.5),
+            age_days: rng.random_range(AGE_DAYS),
+            document: rng.random_range(0..DOCUMENTS.len()),
+            issue_point: rng.random(),
+            nationality_offset: rng.random_range(1..COUNTRIES.len()),
+        }
+    }
+
+    fn strategy() -> impl Strategy<Value = Self> + Clone {
+        (
+            0..COUNTRIES.len(),
+            any::<bool>(),
+            AGE_DAYS,
+            0..DOCUMENTS.len(),
+            any::<u32>(),
+            1..COUNTRIES.len(),
+        )
+            .prop_map(
+                |(country, female, age_days, document, issue_point, nationality_offset)| Self {
+                    country,
+                    female,
+                    age_days,
+                    document,
+                    issue_point,
+                    nationality_offset,
+                },
+            )
+    }
+}
+
+/// Identities from every supported country, drawn so that they shrink: toward `LT`, a man,
+/// the youngest adult age, a passport, the earliest possible issue date and the names of
+/// seed 0.
+pub fn arb_identity() -> impl Strategy<Value = Identity> + Clone {
+    (Choices::strategy(), any::<u64>())
+        .prop_map(|(choices, seed)| Identity::from_choices(choices, &mut rng_from_seed(seed)))
+}
+
 impl Identity {
     /// The ISO codes of the countries identities are drawn from.
     pub fn countries() -> impl Iterator<Item = &'static str> {
@@ -167,61 +255,83 @@ impl Identity {
 
     /// A random identity from any supported country.
     pub fn fake<R: RngExt + ?Sized>(rng: &mut R) -> Self {
-        let index = rng.random_range(0..COUNTRIES.len());
-        Self::fake_in(COUNTRIES[index].code, rng).expect("listed country")
+        let country = rng.random_range(0..COUNTRIES.len());
+        Self::from_choices(Choices::random(country, rng), rng)
     }
 
-    /// A random identity from `country` (alpha-2, any case), or `None` if the generator does
-    /// not know that country.
+    /// A random identity whose document was issued by `country` (alpha-2, any case), or `None`
+    /// if the generator does not know that country.
     pub fn fake_in<R: RngExt + ?Sized>(country: &str, rng: &mut R) -> Option<Self> {
         let country = COUNTRIES
             .iter()
-            .find(|c| c.code.eq_ignore_ascii_case(country))?;
-        let sex = if rng.random_bool(0.5) {
-            Sex::Male
-        } else {
-            Sex::Female
-        };
-        let first_name = plain_name(&with_locale!(country.names, FirstName, rng));
-        let last_name = plain_name(&with_locale!(country.names, LastName, rng));
-        let street = with_locale!(country.names, StreetName, rng);
-        let building = with_locale!(country.names, BuildingNumber, rng);
-        let zip = with_locale!(country.names, ZipCode, rng);
-        let city = with_locale!(country.names, CityName, rng);
+            .position(|c| c.code.eq_ignore_ascii_case(country))?;
+        Some(Self::from_choices(Choices::random(country, rng), rng))
+    }
 
-        let age_days = rng.random_range(18 * 366..80 * 365);
-        let date_of_birth = REFERENCE_DATE - Days::new(age_days);
-        let (document_type, validity_years) =
-            DOCUMENTS[rng.random_range(0..DOCUMENTS.len())].clone();
-        // Issued within the validity period before REFERENCE_DATE, and after the 18th birthday.
+    /// The identity these choices describe, with names, address and numbers from `rng`.
+    fn from_choices<R: RngExt + ?Sized>(choices: Choices, rng: &mut R) -> Self {
+        let issuer = &COUNTRIES[choices.country];
+        let (document_type, validity_years) = DOCUMENTS[choices.document].clone();
+        // A residence permit is held by a foreigner: name and nationality from elsewhere.
+        let national = if document_type == DocumentType::ResidencePermit {
+            &COUNTRIES[(choices.country + choices.nationality_offset) % COUNTRIES.len()]
+        } else {
+            issuer
+        };
+        let sex = if choices.female {
+            Sex::Female
+        } else {
+            Sex::Male
+        };
+        let first_name = plain_name(&with_locale!(national.names, FirstName, rng));
+        let last_name = plain_name(&with_locale!(national.names, LastName, rng));
+        let street = with_locale!(issuer.names, StreetName, rng);
+        let building = with_locale!(issuer.names, BuildingNumber, rng);
+        let zip = with_locale!(issuer.names, ZipCode, rng);
+        let city = with_locale!(issuer.names, CityName, rng);
+
+        let date_of_birth = REFERENCE_DATE - Days::new(choices.age_days);
+        // Issued after the 18th birthday, within the validity period before REFERENCE_DATE,
+        // so the document is valid on REFERENCE_DATE.
         let adult_on = date_of_birth + Months::new(18 * 12);
-        let earliest =
-            (REFERENCE_DATE - Months::new(12 * validity_years) + Days::new(1)).max(adult_on);
-        let span = (REFERENCE_DATE - earliest).num_days().max(1) as u64;
-        let date_of_issue = earliest + Days::new(rng.random_range(0..span));
+        let earliest = (REFERENCE_DATE - Months::new(12 * validity_years))
+            .max(adult_on)
+            .succ_opt()
+            .expect("dates far from the end of time");
+        let window = (REFERENCE_DATE - earliest).num_days().max(1) as u64;
+        let offset = (window * u64::from(choices.issue_point)) >> 32;
+        let date_of_issue = earliest + Days::new(offset);
         let date_of_expiry = date_of_issue + Months::new(12 * validity_years) - Days::new(1);
 
-        let personal_number = match country.code {
-            "LT" => lithuanian_personal_code(&sex, date_of_birth, rng.random_range(0..1000)),
-            _ => digits(rng, 9),
+        let holder = Holder {
+            first_name: &first_name,
+            last_name: &last_name,
+            sex: &sex,
+            date_of_birth,
         };
-        let document_number = document_number(country.code, &document_type, rng);
-        Some(Self {
+        let personal_number = personal_number(issuer.code, &holder, rng);
+        let document_number = document_number(issuer.code, &document_type, &holder, rng);
+        let address = if issuer.building_first {
+            format!("{building} {street}, {city} {zip}")
+        } else {
+            format!("{street} {building}, {zip} {city}")
+        };
+        Self {
             first_name,
             last_name,
             sex,
             date_of_birth,
-            nationality: country.code.to_owned(),
-            issuing_country: country.code.to_owned(),
+            nationality: national.code.to_owned(),
+            issuing_country: issuer.code.to_owned(),
             document_type,
             document_number,
             personal_number,
             date_of_issue,
             date_of_expiry,
-            address: format!("{street} {building}, {zip} {city}"),
-            city: format!("{city}, {}", country.city_label),
-            locale: country.locale.clone(),
-        })
+            address,
+            city: format!("{city}, {}", issuer.city_label),
+            locale: issuer.locale.clone(),
+        }
     }
 
     /// `FIRST LAST`, upper-cased as iDenfy echoes and reads names.
@@ -239,60 +349,6 @@ impl Identity {
     }
 }
 
-/// A Lithuanian personal code (asmens kodas): `G YYMMDD NNN K`, where `G` encodes sex and
-/// century and `K` is the official two-pass mod-11 check digit.
-pub fn lithuanian_personal_code(sex: &Sex, date_of_birth: NaiveDate, serial: u16) -> String {
-    let century = date_of_birth.year() / 100;
-    let male = matches!(sex, Sex::Male);
-    let first = match (century, male) {
-        (18, true) => 1,
-        (18, false) => 2,
-        (19, true) => 3,
-        (19, false) => 4,
-        (_, true) => 5,
-        (_, false) => 6,
-    };
-    let body = format!(
-        "{first}{:02}{:02}{:02}{:03}",
-        date_of_birth.year() % 100,
-        date_of_birth.month(),
-        date_of_birth.day(),
-        serial % 1000
-    );
-    format!("{body}{}", lithuanian_check_digit(&body))
-}
-
-/// The check digit of the first ten digits of a Lithuanian personal code.
-pub fn lithuanian_check_digit(first_ten: &str) -> u32 {
-    let digits: Vec<u32> = first_ten.chars().filter_map(|c| c.to_digit(10)).collect();
-    let weighted = |weights: [u32; 10]| -> u32 {
-        digits.iter().zip(weights).map(|(d, w)| d * w).sum::<u32>() % 11
-    };
-    match weighted([1, 2, 3, 4, 5, 6, 7, 8, 9, 1]) {
-        10 => match weighted([3, 4, 5, 6, 7, 8, 9, 1, 2, 3]) {
-            10 => 0,
-            check => check,
-        },
-        check => check,
-    }
-}
-
-/// A document number shaped like the issuing country's: Lithuanian passports and ID cards
-/// have 8 digits, German ones a letter and 8 characters, Italian two letters and seven digits,
-/// the rest two letters and seven digits.
-fn document_number<R: RngExt + ?Sized>(
-    country: &str,
-    document: &DocumentType,
-    rng: &mut R,
-) -> String {
-    match (country, document) {
-        ("LT", DocumentType::Passport | DocumentType::IdCard) => digits(rng, 8),
-        ("DE", _) => format!("{}{}", letters(rng, 1), alphanumerics(rng, 8)),
-        ("US", DocumentType::Passport) => digits(rng, 9),
-        _ => format!("{}{}", letters(rng, 2), digits(rng, 7)),
-    }
-}
-
 /// Removes characters the token API forbids in names (fake's lists hold a few apostrophes and
 /// dots, which are allowed, but never digits; this keeps that guarantee explicit).
 fn plain_name(name: &str) -> String {
@@ -301,23 +357,4 @@ fn plain_name(name: &str) -> String {
         .collect::<String>()
         .trim()
         .to_owned()
-}
-
-fn digits<R: RngExt + ?Sized>(rng: &mut R, count: usize) -> String {
-    (0..count)
-        .map(|_| char::from(b'0' + rng.random_range(0..10u8)))
-        .collect()
-}
-
-fn letters<R: RngExt + ?Sized>(rng: &mut R, count: usize) -> String {
-    (0..count)
-        .map(|_| char::from(b'A' + rng.random_range(0..26u8)))
-        .collect()
-}
-
-fn alphanumerics<R: RngExt + ?Sized>(rng: &mut R, count: usize) -> String {
-    const ALPHABET: &[u8] = b"CFGHJKLMNPRTVWXYZ0123456789";
-    (0..count)
-        .map(|_| char::from(ALPHABET[rng.random_range(0..ALPHABET.len())]))
-        .collect()
 }

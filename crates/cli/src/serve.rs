@@ -1,0 +1,191 @@
+//! `idenfy-testkit serve`: runs the simulator until SIGINT or SIGTERM, then shuts it down
+//! gracefully and reports webhooks it could not send. The logic lives in `idenfy_sim`.
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::Args;
+use idenfy_model::{ApiCredentials, Environment, SigningKey};
+use idenfy_sim::{ShutdownReport, Simulator};
+
+/// Exit code when the command line is incomplete (as clap uses for usage errors).
+const USAGE_ERROR: u8 = 2;
+
+/// Settings of `serve`.
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+    idenfy-testkit serve --addr 127.0.0.1:8080 --environment dev \\\n    \
+      --api-key my-key --api-secret my-secret --signing-key my-signing-key \\\n    \
+      --webhook-url http://127.0.0.1:3000/webhooks/idenfy --seed 42\n  \
+    export IDENFY_API_KEY=my-key IDENFY_API_SECRET=my-secret IDENFY_SIGNING_KEY=my-signing-key\n  \
+    idenfy-testkit serve --addr 127.0.0.1:0 --balance 100\n\n\
+    The first line on stdout is `listening on http://HOST:PORT`; logs go to stderr \
+    (IDENFY_LOG=debug for more).")]
+pub struct ServeArgs {
+    /// Address to listen on; port 0 picks a free one.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    addr: SocketAddr,
+    /// Environment the credentials belong to: dev, demo, test or prod. Outside dev, dummy
+    /// results answer 403 as iDenfy does.
+    #[arg(long, default_value = "dev", value_parser = parse_environment)]
+    environment: Environment,
+    /// API key clients must send (HTTP Basic username).
+    #[arg(long, env = "IDENFY_API_KEY", hide_env_values = true)]
+    api_key: Option<String>,
+    /// API secret clients must send (HTTP Basic password).
+    #[arg(long, env = "IDENFY_API_SECRET", hide_env_values = true)]
+    api_secret: Option<String>,
+    /// Key that signs webhooks (`Idenfy-Signature`).
+    #[arg(long, env = "IDENFY_SIGNING_KEY", hide_env_values = true)]
+    signing_key: Option<String>,
+    /// Where webhooks go for tokens without `callbackUrl`.
+    #[arg(long)]
+    webhook_url: Option<String>,
+    /// Tokens that may be created before 402; unlimited when left out.
+    #[arg(long)]
+    balance: Option<u64>,
+    /// API requests allowed per hour before 429.
+    #[arg(long, default_value_t = idenfy_sim::assumptions::DEFAULT_RATE_LIMIT_PER_HOUR)]
+    rate_limit: u64,
+    /// Makes scanRef, authToken and fake data reproducible.
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Also deliver to `callbackUrl`s whose host is not loopback.
+    #[arg(long)]
+    external_callbacks: bool,
+}
+
+/// Runs the simulator until a shutdown signal.
+pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
+    let (Some(key), Some(secret), Some(signing_key)) =
+        (&args.api_key, &args.api_secret, &args.signing_key)
+    else {
+        eprintln!("{}", missing_credentials(&args));
+        return Ok(ExitCode::from(USAGE_ERROR));
+    };
+    init_logging();
+    let mut builder = Simulator::builder()
+        .addr(args.addr)
+        .environment(args.environment.clone())
+        .credentials(ApiCredentials::new(key, secret))
+        .signing_key(SigningKey::new(signing_key.as_bytes()))
+        .rate_limit_per_hour(args.rate_limit)
+        .external_callbacks(args.external_callbacks);
+    if let Some(url) = &args.webhook_url {
+        builder = builder.default_webhook_url(url);
+    }
+    if let Some(balance) = args.balance {
+        builder = builder.balance(balance);
+    }
+    if let Some(seed) = args.seed {
+        builder = builder.seed(seed);
+    }
+    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    runtime.block_on(async {
+        let shutdown = signals::shutdown().context("cannot listen for SIGINT and SIGTERM")?;
+        let simulator = builder
+            .start()
+            .await
+            .context("cannot start the simulator")?;
+        println!("listening on {}", simulator.uri());
+        std::io::stdout()
+            .flush()
+            .context("cannot write to stdout")?;
+        tracing::info!(
+            environment = %args.environment,
+            api_key = %key,
+            webhook_url = args.webhook_url.as_deref().unwrap_or("none"),
+            "simulator ready"
+        );
+        let report = simulator.serve_until(shutdown).await;
+        eprintln!("{}", describe(&report));
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+/// Says which credentials are missing and how to give them.
+fn missing_credentials(args: &ServeArgs) -> String {
+    let missing: Vec<&str> = [
+        (&args.api_key, "--api-key (or IDENFY_API_KEY)"),
+        (&args.api_secret, "--api-secret (or IDENFY_API_SECRET)"),
+        (&args.signing_key, "--signing-key (or IDENFY_SIGNING_KEY)"),
+    ]
+    .into_iter()
+    .filter(|(value, _)| value.is_none())
+    .map(|(_, how)| how)
+    .collect();
+    format!(
+        "error: the simulator needs credentials to check requests and sign webhooks; missing: {}\n\
+         e.g. idenfy-testkit serve --api-key my-key --api-secret my-secret --signing-key my-signing-key",
+        missing.join(", ")
+    )
+}
+
+/// One line on what shutdown did, then one line per webhook not sent.
+fn describe(report: &ShutdownReport) -> String {
+    let mut text = format!(
+        "stopped: {} webhooks delivered, {} failed, {} not sent",
+        report.delivered,
+        report.failed,
+        report.unfinished.len()
+    );
+    for delivery in &report.unfinished {
+        text.push_str(&format!(
+            "\n  not sent: {} {} to {}",
+            delivery.event, delivery.scan_ref, delivery.target
+        ));
+    }
+    text
+}
+
+/// Logs to stderr, filtered by `IDENFY_LOG` (default `info`).
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("IDENFY_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .init();
+}
+
+/// Parses `dev`, `DEMO`, `Test`, `prod`.
+fn parse_environment(value: &str) -> Result<Environment, String> {
+    let environment = Environment::from_any_case(value);
+    if environment.is_known() {
+        Ok(environment)
+    } else {
+        Err(format!(
+            "unknown environment {value:?}: use dev, demo, test or prod"
+        ))
+    }
+}
+
+/// Shutdown signals, installed before the server announces itself so none is missed.
+mod signals {
+    use std::future::Future;
+
+    /// Completes on the first SIGINT or SIGTERM (Ctrl-C elsewhere).
+    #[cfg(unix)]
+    pub fn shutdown() -> std::io::Result<impl Future<Output = ()>> {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut interrupt = signal(SignalKind::interrupt())?;
+        let mut terminate = signal(SignalKind::terminate())?;
+        Ok(async move {
+            tokio::select! {
+                _ = interrupt.recv() => {}
+                _ = terminate.recv() => {}
+            }
+        })
+    }
+
+    /// Completes on Ctrl-C.
+    #[cfg(not(unix))]
+    pub fn shutdown() -> std::io::Result<impl Future<Output = ()>> {
+        Ok(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+    }
+}

@@ -1,0 +1,3 @@
+//! Integration tests of the idenfy-testkit binary, run as a child process.
+
+mod serve;

@@ -1,0 +1,250 @@
+//! `idenfy-testkit serve`: announces its address, answers the API with the given credentials
+//! (flags or environment), stops gracefully on SIGINT and SIGTERM, never prints secrets, and
+//! refuses to start without credentials.
+
+use std::io::{BufRead, BufReader, Read};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const SECRET: &str = "api-secret-6f1d";
+const SIGNING_KEY: &str = "signing-key-9c3e";
+
+/// The binary with no `IDENFY_*` variables inherited.
+fn testkit() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_idenfy-testkit"));
+    for variable in [
+        "IDENFY_API_KEY",
+        "IDENFY_API_SECRET",
+        "IDENFY_SIGNING_KEY",
+        "IDENFY_LOG",
+    ] {
+        command.env_remove(variable);
+    }
+    command
+}
+
+/// Starts `serve` and returns the child and the base URL from its first stdout line.
+fn start(command: &mut Command) -> (Child, String) {
+    let mut child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first_line = String::new();
+    BufReader::new(child.stdout.as_mut().unwrap())
+        .read_line(&mut first_line)
+        .unwrap();
+    let base = first_line
+        .strip_prefix("listening on ")
+        .unwrap_or_else(|| panic!("unexpected first line {first_line:?}"))
+        .trim_end()
+        .to_owned();
+    assert!(first_line.ends_with('\n'));
+    assert!(base.starts_with("http://127.0.0.1:"), "{base}");
+    assert_ne!(base, "http://127.0.0.1:0");
+    (child, base)
+}
+
+/// Creates a dummy token against `base` with `key:secret`; returns the HTTP status.
+fn create_token(base: &str, key: &str, secret: &str) -> u16 {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        reqwest::Client::new()
+            .post(format!("{base}/api/v2/token"))
+            .basic_auth(key, Some(secret))
+            .json(&serde_json::json!({"clientId": "cli-test", "dummyStatus": "APPROVED"}))
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    })
+}
+
+/// Sends `signal` to the child and returns its exit status and all its output.
+#[cfg(unix)]
+fn stop(mut child: Child, signal: &str) -> (std::process::ExitStatus, String) {
+    let killed = Command::new("kill")
+        .arg(format!("-{signal}"))
+        .arg(child.id().to_string())
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    // A hang guard, not a timing assertion.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "serve did not stop after SIG{signal}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let mut output = String::new();
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut output)
+        .unwrap();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut output)
+        .unwrap();
+    (status, output)
+}
+
+#[cfg(unix)]
+#[test]
+fn serve_answers_then_stops_gracefully_on_sigterm_and_sigint() {
+    for signal in ["TERM", "INT"] {
+        let (child, base) = start(testkit().args([
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--environment",
+            "DEV",
+            "--api-key",
+            "cli-key",
+            "--api-secret",
+            SECRET,
+            "--signing-key",
+            SIGNING_KEY,
+            "--seed",
+            "3",
+        ]));
+        assert_eq!(create_token(&base, "cli-key", SECRET), 201);
+        assert_eq!(create_token(&base, "cli-key", "wrong"), 401);
+        let (status, output) = stop(child, signal);
+        assert_eq!(status.code(), Some(0), "SIG{signal}: {output}");
+        assert!(output.contains("stopped: "), "{output}");
+        assert!(
+            !output.contains(SECRET) && !output.contains(SIGNING_KEY),
+            "{output}"
+        );
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn serve_reads_credentials_from_the_environment() {
+    let (child, base) = start(
+        testkit()
+            .args(["serve", "--addr", "127.0.0.1:0", "--balance", "1"])
+            .env("IDENFY_API_KEY", "env-key")
+            .env("IDENFY_API_SECRET", SECRET)
+            .env("IDENFY_SIGNING_KEY", SIGNING_KEY),
+    );
+    assert_eq!(create_token(&base, "env-key", SECRET), 201);
+    assert_eq!(
+        create_token(&base, "env-key", SECRET),
+        402,
+        "--balance 1 is spent"
+    );
+    let (status, output) = stop(child, "TERM");
+    assert_eq!(status.code(), Some(0), "{output}");
+    assert!(
+        !output.contains(SECRET) && !output.contains(SIGNING_KEY),
+        "{output}"
+    );
+}
+
+#[test]
+fn serve_refuses_to_start_without_credentials() {
+    let output = testkit()
+        .args(["serve", "--addr", "127.0.0.1:0", "--api-key", "only-a-key"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(output.stdout.is_empty(), "nothing is announced");
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    for how in [
+        "--api-secret",
+        "IDENFY_API_SECRET",
+        "--signing-key",
+        "IDENFY_SIGNING_KEY",
+    ] {
+        assert!(stderr.contains(how), "{stderr}");
+    }
+    assert!(
+        !stderr.contains("IDENFY_API_KEY)"),
+        "the key was given: {stderr}"
+    );
+}
+
+#[test]
+fn serve_rejects_an_unknown_environment() {
+    let output = testkit()
+        .args([
+            "serve",
+            "--environment",
+            "staging",
+            "--api-key",
+            "k",
+            "--api-secret",
+            "s",
+        ])
+        .args(["--signing-key", "w"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.contains("unknown environment \"staging\""),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn serve_reports_an_address_it_cannot_bind() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let output = testkit()
+        .args([
+            "serve",
+            "--addr",
+            &addr,
+            "--api-key",
+            "k",
+            "--api-secret",
+            "s",
+        ])
+        .args(["--signing-key", "w"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("cannot start the simulator"), "{stderr}");
+    assert!(stderr.contains(&addr), "{stderr}");
+}
+
+#[test]
+fn version_and_help_describe_the_command() {
+    let version = testkit().arg("--version").output().unwrap();
+    assert!(version.status.success());
+    assert_eq!(
+        String::from_utf8(version.stdout).unwrap().trim(),
+        format!("idenfy-testkit {}", env!("CARGO_PKG_VERSION"))
+    );
+    let help = testkit().args(["serve", "--help"]).output().unwrap();
+    let help = String::from_utf8(help.stdout).unwrap();
+    for expected in [
+        "--api-key",
+        "IDENFY_API_KEY",
+        "--webhook-url",
+        "Examples:",
+        "listening on",
+    ] {
+        assert!(help.contains(expected), "{help}");
+    }
+    let env_help = testkit()
+        .args(["serve", "--help"])
+        .env("IDENFY_API_SECRET", SECRET)
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8(env_help.stdout).unwrap().contains(SECRET));
+}

@@ -1,0 +1,422 @@
+//! Every behaviour the iDenfy docs leave open, and the choice the simulator makes, in one place.
+//!
+//! The handlers read these constants and functions and never hard-code a choice of their own.
+//! [`all`] renders them as the list below and as the README's *Simulator assumptions* section;
+//! a test fails when either rendering is stale (run `UPDATE_ASSUMPTIONS=1 cargo test -p
+//! idenfy-sim assumptions` to rewrite both).
+//!
+#![doc = include_str!("assumptions.md")]
+
+use std::time::Duration;
+
+use idenfy_model::{
+    ApiError, DocumentType, ErrorIdentifier, FraudTag, Locale, MismatchTag, OverallStatus,
+    TokenType, WebhookStatus,
+};
+
+/// `expiryTime` echoed when the request gives none (GH21 and the token response examples; MID's
+/// 86400 is older).
+pub const DEFAULT_EXPIRY_TIME: i64 = 3600;
+/// `sessionLength` echoed when the request gives none (GH21 and response examples; MID's 1800 is
+/// older).
+pub const DEFAULT_SESSION_LENGTH: i64 = 600;
+/// `showInstructions` echoed when the request gives none.
+pub const DEFAULT_SHOW_INSTRUCTIONS: bool = true;
+/// `tokenType` echoed when the request gives none.
+pub const DEFAULT_TOKEN_TYPE: TokenType = TokenType::Identification;
+/// `locale` echoed when the request gives none.
+pub const DEFAULT_LOCALE: Locale = Locale::En;
+/// The documents a DEV environment allows when the request names none (the environment list in
+/// iDenfy's response examples).
+pub const DEFAULT_DOCUMENTS: &[DocumentType] = &[
+    DocumentType::IdCard,
+    DocumentType::Passport,
+    DocumentType::ResidencePermit,
+    DocumentType::DriverLicense,
+];
+/// The key of `allowedDocuments`: every country (iDenfy's example `{"ALL": [...]}`).
+pub const ALLOWED_DOCUMENTS_KEY: &str = "ALL";
+/// Length of `authToken`: letters and digits, as long as every documented example.
+pub const AUTH_TOKEN_LENGTH: usize = 40;
+/// Length of `digitString` (the docs say 8 digits; their example shows 7, a typo).
+pub const DIGIT_STRING_LENGTH: usize = 8;
+/// `redirectUrl` is this base followed by the `authToken` (iDenfy's hosted UI; the simulator
+/// serves no UI).
+pub const REDIRECT_URL_BASE: &str = "https://ivs.idenfy.com/api/v2/redirect?authToken=";
+/// Base of the webhook `fileUrls`: a reserved `.test` host, so no client can download from it.
+pub const FILE_URL_BASE: &str = "https://files.idenfy-sim.test";
+/// Balance units one `POST /api/v2/token` costs, with or without `dummyStatus`.
+pub const TOKEN_COST: u64 = 1;
+/// `message` of a successful `add-dummy-status` (iDenfy documents only "200").
+pub const DUMMY_STATUS_ADDED: &str = "Dummy manual status added successfully.";
+/// Requests allowed per window when not configured (D-ERR: "Default value is 10000").
+pub const DEFAULT_RATE_LIMIT_PER_HOUR: u64 = 10_000;
+/// Length of the fixed rate-limit window; it starts with the first counted request.
+pub const RATE_LIMIT_WINDOW: Duration = Duration::from_secs(3600);
+/// Delays between webhook attempts: 3 retries, 0.5 s apart (MID: "max 3 times every 0,5 seconds").
+pub const DEFAULT_RETRY_SCHEDULE: [Duration; 3] = [Duration::from_millis(500); 3];
+/// How long one webhook attempt may take (D-WHOV: "respond within 10 seconds").
+pub const DEFAULT_DELIVERY_TIMEOUT: Duration = Duration::from_secs(10);
+/// `final` of `IDENTIFICATION_AUTO_FINISHED` by default: a manual result may follow.
+pub const DEFAULT_AUTO_WEBHOOK_FINAL: bool = false;
+/// Largest request body accepted.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+/// Verifications kept by default; past it the oldest is forgotten.
+pub const DEFAULT_MAX_VERIFICATIONS: usize = 10_000;
+/// Delivery records kept by default; past it the oldest finished record is forgotten.
+pub const DEFAULT_MAX_DELIVERIES: usize = 20_000;
+/// Webhook attempts in flight at once, across all verifications.
+pub const MAX_CONCURRENT_DELIVERY_ATTEMPTS: usize = 64;
+/// How long a graceful shutdown waits for in-flight deliveries before reporting them.
+pub const DEFAULT_SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+
+/// Identifier of the 404 answer for an unknown path or `scanRef` (iDenfy documents none).
+pub const NOT_FOUND_IDENTIFIER: &str = "NOT_FOUND";
+/// Identifier of the 413 answer for a body over [`MAX_BODY_BYTES`] (iDenfy documents none).
+pub const TOO_LARGE_IDENTIFIER: &str = "REQUEST_TOO_LARGE";
+
+/// One behaviour the docs leave open and the choice made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assumption {
+    /// What is open, e.g. "Rate limit window".
+    pub topic: &'static str,
+    /// What the simulator does.
+    pub choice: String,
+}
+
+/// The status of a verification before any result: `ACTIVE`, statuses null, no tags (D-VOC:
+/// "token created, not yet used"). A dummy token's automatic result is immediate, so only
+/// tokens created without `dummyStatus` stay here.
+pub fn status_before_any_result() -> WebhookStatus {
+    WebhookStatus {
+        overall: OverallStatus::Active,
+        suspicion_reasons: None,
+        fraud_tags: Vec::<FraudTag>::new(),
+        mismatch_tags: Vec::<MismatchTag>::new(),
+        auto_face: None,
+        manual_face: None,
+        auto_document: None,
+        manual_document: None,
+        additional_steps: None,
+    }
+}
+
+/// 404 for a `scanRef` the simulator does not know (never created, or forgotten past the cap).
+pub fn unknown_scan_ref(scan_ref: &str) -> (u16, ApiError) {
+    (
+        404,
+        ApiError::new(
+            ErrorIdentifier::Other(NOT_FOUND_IDENTIFIER.to_owned()),
+            format!("Verification with scanRef '{scan_ref}' was not found."),
+        ),
+    )
+}
+
+/// 400 for `add-dummy-status` on a verification created without `dummyStatus`.
+pub fn not_a_dummy_verification(scan_ref: &str) -> (u16, ApiError) {
+    (
+        400,
+        ApiError::new(
+            ErrorIdentifier::BadValue,
+            format!(
+                "Verification with scanRef '{scan_ref}' was not created with dummyStatus; \
+                 generate a new token with dummyStatus first."
+            ),
+        ),
+    )
+}
+
+/// 404 for a path the API does not have.
+pub fn unknown_path(method: &str, path: &str) -> (u16, ApiError) {
+    (
+        404,
+        ApiError::new(
+            ErrorIdentifier::Other(NOT_FOUND_IDENTIFIER.to_owned()),
+            format!("No endpoint {method} {path}."),
+        ),
+    )
+}
+
+/// 405 `METHOD_NOT_ALLOWED` for a known path called with the wrong method.
+pub fn method_not_allowed(method: &str, path: &str) -> (u16, ApiError) {
+    (
+        405,
+        ApiError::new(
+            ErrorIdentifier::MethodNotAllowed,
+            format!("Method {method} is not allowed on {path}."),
+        ),
+    )
+}
+
+/// 413 for a body over [`MAX_BODY_BYTES`].
+pub fn body_too_large() -> (u16, ApiError) {
+    (
+        413,
+        ApiError::new(
+            ErrorIdentifier::Other(TOO_LARGE_IDENTIFIER.to_owned()),
+            format!("Request body is larger than the limit of {MAX_BODY_BYTES} bytes."),
+        ),
+    )
+}
+
+/// 415 `JSON_ERROR` for a body sent without `Content-Type: application/json` (iDenfy documents
+/// `application/json` and no answer for anything else; strict, so a client that forgets the
+/// header fails here rather than in production).
+pub fn wrong_content_type(content_type: Option<&str>) -> (u16, ApiError) {
+    let got = match content_type {
+        Some(value) => format!("'{value}'"),
+        None => "none".to_owned(),
+    };
+    (
+        415,
+        ApiError::new(
+            ErrorIdentifier::JsonError,
+            format!("Content-Type must be application/json; got {got}."),
+        ),
+    )
+}
+
+/// Whether a `Content-Type` value is accepted: `application/json` or any `+json` type, any
+/// parameters (such as `charset=utf-8`), any case.
+pub fn is_json_content_type(value: &str) -> bool {
+    let essence = value
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json"
+        || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+/// The error a failed-request fault injection answers with: `TOO_MANY_REQUESTS` for 429,
+/// `INTERNAL_ERROR` for 5xx. Other statuses are not offered.
+pub fn injected_fault(status: u16) -> Option<ApiError> {
+    match status {
+        429 => Some(ApiError::new(
+            ErrorIdentifier::TooManyRequests,
+            "Simulated failure: too many requests.",
+        )),
+        500..=599 => Some(ApiError::new(
+            ErrorIdentifier::InternalError,
+            format!("Simulated failure: HTTP {status}."),
+        )),
+        _ => None,
+    }
+}
+
+/// Every assumption, in the order the README lists them.
+pub fn all() -> Vec<Assumption> {
+    let documents = DEFAULT_DOCUMENTS
+        .iter()
+        .map(|document| document.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let retries = DEFAULT_RETRY_SCHEDULE.len();
+    let retry_delay = DEFAULT_RETRY_SCHEDULE[0].as_millis();
+    let item = |topic, choice: String| Assumption { topic, choice };
+    vec![
+        item(
+            "Token defaults",
+            format!(
+                "absent fields are filled as `expiryTime` {DEFAULT_EXPIRY_TIME}, \
+                 `sessionLength` {DEFAULT_SESSION_LENGTH}, `showInstructions` \
+                 {DEFAULT_SHOW_INSTRUCTIONS}, `tokenType` {}, `locale` {} (the majority of \
+                 sources; MID's 86400/1800 are older).",
+                DEFAULT_TOKEN_TYPE.as_str(),
+                DEFAULT_LOCALE.as_str()
+            ),
+        ),
+        item(
+            "Echoed fields",
+            "every field the request sent is echoed as sent, except `firstName` and `lastName`, \
+             which are upper-cased (Unicode upper case); fields the request left out and that \
+             have no default are omitted, not echoed as `null`; `personScanRef` mirrors \
+             `clientId`."
+                .to_owned(),
+        ),
+        item(
+            "allowedDocuments",
+            format!(
+                "`{{\"{ALLOWED_DOCUMENTS_KEY}\": documents}}` with the request's `documents`, \
+                 or [{documents}] when it names none; `documents` itself is echoed only when sent."
+            ),
+        ),
+        item(
+            "authToken, scanRef, digitString",
+            format!(
+                "`authToken` is {AUTH_TOKEN_LENGTH} ASCII letters and digits, `scanRef` a UUID \
+                 (version 4 bits, drawn from the seeded generator), `digitString` \
+                 {DIGIT_STRING_LENGTH} digits and present only when `generateDigitString` is \
+                 true; all reproducible with a seed."
+            ),
+        ),
+        item(
+            "redirectUrl",
+            format!("`{REDIRECT_URL_BASE}<authToken>`; the simulator serves no UI."),
+        ),
+        item(
+            "Order of checks",
+            "method and path (404, 405), fault injection, credentials (401), rate limit (429), \
+             content type and body (413, 415, 400 `ENCODING_ERROR`/`JSON_ERROR`/`MISSING_VALUE`/\
+             `BAD_VALUE`), environment (403), validation (400), then balance (402). \
+             `add-dummy-status` checks its environment before reading the body, since the \
+             endpoint does not exist outside DEV."
+                .to_owned(),
+        ),
+        item(
+            "Validation errors",
+            "the identifier is the first violation's (`MISSING_VALUE` or `BAD_VALUE`) and the \
+             message lists every violation's message, first one first."
+                .to_owned(),
+        ),
+        item(
+            "Content type",
+            "bodies must be sent as `application/json` (any parameters, or any `+json` type); \
+             anything else or no `Content-Type` answers 415 `JSON_ERROR`."
+                .to_owned(),
+        ),
+        item(
+            "Unknown paths, methods, large bodies",
+            format!(
+                "an unknown path answers 404 `{NOT_FOUND_IDENTIFIER}` without asking for \
+                 credentials; a known path with the wrong method answers 405 \
+                 `METHOD_NOT_ALLOWED`; a body over {MAX_BODY_BYTES} bytes answers 413 \
+                 `{TOO_LARGE_IDENTIFIER}`. Every answer has iDenfy's `{{identifier, message}}` \
+                 shape."
+            ),
+        ),
+        item(
+            "Lack of funds",
+            format!(
+                "a token costs {TOKEN_COST} unit whether or not it has `dummyStatus`, charged \
+                 only when it is created; `add-dummy-status` and `status` are free. When the \
+                 balance is spent the answer is 402 `PARTNER_CONTRACT_ERROR` \"{}\" (the docs \
+                 give the message but no identifier). The balance is unlimited unless configured.",
+                idenfy_model::error::messages::LACK_OF_FUNDS
+            ),
+        ),
+        item(
+            "Rate limit",
+            format!(
+                "a fixed window of {} s that starts with the first counted request; every \
+                 authenticated `/api/v2/*` request counts, whatever its answer; `/sim/*` \
+                 inspection does not. Past the limit (default \
+                 {DEFAULT_RATE_LIMIT_PER_HOUR}) the answer is 429 `TOO_MANY_REQUESTS` and the \
+                 request is not counted.",
+                RATE_LIMIT_WINDOW.as_secs()
+            ),
+        ),
+        item(
+            "Unknown scanRef",
+            format!(
+                "`add-dummy-status` and `status` answer 404 `{NOT_FOUND_IDENTIFIER}` with a \
+                 message naming the `scanRef`; `add-dummy-status` on a verification created \
+                 without `dummyStatus` answers 400 `BAD_VALUE`, also naming it."
+            ),
+        ),
+        item(
+            "add-dummy-status response",
+            format!(
+                "200 `{{\"message\": \"{DUMMY_STATUS_ADDED}\", \"scanRef\": \"...\"}}`; calling it \
+                 again re-reviews and sends another manual webhook."
+            ),
+        ),
+        item(
+            "add-dummy-status after EXPIRED",
+            "allowed, like any dummy verification: the manual webhook carries the given manual \
+             statuses, the overall status from the model's rule and the (null) automatic \
+             statuses unchanged."
+                .to_owned(),
+        ),
+        item(
+            "Status before any result",
+            "a token created with `dummyStatus` has its automatic result at once (the auto \
+             webhook is queued before the 201 is sent), so `status` shows it immediately; a \
+             token without `dummyStatus` stays `ACTIVE` with null statuses and never changes, \
+             since no one takes its verification."
+                .to_owned(),
+        ),
+        item(
+            "Webhooks sent",
+            format!(
+                "`APPROVED`, `DENIED` and `SUSPECTED` send `IDENTIFICATION_AUTO_FINISHED` with \
+                 `final: {DEFAULT_AUTO_WEBHOOK_FINAL}` (configurable); `EXPIRED` sends \
+                 `IDENTIFICATION_EXPIRED` with `final: true` at once (not after `expiryTime`); \
+                 `add-dummy-status` sends `IDENTIFICATION_MANUAL_FINISHED` with `final: true`. \
+                 Tokens without `dummyStatus` send nothing. Statuses come from \
+                 `idenfy_model::rules`, bodies from `idenfy_gen::webhook` with a fake identity \
+                 where the request gives no data, and file URLs under `{FILE_URL_BASE}`."
+            ),
+        ),
+        item(
+            "Webhook target",
+            "the token's `callbackUrl`, else the configured default URL; with neither, nothing \
+             is sent and `wait_for` says so. `callbackUrl` must be HTTPS, or plain `http://` to a \
+             loopback host (the model's rule). A `callbackUrl` whose host is not loopback is not \
+             contacted unless external callbacks are enabled: its delivery is recorded as failed \
+             with the reason, so tests never reach the internet by accident. The default URL is \
+             trusted as configured."
+                .to_owned(),
+        ),
+        item(
+            "Delivery and retries",
+            format!(
+                "asynchronous, never delaying the API answer; one queue per verification keeps \
+                 its webhooks in order (auto before manual). Any 2xx is success; a non-2xx \
+                 answer, a timeout (default {} s per attempt) or a connection error is retried \
+                 on the schedule (default {retries} retries {retry_delay} ms apart); redirects \
+                 are not followed and proxies are not used. Every attempt is recorded; a \
+                 delivery that exhausts the schedule ends `FAILED` and stays listed. At most \
+                 {MAX_CONCURRENT_DELIVERY_ATTEMPTS} attempts run at once.",
+                DEFAULT_DELIVERY_TIMEOUT.as_secs()
+            ),
+        ),
+        item(
+            "Memory caps",
+            format!(
+                "at most {DEFAULT_MAX_VERIFICATIONS} verifications (then the oldest is \
+                 forgotten and its `scanRef` answers 404) and {DEFAULT_MAX_DELIVERIES} delivery \
+                 records (then the oldest finished one is forgotten; pending ones are never \
+                 dropped), both configurable."
+            ),
+        ),
+        item(
+            "Shutdown",
+            format!(
+                "stop accepting connections, let requests in progress finish, then wait up to \
+                 {} s (configurable) for queued webhooks; the report lists every delivery still \
+                 pending. Dropping a `Simulator` stops it without waiting.",
+                DEFAULT_SHUTDOWN_GRACE.as_secs()
+            ),
+        ),
+        item(
+            "Inspection endpoint",
+            "`GET /sim/webhooks` needs the same credentials as the API and lists every kept \
+             delivery oldest first, optionally filtered by `?scanRef=` and `?event=`."
+                .to_owned(),
+        ),
+        item(
+            "Environments",
+            "outside DEV a token with `dummyStatus` and `add-dummy-status` answer 403 \
+             `PERMISSIONS_ERROR` (`idenfy_model::rules::dummy_endpoint_error`); everything else \
+             works in every environment."
+                .to_owned(),
+        ),
+        item(
+            "Seed",
+            "without a seed, a random one is drawn at start; with one, `scanRef`, `authToken`, \
+             `digitString` and fake identities repeat for the same sequence of requests. Body \
+             timestamps use the system clock unless a fixed time is set."
+                .to_owned(),
+        ),
+    ]
+}
+
+/// [`all`] as a Markdown list, one item per line.
+pub fn markdown() -> String {
+    all()
+        .iter()
+        .map(|assumption| format!("- **{}**: {}\n", assumption.topic, assumption.choice))
+        .collect()
+}

@@ -1,0 +1,53 @@
+//! `POST /api/v2/add-dummy-status`: a forced manual review of a dummy verification, followed by
+//! the `IDENTIFICATION_MANUAL_FINISHED` webhook. Calling it again reviews again.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::State;
+use idenfy_gen::manual_webhook;
+use idenfy_model::{AddDummyStatusRequest, AddDummyStatusResponse, rules};
+
+use crate::assumptions;
+use crate::errors::{ApiRejection, JsonBody};
+use crate::state::{AppState, lock};
+
+/// Records the manual result and queues its webhook: 200, or an error naming the `scanRef`.
+pub(super) async fn add_dummy_status(
+    State(state): State<Arc<AppState>>,
+    body: Result<JsonBody<AddDummyStatusRequest>, ApiRejection>,
+) -> Result<Json<AddDummyStatusResponse>, ApiRejection> {
+    if let Some(error) = rules::dummy_endpoint_error(&state.settings.environment) {
+        return Err(error.into());
+    }
+    let JsonBody(request) = body?;
+    ApiRejection::unless_violations(&request.validate())?;
+    let scan_ref = request.scan_ref.as_str();
+    // The webhook is queued under the store's lock, so concurrent reviews of one verification
+    // send their webhooks in the order their statuses were recorded.
+    let mut verifications = lock(&state.verifications);
+    let verification = verifications
+        .get_mut(scan_ref)
+        .ok_or_else(|| ApiRejection::with_status(assumptions::unknown_scan_ref(scan_ref)))?;
+    let dummy = verification.dummy.as_mut().ok_or_else(|| {
+        ApiRejection::with_status(assumptions::not_a_dummy_verification(scan_ref))
+    })?;
+    let (event, webhook) = manual_webhook(
+        &dummy.webhook_context(scan_ref, &verification.request),
+        &dummy.auto_status,
+        &request.manual_face_match_result,
+        &request.manual_document_validity,
+    );
+    dummy.current_status = webhook.status.clone();
+    state.deliverer.enqueue(
+        scan_ref,
+        verification.request.callback_url.as_deref(),
+        event,
+        &webhook,
+    );
+    drop(verifications);
+    Ok(Json(AddDummyStatusResponse {
+        message: Some(assumptions::DUMMY_STATUS_ADDED.to_owned()),
+        scan_ref: Some(request.scan_ref.clone()),
+    }))
+}

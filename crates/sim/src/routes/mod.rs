@@ -1,0 +1,73 @@
+//! The router: one module per resource, the middleware of the API routes (fault injection,
+//! credentials, rate limit) and the fallbacks that keep every answer in iDenfy's error shape.
+
+mod dummy;
+mod inspect;
+mod status;
+mod token;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::middleware::{Next, from_fn_with_state};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+
+use crate::assumptions;
+use crate::auth::require_credentials;
+use crate::errors::{self, ApiRejection};
+use crate::state::AppState;
+
+/// Path of token creation.
+pub(crate) const TOKEN_PATH: &str = "/api/v2/token";
+/// Path of the dummy manual result.
+pub(crate) const ADD_DUMMY_STATUS_PATH: &str = "/api/v2/add-dummy-status";
+/// Path of the status API.
+pub(crate) const STATUS_PATH: &str = "/api/v2/status";
+/// Path of the delivery inspection.
+pub(crate) const WEBHOOKS_PATH: &str = "/sim/webhooks";
+
+/// The simulator's router.
+pub(crate) fn router(state: Arc<AppState>) -> Router {
+    // Layers run outside in: the last added runs first.
+    let api = Router::new()
+        .route(TOKEN_PATH, post(token::create_token))
+        .route(ADD_DUMMY_STATUS_PATH, post(dummy::add_dummy_status))
+        .route(STATUS_PATH, post(status::status))
+        .route_layer(from_fn_with_state(Arc::clone(&state), count_request))
+        .route_layer(from_fn_with_state(Arc::clone(&state), require_credentials))
+        .route_layer(from_fn_with_state(Arc::clone(&state), inject_fault));
+    let inspection = Router::new()
+        .route(WEBHOOKS_PATH, get(inspect::webhooks))
+        .route_layer(from_fn_with_state(Arc::clone(&state), require_credentials));
+    api.merge(inspection)
+        .fallback(errors::unknown_path)
+        .method_not_allowed_fallback(errors::method_not_allowed)
+        .layer(DefaultBodyLimit::max(assumptions::MAX_BODY_BYTES))
+        .with_state(state)
+}
+
+/// Answers the configured failure while fault injection lasts.
+async fn inject_fault(
+    State(state): State<Arc<AppState>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    match state.faults.take() {
+        Some(fault) => ApiRejection::with_status(fault).into_response(),
+        None => next.run(request).await,
+    }
+}
+
+/// Counts the request against the rate limit, or answers 429.
+async fn count_request(
+    State(state): State<Arc<AppState>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    match state.rate_limit.admit() {
+        Ok(()) => next.run(request).await,
+        Err(error) => ApiRejection::from(error).into_response(),
+    }
+}

@@ -1,0 +1,22 @@
+//! `POST /api/v2/status`: a verification's current statuses.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::State;
+use idenfy_model::{ScanRefRequest, StatusResponse};
+
+use crate::assumptions;
+use crate::errors::{ApiRejection, JsonBody};
+use crate::state::{AppState, lock};
+
+/// 200 with the statuses, or 404 naming an unknown `scanRef`.
+pub(super) async fn status(
+    State(state): State<Arc<AppState>>,
+    JsonBody(request): JsonBody<ScanRefRequest>,
+) -> Result<Json<StatusResponse>, ApiRejection> {
+    lock(&state.verifications)
+        .get(&request.scan_ref)
+        .map(|verification| Json(verification.status_response(&request.scan_ref)))
+        .ok_or_else(|| ApiRejection::with_status(assumptions::unknown_scan_ref(&request.scan_ref)))
+}

@@ -1,0 +1,169 @@
+//! `POST /api/v2/token`: creates a verification, echoing the request with defaults filled; with
+//! `dummyStatus`, its automatic result is decided at once and its webhook queued.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use idenfy_gen::{Identity, auto_webhook};
+use idenfy_model::error::messages;
+use idenfy_model::webhook::WebhookEventType;
+use idenfy_model::{ApiError, TokenRequest, TokenResponse, rules};
+use proptest::test_runner::TestRng;
+use rand::RngExt;
+
+use crate::assumptions;
+use crate::errors::{ApiRejection, JsonBody};
+use crate::state::{AppState, DummyVerification, Verification, lock};
+
+/// The values a new token draws from the seeded generator.
+struct Drawn {
+    scan_ref: String,
+    auth_token: String,
+    digit_string: Option<String>,
+    identity: Option<Identity>,
+}
+
+/// Creates a token: 201 with the full token response, or an error.
+pub(super) async fn create_token(
+    State(state): State<Arc<AppState>>,
+    JsonBody(request): JsonBody<TokenRequest>,
+) -> Result<(StatusCode, Json<TokenResponse>), ApiRejection> {
+    if request.dummy_status.is_some()
+        && let Some(error) = rules::dummy_endpoint_error(&state.settings.environment)
+    {
+        return Err(error.into());
+    }
+    ApiRejection::unless_violations(&request.validate())?;
+    if !state.balance.spend(assumptions::TOKEN_COST) {
+        return Err(ApiError::lack_of_funds().into());
+    }
+    let drawn = draw(
+        &mut lock(&state.rng),
+        request.dummy_status.is_some(),
+        request.generate_digit_string == Some(true),
+    );
+    let response = token_response(&request, &drawn);
+    let Drawn {
+        scan_ref, identity, ..
+    } = drawn;
+    let (dummy, auto) = match (identity, &request.dummy_status) {
+        (Some(identity), Some(dummy_status)) => {
+            let (dummy, event, webhook) =
+                decide_auto_result(&state, &scan_ref, &request, identity, dummy_status);
+            (Some(dummy), Some((event, webhook)))
+        }
+        _ => (None, None),
+    };
+    let callback_url = request.callback_url.clone();
+    lock(&state.verifications).insert(scan_ref.clone(), Verification { request, dummy });
+    if let Some((event, webhook)) = auto {
+        state
+            .deliverer
+            .enqueue(&scan_ref, callback_url.as_deref(), event, &webhook);
+    }
+    Ok((StatusCode::CREATED, Json(response)))
+}
+
+/// Draws the token's identifiers, and a fake person for a dummy verification.
+fn draw(rng: &mut TestRng, dummy: bool, digit_string: bool) -> Drawn {
+    const ALPHANUMERIC: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    let scan_ref = uuid::Builder::from_random_bytes(rng.random::<u128>().to_le_bytes())
+        .into_uuid()
+        .to_string();
+    let auth_token = (0..assumptions::AUTH_TOKEN_LENGTH)
+        .map(|_| char::from(ALPHANUMERIC[rng.random_range(0..ALPHANUMERIC.len())]))
+        .collect();
+    let digit_string = digit_string.then(|| {
+        (0..assumptions::DIGIT_STRING_LENGTH)
+            .map(|_| char::from(b'0' + rng.random_range(0..10u8)))
+            .collect()
+    });
+    let identity = dummy.then(|| Identity::fake(rng));
+    Drawn {
+        scan_ref,
+        auth_token,
+        digit_string,
+        identity,
+    }
+}
+
+/// The 201 body: the request echoed with names upper-cased and defaults filled, and the
+/// token's identifiers.
+fn token_response(request: &TokenRequest, drawn: &Drawn) -> TokenResponse {
+    let mut echoed = request.clone();
+    echoed.first_name = echoed.first_name.map(|name| name.to_uppercase());
+    echoed.last_name = echoed.last_name.map(|name| name.to_uppercase());
+    echoed
+        .expiry_time
+        .get_or_insert(assumptions::DEFAULT_EXPIRY_TIME);
+    echoed
+        .session_length
+        .get_or_insert(assumptions::DEFAULT_SESSION_LENGTH);
+    echoed
+        .show_instructions
+        .get_or_insert(assumptions::DEFAULT_SHOW_INSTRUCTIONS);
+    echoed
+        .token_type
+        .get_or_insert(assumptions::DEFAULT_TOKEN_TYPE);
+    echoed.locale.get_or_insert(assumptions::DEFAULT_LOCALE);
+    let documents = request
+        .documents
+        .clone()
+        .unwrap_or_else(|| assumptions::DEFAULT_DOCUMENTS.to_vec());
+    TokenResponse {
+        message: Some(
+            if request.dummy_status.is_some() {
+                messages::DUMMY_TOKEN_CREATED
+            } else {
+                messages::TOKEN_CREATED
+            }
+            .to_owned(),
+        ),
+        auth_token: drawn.auth_token.clone(),
+        scan_ref: drawn.scan_ref.clone(),
+        redirect_url: Some(format!(
+            "{}{}",
+            assumptions::REDIRECT_URL_BASE,
+            drawn.auth_token
+        )),
+        person_scan_ref: None,
+        digit_string: drawn.digit_string.clone(),
+        allowed_documents: Some(BTreeMap::from([(
+            assumptions::ALLOWED_DOCUMENTS_KEY.to_owned(),
+            documents,
+        )])),
+        request: echoed,
+    }
+}
+
+/// The automatic result of a dummy verification, with the webhook that reports it.
+fn decide_auto_result(
+    state: &AppState,
+    scan_ref: &str,
+    request: &TokenRequest,
+    identity: Identity,
+    dummy_status: &idenfy_model::DummyStatus,
+) -> (
+    DummyVerification,
+    WebhookEventType,
+    idenfy_model::IdentificationWebhook,
+) {
+    let mut dummy = DummyVerification {
+        identity,
+        start_time: state.settings.now(),
+        auto_status: assumptions::status_before_any_result(),
+        current_status: assumptions::status_before_any_result(),
+    };
+    let (event, mut webhook) =
+        auto_webhook(&dummy.webhook_context(scan_ref, request), dummy_status)
+            .expect("a validated dummyStatus has an automatic result");
+    if event == WebhookEventType::IdentificationAutoFinished {
+        webhook.is_final = state.settings.auto_webhook_final;
+    }
+    dummy.auto_status = webhook.status.clone();
+    dummy.current_status = webhook.status.clone();
+    (dummy, event, webhook)
+}

@@ -1,0 +1,417 @@
+//! The in-process simulator, wiremock-style: `Simulator::builder()…start().await` serves on
+//! `127.0.0.1:0`, `uri()` gives its base URL, dropping it shuts it down.
+
+use std::future::Future;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use idenfy_model::{ApiCredentials, Environment, SigningKey, WebhookEventType};
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use crate::SimError;
+use crate::assumptions;
+use crate::delivery::{Deliverer, Delivery, DeliveryConfig, ShutdownReport};
+use crate::routes;
+use crate::state::{
+    AppState, Balance, FaultInjection, RateLimiter, Settings, VerificationStore, lock,
+};
+
+/// API key the simulator accepts unless configured.
+pub const DEFAULT_API_KEY: &str = "sim-api-key";
+/// API secret the simulator accepts unless configured.
+pub const DEFAULT_API_SECRET: &str = "sim-api-secret";
+/// Webhook signing key unless configured.
+pub const DEFAULT_SIGNING_KEY: &str = "sim-signing-key";
+
+/// A running simulator. Dropping it stops the server and its deliveries without waiting; use
+/// [`Simulator::shutdown`] to let them finish.
+pub struct Simulator {
+    state: Arc<AppState>,
+    addr: SocketAddr,
+    credentials: ApiCredentials,
+    signing_key: SigningKey,
+    shutdown_grace: Duration,
+    stop_server: Option<oneshot::Sender<()>>,
+    server: Option<JoinHandle<()>>,
+}
+
+/// Settings of a simulator; every setter consumes and returns the builder.
+#[derive(Debug, Clone)]
+pub struct SimulatorBuilder {
+    environment: Environment,
+    credentials: ApiCredentials,
+    signing_key: SigningKey,
+    balance: Option<u64>,
+    rate_limit_per_hour: u64,
+    default_webhook_url: Option<String>,
+    seed: Option<u64>,
+    fixed_time: Option<i64>,
+    retry_schedule: Vec<Duration>,
+    delivery_timeout: Duration,
+    auto_webhook_final: bool,
+    fail_first_requests: (usize, u16),
+    addr: SocketAddr,
+    max_verifications: usize,
+    max_deliveries: usize,
+    external_callbacks: bool,
+    shutdown_grace: Duration,
+}
+
+impl Default for SimulatorBuilder {
+    fn default() -> Self {
+        Self {
+            environment: Environment::Dev,
+            credentials: ApiCredentials::new(DEFAULT_API_KEY, DEFAULT_API_SECRET),
+            signing_key: SigningKey::new(DEFAULT_SIGNING_KEY),
+            balance: None,
+            rate_limit_per_hour: assumptions::DEFAULT_RATE_LIMIT_PER_HOUR,
+            default_webhook_url: None,
+            seed: None,
+            fixed_time: None,
+            retry_schedule: assumptions::DEFAULT_RETRY_SCHEDULE.to_vec(),
+            delivery_timeout: assumptions::DEFAULT_DELIVERY_TIMEOUT,
+            auto_webhook_final: assumptions::DEFAULT_AUTO_WEBHOOK_FINAL,
+            fail_first_requests: (0, 500),
+            addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            max_verifications: assumptions::DEFAULT_MAX_VERIFICATIONS,
+            max_deliveries: assumptions::DEFAULT_MAX_DELIVERIES,
+            external_callbacks: false,
+            shutdown_grace: assumptions::DEFAULT_SHUTDOWN_GRACE,
+        }
+    }
+}
+
+impl SimulatorBuilder {
+    /// The environment the credentials belong to; default DEV.
+    pub fn environment(mut self, environment: Environment) -> Self {
+        self.environment = environment;
+        self
+    }
+
+    /// The accepted API key pair; default [`DEFAULT_API_KEY`] / [`DEFAULT_API_SECRET`].
+    pub fn credentials(mut self, credentials: ApiCredentials) -> Self {
+        self.credentials = credentials;
+        self
+    }
+
+    /// The webhook signing key; default [`DEFAULT_SIGNING_KEY`].
+    pub fn signing_key(mut self, key: SigningKey) -> Self {
+        self.signing_key = key;
+        self
+    }
+
+    /// Tokens that may still be created; default unlimited.
+    pub fn balance(mut self, tokens: u64) -> Self {
+        self.balance = Some(tokens);
+        self
+    }
+
+    /// API requests allowed per hour; default 10,000.
+    pub fn rate_limit_per_hour(mut self, limit: u64) -> Self {
+        self.rate_limit_per_hour = limit;
+        self
+    }
+
+    /// Where webhooks go for tokens without `callbackUrl`; default none (nothing is sent).
+    pub fn default_webhook_url(mut self, url: impl Into<String>) -> Self {
+        self.default_webhook_url = Some(url.into());
+        self
+    }
+
+    /// Makes `scanRef`, `authToken`, `digitString` and fake data reproducible for the same
+    /// sequence of requests; default a random seed.
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = Some(seed);
+        self
+    }
+
+    /// Freezes the clock used in bodies (`startTime`, `finishTime`) at `unix_seconds`.
+    pub fn fixed_time(mut self, unix_seconds: i64) -> Self {
+        self.fixed_time = Some(unix_seconds);
+        self
+    }
+
+    /// Delays between webhook attempts; its length is the number of retries. Default 3 retries
+    /// 500 ms apart.
+    pub fn retry_schedule(mut self, delays: Vec<Duration>) -> Self {
+        self.retry_schedule = delays;
+        self
+    }
+
+    /// Time limit of one webhook attempt; default 10 s.
+    pub fn delivery_timeout(mut self, timeout: Duration) -> Self {
+        self.delivery_timeout = timeout;
+        self
+    }
+
+    /// `final` of `IDENTIFICATION_AUTO_FINISHED`; default `false` (a manual result may follow).
+    pub fn auto_webhook_final(mut self, is_final: bool) -> Self {
+        self.auto_webhook_final = is_final;
+        self
+    }
+
+    /// Fault injection for client retry tests: the first `count` API requests answer `status`
+    /// in iDenfy's error shape (429 as `TOO_MANY_REQUESTS`, 5xx as `INTERNAL_ERROR`). Other
+    /// statuses make [`start`](Self::start) fail.
+    pub fn fail_first_requests(mut self, count: usize, status: u16) -> Self {
+        self.fail_first_requests = (count, status);
+        self
+    }
+
+    /// The address to listen on; default `127.0.0.1:0` (a free port).
+    pub fn addr(mut self, addr: SocketAddr) -> Self {
+        self.addr = addr;
+        self
+    }
+
+    /// Verifications kept before the oldest is forgotten; default 10,000.
+    pub fn max_verifications(mut self, count: usize) -> Self {
+        self.max_verifications = count;
+        self
+    }
+
+    /// Delivery records kept before the oldest finished one is forgotten; default 20,000.
+    pub fn max_deliveries(mut self, count: usize) -> Self {
+        self.max_deliveries = count;
+        self
+    }
+
+    /// Whether a `callbackUrl` to a host other than loopback is contacted; default `false`
+    /// (its delivery is recorded as failed instead, so tests never reach the internet).
+    pub fn external_callbacks(mut self, allowed: bool) -> Self {
+        self.external_callbacks = allowed;
+        self
+    }
+
+    /// How long [`Simulator::shutdown`] waits for queued webhooks; default 5 s.
+    pub fn shutdown_grace(mut self, grace: Duration) -> Self {
+        self.shutdown_grace = grace;
+        self
+    }
+
+    /// Binds the address and starts serving.
+    pub async fn start(self) -> Result<Simulator, SimError> {
+        self.check()?;
+        let listener = tokio::net::TcpListener::bind(self.addr)
+            .await
+            .map_err(|source| SimError::Bind {
+                addr: self.addr,
+                source,
+            })?;
+        let addr = listener.local_addr().map_err(|source| SimError::Bind {
+            addr: self.addr,
+            source,
+        })?;
+        let deliverer = Deliverer::new(
+            DeliveryConfig {
+                retry_schedule: self.retry_schedule,
+                timeout: self.delivery_timeout,
+                max_records: self.max_deliveries,
+                default_url: self.default_webhook_url,
+                external_callbacks: self.external_callbacks,
+            },
+            self.signing_key.clone(),
+        )
+        .map_err(|error| {
+            SimError::InvalidConfig(format!("cannot build the webhook client: {error}"))
+        })?;
+        let (count, status) = self.fail_first_requests;
+        let state = Arc::new(AppState {
+            settings: Settings {
+                environment: self.environment,
+                credentials: self.credentials.clone(),
+                fixed_time: self.fixed_time,
+                auto_webhook_final: self.auto_webhook_final,
+            },
+            verifications: Mutex::new(VerificationStore::new(self.max_verifications)),
+            balance: Balance::new(self.balance),
+            rate_limit: RateLimiter::new(self.rate_limit_per_hour),
+            faults: FaultInjection::new(count, status),
+            rng: Mutex::new(idenfy_gen::rng_from_seed(
+                self.seed.unwrap_or_else(random_seed),
+            )),
+            deliverer,
+        });
+        let (stop_server, stopped) = oneshot::channel::<()>();
+        let app = routes::router(Arc::clone(&state));
+        let server = tokio::spawn(async move {
+            let result = axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    // A dropped sender means the simulator is gone: stop as well.
+                    let _ = stopped.await;
+                })
+                .await;
+            if let Err(error) = result {
+                tracing::error!(%error, "simulator server stopped");
+            }
+        });
+        Ok(Simulator {
+            state,
+            addr,
+            credentials: self.credentials,
+            signing_key: self.signing_key,
+            shutdown_grace: self.shutdown_grace,
+            stop_server: Some(stop_server),
+            server: Some(server),
+        })
+    }
+
+    /// Rejects settings the simulator cannot honour.
+    fn check(&self) -> Result<(), SimError> {
+        if let Some(url) = &self.default_webhook_url {
+            let parsed = reqwest::Url::parse(url).map_err(|error| {
+                SimError::InvalidConfig(format!("default webhook URL {url:?} is invalid: {error}"))
+            })?;
+            if !matches!(parsed.scheme(), "http" | "https") {
+                return Err(SimError::InvalidConfig(format!(
+                    "default webhook URL {url:?} must be http or https"
+                )));
+            }
+        }
+        let (count, status) = self.fail_first_requests;
+        if count > 0 && assumptions::injected_fault(status).is_none() {
+            return Err(SimError::InvalidConfig(format!(
+                "fail_first_requests status {status} is not offered: use 429 or 500 to 599"
+            )));
+        }
+        if !self.environment.is_known() {
+            return Err(SimError::InvalidConfig(format!(
+                "unknown environment {:?}: use DEV, DEMO, TEST or PROD",
+                self.environment.as_str()
+            )));
+        }
+        Ok(())
+    }
+}
+
+impl Simulator {
+    /// A builder with every default.
+    pub fn builder() -> SimulatorBuilder {
+        SimulatorBuilder::default()
+    }
+
+    /// A DEV simulator with every default on `127.0.0.1:0`.
+    pub async fn start() -> Result<Simulator, SimError> {
+        Self::builder().start().await
+    }
+
+    /// The base URL, `http://127.0.0.1:PORT`, without a trailing slash.
+    pub fn uri(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The address the simulator listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The accepted API key pair.
+    pub fn credentials(&self) -> &ApiCredentials {
+        &self.credentials
+    }
+
+    /// The key webhooks are signed with.
+    pub fn signing_key(&self) -> &SigningKey {
+        &self.signing_key
+    }
+
+    /// Every kept webhook delivery, oldest first.
+    pub fn deliveries(&self) -> Vec<Delivery> {
+        self.state.deliverer.deliveries(None, None)
+    }
+
+    /// The first `event` delivery for `scan_ref` that reached a final state (delivered or
+    /// failed).
+    pub async fn wait_for(
+        &self,
+        scan_ref: &str,
+        event: &WebhookEventType,
+        timeout: Duration,
+    ) -> Result<Delivery, SimError> {
+        let mut found = self.wait_for_count(scan_ref, event, 1, timeout).await?;
+        Ok(found.remove(0))
+    }
+
+    /// The first `count` `event` deliveries for `scan_ref` that reached a final state, once
+    /// there are that many (for repeated manual reviews). `count` 0 returns at once.
+    pub async fn wait_for_count(
+        &self,
+        scan_ref: &str,
+        event: &WebhookEventType,
+        count: usize,
+        timeout: Duration,
+    ) -> Result<Vec<Delivery>, SimError> {
+        let has_target = lock(&self.state.verifications)
+            .get(scan_ref)
+            .map(|verification| {
+                self.state
+                    .deliverer
+                    .has_target(verification.request.callback_url.as_deref())
+            });
+        if has_target == Some(false) {
+            return Err(SimError::NoWebhookTarget {
+                scan_ref: scan_ref.to_owned(),
+            });
+        }
+        self.state
+            .deliverer
+            .wait_for_finished(scan_ref, event, count, timeout)
+            .await
+            .ok_or_else(|| SimError::WaitTimeout {
+                scan_ref: scan_ref.to_owned(),
+                event: event.clone(),
+                timeout,
+            })
+    }
+
+    /// Stops gracefully: stops accepting connections, lets requests in progress finish, waits
+    /// for queued webhooks up to the shutdown grace, and reports those it did not send.
+    pub async fn shutdown(mut self) -> ShutdownReport {
+        if let Some(stop) = self.stop_server.take() {
+            let _ = stop.send(());
+        }
+        if let Some(server) = self.server.take() {
+            let grace = self.shutdown_grace;
+            let abort = server.abort_handle();
+            if tokio::time::timeout(grace, server).await.is_err() {
+                abort.abort();
+            }
+        }
+        self.state.deliverer.drain(self.shutdown_grace).await
+    }
+
+    /// Runs until `signal` completes, then shuts down gracefully. For binaries: start, print
+    /// [`uri`](Self::uri), then `serve_until(ctrl_c())`.
+    pub async fn serve_until(self, signal: impl Future<Output = ()>) -> ShutdownReport {
+        signal.await;
+        self.shutdown().await
+    }
+}
+
+impl Drop for Simulator {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop_server.take() {
+            let _ = stop.send(());
+        }
+        self.state.deliverer.stop_workers();
+    }
+}
+
+impl std::fmt::Debug for Simulator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Simulator")
+            .field("addr", &self.addr)
+            .field("credentials", &self.credentials)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A seed from the standard library's per-process random hasher keys.
+fn random_seed() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    std::collections::hash_map::RandomState::new()
+        .build_hasher()
+        .finish()
+}

@@ -1,0 +1,236 @@
+//! The simulator's shared state: settings, verifications (bounded), balance, the rate limit,
+//! fault injection and the seeded random generator.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use idenfy_gen::{Identity, WebhookContext};
+use idenfy_model::{
+    ApiCredentials, ApiError, Environment, StatusResponse, TokenRequest, WebhookStatus,
+};
+use proptest::test_runner::TestRng;
+use tokio::time::Instant;
+
+use crate::assumptions;
+use crate::delivery::Deliverer;
+
+/// Everything the handlers share.
+pub(crate) struct AppState {
+    /// Settings fixed at start.
+    pub(crate) settings: Settings,
+    /// Known verifications.
+    pub(crate) verifications: Mutex<VerificationStore>,
+    /// What may still be spent.
+    pub(crate) balance: Balance,
+    /// Requests per window.
+    pub(crate) rate_limit: RateLimiter,
+    /// Failures still to inject.
+    pub(crate) faults: FaultInjection,
+    /// The seeded generator behind `scanRef`, `authToken`, `digitString` and fake identities.
+    pub(crate) rng: Mutex<TestRng>,
+    /// Webhook delivery.
+    pub(crate) deliverer: Arc<Deliverer>,
+}
+
+/// Settings the handlers read.
+pub(crate) struct Settings {
+    /// The environment the credentials belong to.
+    pub(crate) environment: Environment,
+    /// The accepted API key pair.
+    pub(crate) credentials: ApiCredentials,
+    /// Unix seconds used instead of the clock, when set.
+    pub(crate) fixed_time: Option<i64>,
+    /// `final` of `IDENTIFICATION_AUTO_FINISHED`.
+    pub(crate) auto_webhook_final: bool,
+}
+
+/// A verification the simulator created.
+pub(crate) struct Verification {
+    /// The token request, as received.
+    pub(crate) request: TokenRequest,
+    /// Set for tokens created with `dummyStatus`.
+    pub(crate) dummy: Option<DummyVerification>,
+}
+
+/// The results of a dummy verification and what its webhooks are made from.
+pub(crate) struct DummyVerification {
+    /// The fake person behind it.
+    pub(crate) identity: Identity,
+    /// Unix seconds when it was created; the webhooks' `startTime`.
+    pub(crate) start_time: i64,
+    /// Statuses of the automatic result.
+    pub(crate) auto_status: WebhookStatus,
+    /// Statuses now: the automatic ones, or those of the latest manual review.
+    pub(crate) current_status: WebhookStatus,
+}
+
+/// Verifications by `scanRef`, forgetting the oldest past the cap.
+pub(crate) struct VerificationStore {
+    by_scan_ref: HashMap<String, Verification>,
+    order: VecDeque<String>,
+    cap: usize,
+}
+
+/// The balance: units left, or unlimited.
+pub(crate) struct Balance {
+    remaining: Option<AtomicU64>,
+}
+
+/// A fixed-window request counter.
+pub(crate) struct RateLimiter {
+    limit: u64,
+    window: Mutex<Option<(Instant, u64)>>,
+}
+
+/// The first requests to fail on purpose, for client retry tests.
+pub(crate) struct FaultInjection {
+    remaining: AtomicUsize,
+    status: u16,
+}
+
+/// Locks a mutex, carrying on if another thread panicked while holding it (the data is
+/// still consistent: every critical section here leaves it so at each step).
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl Settings {
+    /// Unix seconds now, or the fixed time.
+    pub(crate) fn now(&self) -> i64 {
+        self.fixed_time.unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |elapsed| {
+                    i64::try_from(elapsed.as_secs()).unwrap_or(i64::MAX)
+                })
+        })
+    }
+}
+
+impl Verification {
+    /// The status API's view of this verification.
+    pub(crate) fn status_response(&self, scan_ref: &str) -> StatusResponse {
+        let status = match &self.dummy {
+            Some(dummy) => dummy.current_status.clone(),
+            None => assumptions::status_before_any_result(),
+        };
+        StatusResponse::from_webhook_status(scan_ref, &self.request.client_id, &status)
+    }
+}
+
+impl DummyVerification {
+    /// What this verification's webhooks are made from.
+    pub(crate) fn webhook_context<'a>(
+        &'a self,
+        scan_ref: &'a str,
+        request: &'a TokenRequest,
+    ) -> WebhookContext<'a> {
+        WebhookContext {
+            scan_ref,
+            request,
+            identity: &self.identity,
+            start_time: self.start_time,
+            file_url_base: assumptions::FILE_URL_BASE,
+        }
+    }
+}
+
+impl VerificationStore {
+    /// An empty store keeping at most `cap` verifications.
+    pub(crate) fn new(cap: usize) -> Self {
+        Self {
+            by_scan_ref: HashMap::new(),
+            order: VecDeque::new(),
+            cap: cap.max(1),
+        }
+    }
+
+    /// Adds a verification, forgetting the oldest when full.
+    pub(crate) fn insert(&mut self, scan_ref: String, verification: Verification) {
+        while self.order.len() >= self.cap {
+            if let Some(oldest) = self.order.pop_front() {
+                self.by_scan_ref.remove(&oldest);
+            }
+        }
+        self.order.push_back(scan_ref.clone());
+        self.by_scan_ref.insert(scan_ref, verification);
+    }
+
+    /// The verification with this `scanRef`.
+    pub(crate) fn get(&self, scan_ref: &str) -> Option<&Verification> {
+        self.by_scan_ref.get(scan_ref)
+    }
+
+    /// The verification with this `scanRef`, to update.
+    pub(crate) fn get_mut(&mut self, scan_ref: &str) -> Option<&mut Verification> {
+        self.by_scan_ref.get_mut(scan_ref)
+    }
+}
+
+impl Balance {
+    /// `units` to spend, or unlimited for `None`.
+    pub(crate) fn new(units: Option<u64>) -> Self {
+        Self {
+            remaining: units.map(AtomicU64::new),
+        }
+    }
+
+    /// Spends `cost` if that much is left; `false` when it is not.
+    pub(crate) fn spend(&self, cost: u64) -> bool {
+        self.remaining.as_ref().is_none_or(|remaining| {
+            remaining
+                .fetch_update(Ordering::AcqRel, Ordering::Acquire, |left| {
+                    left.checked_sub(cost)
+                })
+                .is_ok()
+        })
+    }
+}
+
+impl RateLimiter {
+    /// `limit` requests per [`assumptions::RATE_LIMIT_WINDOW`].
+    pub(crate) fn new(limit: u64) -> Self {
+        Self {
+            limit,
+            window: Mutex::new(None),
+        }
+    }
+
+    /// Counts a request, or answers the 429 when the window is full (not counting it).
+    pub(crate) fn admit(&self) -> Result<(), ApiError> {
+        let now = Instant::now();
+        let mut window = lock(&self.window);
+        let count = match &mut *window {
+            Some((start, count)) if now.duration_since(*start) < assumptions::RATE_LIMIT_WINDOW => {
+                count
+            }
+            fresh => &mut fresh.insert((now, 0)).1,
+        };
+        if *count >= self.limit {
+            return Err(ApiError::too_many_requests(self.limit));
+        }
+        *count += 1;
+        Ok(())
+    }
+}
+
+impl FaultInjection {
+    /// The first `count` requests fail with `status` (checked by the builder to be 429 or 5xx).
+    pub(crate) fn new(count: usize, status: u16) -> Self {
+        Self {
+            remaining: AtomicUsize::new(count),
+            status,
+        }
+    }
+
+    /// The injected failure for this request, while any remain.
+    pub(crate) fn take(&self) -> Option<(u16, ApiError)> {
+        self.remaining
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |left| {
+                left.checked_sub(1)
+            })
+            .ok()?;
+        Some((self.status, assumptions::injected_fault(self.status)?))
+    }
+}

@@ -1,0 +1,185 @@
+//! `POST /api/v2/token`: the 201 body echoes the request with defaults filled and carries
+//! well-formed identifiers.
+
+use idenfy_model::error::messages;
+use idenfy_model::{Environment, TokenResponse};
+use idenfy_sim::Simulator;
+use serde_json::{Value, json};
+
+use crate::support::{Api, assert_error};
+
+async fn api() -> (Simulator, Api) {
+    let simulator = Simulator::builder().seed(11).start().await.unwrap();
+    let api = Api::new(&simulator);
+    (simulator, api)
+}
+
+/// The request example of iDenfy's dummy-results page.
+fn documented_dummy_request() -> Value {
+    json!({
+        "dummyStatus": "APPROVED",
+        "clientId": "100000",
+        "firstName": "John Tom",
+        "lastName": "Smith",
+        "successUrl": "https://www.my-company.com/idenfy/success",
+        "errorUrl": "https://www.my-company.com/idenfy/fail",
+        "locale": "en",
+        "showInstructions": true,
+        "expiryTime": 600,
+        "sessionLength": 600,
+        "country": "lt",
+        "documents": ["PASSPORT", "ID_CARD"],
+        "dateOfBirth": "1990-12-20",
+        "dateOfExpiry": "1990-12-20",
+        "dateOfIssue": "1990-12-20",
+        "nationality": "lt",
+        "personalNumber": "123456789",
+        "documentNumber": "123456",
+        "sex": "M",
+        "address": "Address",
+        "tokenType": "IDENTIFICATION",
+        "externalRef": "reference",
+        "generateDigitString": true
+    })
+}
+
+#[tokio::test]
+async fn minimal_request_gets_defaults_filled() {
+    let (_simulator, api) = api().await;
+    let body = api.token(json!({"clientId": "user-42"})).await;
+    assert_eq!(body["message"], messages::TOKEN_CREATED);
+    assert_eq!(body["clientId"], "user-42");
+    assert_eq!(body["expiryTime"], 3600);
+    assert_eq!(body["sessionLength"], 600);
+    assert_eq!(body["showInstructions"], true);
+    assert_eq!(body["tokenType"], "IDENTIFICATION");
+    assert_eq!(body["locale"], "en");
+    assert_eq!(
+        body["allowedDocuments"],
+        json!({"ALL": ["ID_CARD", "PASSPORT", "RESIDENCE_PERMIT", "DRIVER_LICENSE"]})
+    );
+    assert!(body.get("digitString").is_none());
+    assert!(
+        body.get("firstName").is_none(),
+        "absent fields are not echoed"
+    );
+    assert!(
+        body.as_object()
+            .unwrap()
+            .values()
+            .all(|value| !value.is_null()),
+        "no null fields: {body}"
+    );
+}
+
+#[tokio::test]
+async fn identifiers_are_well_formed() {
+    let (_simulator, api) = api().await;
+    let body = api.token(json!({"clientId": "user-42"})).await;
+    let auth_token = body["authToken"].as_str().unwrap();
+    assert_eq!(auth_token.len(), 40);
+    assert!(auth_token.bytes().all(|b| b.is_ascii_alphanumeric()));
+    let scan_ref = body["scanRef"].as_str().unwrap();
+    assert!(uuid::Uuid::parse_str(scan_ref).is_ok(), "{scan_ref}");
+    assert!(scan_ref.len() <= 36);
+    assert_eq!(
+        body["redirectUrl"],
+        format!("https://ivs.idenfy.com/api/v2/redirect?authToken={auth_token}")
+    );
+    let second = api.token(json!({"clientId": "user-42"})).await;
+    assert_ne!(second["scanRef"], body["scanRef"]);
+    assert_ne!(second["authToken"], body["authToken"]);
+}
+
+#[tokio::test]
+async fn documented_dummy_request_is_echoed_with_names_upper_cased() {
+    let (_simulator, api) = api().await;
+    let request = documented_dummy_request();
+    let body = api.token(request.clone()).await;
+    assert_eq!(body["message"], messages::DUMMY_TOKEN_CREATED);
+    assert_eq!(body["firstName"], "JOHN TOM");
+    assert_eq!(body["lastName"], "SMITH");
+    for (field, value) in request.as_object().unwrap() {
+        if field != "firstName" && field != "lastName" {
+            assert_eq!(&body[field], value, "{field} is echoed as sent");
+        }
+    }
+    assert_eq!(
+        body["allowedDocuments"],
+        json!({"ALL": ["PASSPORT", "ID_CARD"]})
+    );
+    let digits = body["digitString"].as_str().unwrap();
+    assert_eq!(digits.len(), 8);
+    assert!(digits.bytes().all(|b| b.is_ascii_digit()));
+    let parsed: TokenResponse = serde_json::from_value(body).unwrap();
+    assert_eq!(parsed.request.first_name.as_deref(), Some("JOHN TOM"));
+}
+
+#[tokio::test]
+async fn unicode_names_are_upper_cased() {
+    let (_simulator, api) = api().await;
+    let body = api
+        .token(json!({"clientId": "c", "firstName": "žaneta", "lastName": "straße"}))
+        .await;
+    assert_eq!(body["firstName"], "ŽANETA");
+    assert_eq!(body["lastName"], "STRASSE");
+}
+
+#[tokio::test]
+async fn token_response_snapshot() {
+    let simulator = Simulator::builder()
+        .seed(5)
+        .fixed_time(1_767_225_600)
+        .start()
+        .await
+        .unwrap();
+    let body = Api::new(&simulator).token(documented_dummy_request()).await;
+    insta::assert_json_snapshot!(body, {
+        ".authToken" => "[authToken]",
+        ".scanRef" => "[scanRef]",
+        ".redirectUrl" => "[redirectUrl]",
+        ".digitString" => "[digitString]",
+    });
+}
+
+#[tokio::test]
+async fn plain_tokens_work_in_every_environment() {
+    for environment in Environment::ALL {
+        let simulator = Simulator::builder()
+            .environment(environment.clone())
+            .start()
+            .await
+            .unwrap();
+        let api = Api::new(&simulator);
+        let body = api.token(json!({"clientId": "c"})).await;
+        assert_eq!(body["message"], messages::TOKEN_CREATED, "{environment}");
+    }
+}
+
+#[tokio::test]
+async fn dummy_tokens_are_refused_outside_dev() {
+    for (environment, message) in [
+        (Environment::Demo, messages::NOT_FOR_DEMO),
+        (Environment::Test, messages::NOT_FOR_TESTING_PRODUCTION),
+        (Environment::Prod, messages::NOT_FOR_TESTING_PRODUCTION),
+    ] {
+        let simulator = Simulator::builder()
+            .environment(environment.clone())
+            .start()
+            .await
+            .unwrap();
+        let api = Api::new(&simulator);
+        let answer = api
+            .post(
+                "/api/v2/token",
+                &json!({"clientId": "c", "dummyStatus": "APPROVED"}),
+            )
+            .await;
+        assert_error(&answer, 403, "PERMISSIONS_ERROR", message);
+        assert_eq!(answer.body["message"], message, "{environment}");
+        let answer = api
+            .add_dummy_status("any", "FACE_MATCH", "DOC_VALIDATED")
+            .await;
+        assert_error(&answer, 403, "PERMISSIONS_ERROR", message);
+    }
+}

@@ -1,0 +1,388 @@
+//! Webhook delivery: signed bodies and headers, targets, per-verification order, retries on
+//! error statuses, refused connections and timeouts, visible failures and inspection.
+
+use std::time::Duration;
+
+use idenfy_model::rules::auto_result;
+use idenfy_model::{DummyStatus, SigningKey, WebhookEventType, sign};
+use idenfy_sim::{Delivery, DeliveryState, SimError, Simulator};
+use serde_json::json;
+
+use crate::support::{
+    Api, Behaviour, Receiver, WAIT, refused_url, scan_ref_of, simulator_with_receiver,
+};
+
+fn key() -> SigningKey {
+    SigningKey::new(idenfy_sim::DEFAULT_SIGNING_KEY)
+}
+
+#[tokio::test]
+async fn auto_webhook_is_signed_and_carries_the_automatic_result() {
+    let (simulator, api, receiver) = simulator_with_receiver(Behaviour::Accept).await;
+    let token = api
+        .token(json!({
+            "clientId": "client-7",
+            "dummyStatus": "DENIED",
+            "externalRef": "order-1",
+            "firstName": "Ona",
+        }))
+        .await;
+    let scan_ref = scan_ref_of(&token);
+    let delivery = simulator
+        .wait_for(
+            &scan_ref,
+            &WebhookEventType::IdentificationAutoFinished,
+            WAIT,
+        )
+        .await
+        .unwrap();
+    let received = receiver.wait_for(1).await;
+    let received = &received[0];
+    assert_eq!(received.signature, Ok(()));
+    assert_eq!(received.event, "IDENTIFICATION_AUTO_FINISHED");
+    assert_eq!(received.content_type, "application/json");
+    let webhook = received.webhook();
+    assert!(!webhook.is_final);
+    assert_eq!(webhook.scan_ref, scan_ref);
+    assert_eq!(webhook.client_id, "client-7");
+    assert_eq!(webhook.external_ref.as_deref(), Some("order-1"));
+    assert_eq!(
+        webhook.status,
+        auto_result(&DummyStatus::Denied).unwrap().status
+    );
+    assert_eq!(webhook.data.unwrap().doc_first_name.as_deref(), Some("ONA"));
+
+    assert_eq!(delivery.state, DeliveryState::Delivered);
+    assert_eq!(delivery.target, receiver.url());
+    assert_eq!(delivery.body.as_bytes(), &received.body[..]);
+    assert_eq!(delivery.signature, sign(&key(), delivery.body.as_bytes()));
+    assert_eq!(delivery.attempts.len(), 1);
+    assert_eq!(delivery.attempts[0].number, 1);
+    assert_eq!(delivery.attempts[0].status, Some(200));
+}
+
+#[tokio::test]
+async fn expired_sends_the_final_expired_webhook() {
+    let (simulator, api, receiver) = simulator_with_receiver(Behaviour::Accept).await;
+    let scan_ref = api.dummy_token("EXPIRED", None).await;
+    simulator
+        .wait_for(&scan_ref, &WebhookEventType::IdentificationExpired, WAIT)
+        .await
+        .unwrap();
+    let received = receiver.wait_for(1).await;
+    assert_eq!(received[0].event, "IDENTIFICATION_EXPIRED");
+    let webhook = received[0].webhook();
+    assert!(webhook.is_final);
+    assert_eq!(webhook.status.overall.as_str(), "EXPIRED");
+}
+
+#[tokio::test]
+async fn auto_webhook_final_flag_is_configurable() {
+    let receiver = Receiver::start(&key(), Behaviour::Accept).await;
+    let simulator = Simulator::builder()
+        .default_webhook_url(receiver.url())
+        .auto_webhook_final(true)
+        .start()
+        .await
+        .unwrap();
+    Api::new(&simulator).dummy_token("APPROVED", None).await;
+    assert!(receiver.wait_for(1).await[0].webhook().is_final);
+}
+
+#[tokio::test]
+async fn callback_url_overrides_the_default_url() {
+    let (simulator, api, default_receiver) = simulator_with_receiver(Behaviour::Accept).await;
+    let callback_receiver = Receiver::start(&key(), Behaviour::Accept).await;
+    let scan_ref = api
+        .dummy_token("APPROVED", Some(&callback_receiver.url()))
+        .await;
+    let delivery = simulator
+        .wait_for(
+            &scan_ref,
+            &WebhookEventType::IdentificationAutoFinished,
+            WAIT,
+        )
+        .await
+        .unwrap();
+    assert_eq!(delivery.target, callback_receiver.url());
+    assert_eq!(callback_receiver.wait_for(1).await.len(), 1);
+    assert!(default_receiver.received().is_empty());
+}
+
+#[tokio::test]
+async fn without_any_target_nothing_is_sent_and_waiting_says_why() {
+    let simulator = Simulator::start().await.unwrap();
+    let api = Api::new(&simulator);
+    let scan_ref = api.dummy_token("APPROVED", None).await;
+    assert!(simulator.deliveries().is_empty());
+    let error = simulator
+        .wait_for(
+            &scan_ref,
+            &WebhookEventType::IdentificationAutoFinished,
+            WAIT,
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(error, SimError::NoWebhookTarget { .. }), "{error}");
+    assert!(error.to_string().contains(&scan_ref));
+}
+
+#[tokio::test]
+async fn non_loopback_callbacks_are_recorded_as_failed_without_contacting_them() {
+    let (simulator, api, receiver) = simulator_with_receiver(Behaviour::Accept).await;
+    let scan_ref = api
+        .dummy_token("APPROVED", Some("https://hooks.example.com/idenfy"))
+        .await;
+    let delivery = simulator
+        .wait_for(
+            &scan_ref,
+            &WebhookEventType::IdentificationAutoFinished,
+            WAIT,
+        )
+        .await
+        .unwrap();
+    assert_eq!(delivery.state, DeliveryState::Failed);
+    assert_eq!(delivery.target, "https://hooks.example.com/idenfy");
+    assert_eq!(delivery.attempts.len(), 1);
+    assert_eq!(delivery.attempts[0].status, None);
+    assert!(
+        delivery.attempts[0]
+            .error
+            .as_deref()
+            .unwrap()
+            .contains("external callbacks are disabled")
+    );
+    assert!(receiver.received().is_empty());
+}
+
+#[tokio::test]
+async fn error_statuses_are_retried_in_order_per_verification() {
+    let (simulator, api, receiver) = simulator_with_receiver(Behaviour::FailFirst(2, 500)).await;
+    let scan_ref = api.dummy_token("APPROVED", None).await;
+    // Queued while the auto webhook is still being retried: it must wait its turn.
+    api.add_dummy_status(&scan_ref, "FACE_MATCH", "DOC_VALIDATED")
+        .await;
+    let manual = simulator
+        .wait_for(
+            &scan_ref,
+            &WebhookEventType::IdentificationManualFinished,
+            WAIT,
+        )
+        .await
+        .unwrap();
+    let auto = simulator
+        .wait_for(
+            &scan_ref,
+            &WebhookEventType::IdentificationAutoFinished,
+            WAIT,
+        )
+        .await
+        .unwrap();
+    let statuses = |delivery: &Delivery| -> Vec<Option<u16>> {
+        delivery
+            .attempts
+            .iter()
+            .map(|attempt| attempt.status)
+            .collect()
+    };
+    assert_eq!(statuses(&auto), [Some(500), Some(500), Some(200)]);
+    assert_eq!(
+        auto.attempts.iter().map(|a| a.number).collect::<Vec<_>>(),
+        [1, 2, 3]
+    );
+    assert_eq!(auto.state, DeliveryState::Delivered);
+    assert_eq!(statuses(&manual), [Some(200)]);
+    let events: Vec<_> = receiver
+        .wait_for(4)
+        .await
+        .into_iter()
+        .map(|received| received.event)
+        .collect();
+    assert_eq!(
+        events,
+        [
+            "IDENTIFICATION_AUTO_FINISHED",
+            "IDENTIFICATION_AUTO_FINISHED",
+            "IDENTIFICATION_AUTO_FINISHED",
+            "IDENTIFICATION_MANUAL_FINISHED",
+        ]
+    );
+}
+
+#[tokio::test]
+async fn exhausted_retries_end_failed_and_stay_visible() {
+    let (simulator, api, receiver) =
+        simulator_with_receiver(Behaviour::FailFirst(usize::MAX, 503)).await;
+    let scan_ref = api.dummy_token("APPROVED", None).await;
+    let delivery = simulator
+        .wait_for(
+            &scan_ref,
+            &WebhookEventType::IdentificationAutoFinished,
+            WAIT,
+        )
+        .await
+        .unwrap();
+    assert_eq!(delivery.state, DeliveryState::Failed);
+    assert_eq!(delivery.attempts.len(), 4, "one attempt and three retries");
+    assert!(delivery.attempts.iter().all(|a| a.status == Some(503)));
+    assert_eq!(receiver.received().len(), 4);
+    let listed = Api::new(&simulator)
+        .send(
+            reqwest::Method::GET,
+            "/sim/webhooks",
+            None,
+            Some(api.authorization()),
+            Vec::new(),
+        )
+        .await;
+    let listed: Vec<Delivery> = serde_json::from_value(listed.body).unwrap();
+    assert_eq!(listed, [delivery]);
+    assert_eq!(serde_json::to_value(&listed[0]).unwrap()["state"], "FAILED");
+}
+
+#[tokio::test]
+async fn refused_connections_are_retried_then_fail() {
+    let simulator = Simulator::builder()
+        .default_webhook_url(refused_url().await)
+        .retry_schedule(vec![Duration::from_millis(10)])
+        .start()
+        .await
+        .unwrap();
+    let scan_ref = Api::new(&simulator).dummy_token("APPROVED", None).await;
+    let delivery = simulator
+        .wait_for(
+            &scan_ref,
+            &WebhookEventType::IdentificationAutoFinished,
+            WAIT,
+        )
+        .await
+        .unwrap();
+    assert_eq!(delivery.state, DeliveryState::Failed);
+    assert_eq!(delivery.attempts.len(), 2);
+    for attempt in &delivery.attempts {
+        assert_eq!(attempt.status, None);
+        assert!(
+            attempt
+                .error
+                .as_deref()
+                .unwrap()
+                .starts_with("connection failed"),
+            "{attempt:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn slow_receivers_time_out_and_are_retried() {
+    let receiver = Receiver::start(&key(), Behaviour::Slow(Duration::from_secs(5))).await;
+    let simulator = Simulator::builder()
+        .default_webhook_url(receiver.url())
+        .delivery_timeout(Duration::from_millis(100))
+        .retry_schedule(vec![Duration::from_millis(10)])
+        .start()
+        .await
+        .unwrap();
+    let scan_ref = Api::new(&simulator).dummy_token("APPROVED", None).await;
+    let delivery = simulator
+        .wait_for(
+            &scan_ref,
+            &WebhookEventType::IdentificationAutoFinished,
+            WAIT,
+        )
+        .await
+        .unwrap();
+    assert_eq!(delivery.state, DeliveryState::Failed);
+    assert_eq!(delivery.attempts.len(), 2);
+    for attempt in &delivery.attempts {
+        assert_eq!(attempt.error.as_deref(), Some("timed out after 100 ms"));
+    }
+    assert_eq!(
+        receiver.received().len(),
+        2,
+        "both attempts reached the receiver"
+    );
+}
+
+#[tokio::test]
+async fn the_api_answers_before_the_webhook_is_delivered() {
+    let receiver = Receiver::start(&key(), Behaviour::Slow(Duration::from_secs(60))).await;
+    let simulator = Simulator::builder()
+        .default_webhook_url(receiver.url())
+        .start()
+        .await
+        .unwrap();
+    let api = Api::new(&simulator);
+    let scan_ref = api.dummy_token("APPROVED", None).await;
+    receiver.wait_for(1).await;
+    // The receiver holds the webhook for a minute; the API still answers.
+    assert_eq!(api.status(&scan_ref).await.status, 200);
+    api.dummy_token("DENIED", None).await;
+    let states: Vec<_> = simulator.deliveries().iter().map(|d| d.state).collect();
+    assert!(states.contains(&DeliveryState::Pending), "{states:?}");
+}
+
+#[tokio::test]
+async fn inspection_filters_by_scan_ref_and_event() {
+    let (simulator, api, _receiver) = simulator_with_receiver(Behaviour::Accept).await;
+    let first = api.dummy_token("APPROVED", None).await;
+    let second = api.dummy_token("DENIED", None).await;
+    api.add_dummy_status(&first, "FACE_MATCH", "DOC_VALIDATED")
+        .await;
+    simulator
+        .wait_for(
+            &first,
+            &WebhookEventType::IdentificationManualFinished,
+            WAIT,
+        )
+        .await
+        .unwrap();
+    let list = |query: String| {
+        let api = api.clone();
+        async move {
+            let answer = api
+                .send(
+                    reqwest::Method::GET,
+                    &format!("/sim/webhooks{query}"),
+                    None,
+                    Some(api.authorization()),
+                    Vec::new(),
+                )
+                .await;
+            assert_eq!(answer.status, 200, "{answer:?}");
+            serde_json::from_value::<Vec<Delivery>>(answer.body).unwrap()
+        }
+    };
+    assert_eq!(list(String::new()).await.len(), 3);
+    let of_first = list(format!("?scanRef={first}")).await;
+    assert_eq!(of_first.len(), 2);
+    assert!(of_first.iter().all(|d| d.scan_ref == first));
+    let manual = list("?event=IDENTIFICATION_MANUAL_FINISHED".to_owned()).await;
+    assert_eq!(manual.len(), 1);
+    assert_eq!(
+        list(format!(
+            "?scanRef={second}&event=IDENTIFICATION_AUTO_FINISHED"
+        ))
+        .await
+        .len(),
+        1
+    );
+    let ids: Vec<u64> = simulator.deliveries().iter().map(|d| d.id).collect();
+    assert!(ids.windows(2).all(|pair| pair[0] < pair[1]), "oldest first");
+}
+
+#[tokio::test]
+async fn waiting_for_a_webhook_that_never_comes_times_out_with_its_name() {
+    let (simulator, api, _receiver) = simulator_with_receiver(Behaviour::Accept).await;
+    let scan_ref = api.dummy_token("APPROVED", None).await;
+    let error = simulator
+        .wait_for(
+            &scan_ref,
+            &WebhookEventType::IdentificationManualFinished,
+            Duration::from_millis(50),
+        )
+        .await
+        .unwrap_err();
+    let message = error.to_string();
+    assert!(matches!(error, SimError::WaitTimeout { .. }));
+    assert!(message.contains(&scan_ref) && message.contains("IDENTIFICATION_MANUAL_FINISHED"));
+}
