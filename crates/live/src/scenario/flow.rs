@@ -7,13 +7,13 @@ use std::time::{Duration, Instant};
 use idenfy_model::error::messages;
 use idenfy_model::rules::{self, MANUAL_REVIEW_EVENT};
 use idenfy_model::{
-    AddDummyStatusRequest, IdentificationWebhook, ScanRefRequest, StatusResponse, TokenRequest,
+    IdentificationWebhook, ScanRefRequest, StatusResponse, TokenRequest,
     TokenResponse, WebhookEventType, WebhookStatus,
 };
 use serde::{Deserialize, Serialize};
 
 use super::compare::first_difference;
-use super::{DummyCase, millis};
+use super::{Triple, millis};
 use crate::api::{decode_add_dummy_status, with_dummy_status};
 use crate::client::{Client, Endpoint, RawResponse};
 use crate::error::{Error, excerpt};
@@ -72,8 +72,8 @@ pub struct Difference {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FlowOutcome {
-    /// The case run.
-    pub case: DummyCase,
+    /// The status triple run.
+    pub triple: Triple,
     /// The verification created, once known.
     pub scan_ref: Option<String>,
     /// The first difference, or `None` if every check passed.
@@ -111,9 +111,9 @@ impl std::fmt::Display for Difference {
     }
 }
 
-/// Runs the dummy flow for `case`, with webhooks sent to `receiver`:
+/// Runs the dummy flow for `triple`, with webhooks sent to `receiver`:
 ///
-/// 1. create a dummy token (`dummyStatus: case.auto`, `callbackUrl: receiver.url()`) and check
+/// 1. create a dummy token (`dummyStatus: triple.auto`, `callbackUrl: receiver.url()`) and check
 ///    201, the documented message, and that `clientId` and `externalRef` are echoed;
 /// 2. await the automatic webhook and check its event, `final`, signature, statuses
 ///    ([`rules::auto_result`]) and that `scanRef`, `clientId` and `externalRef` came back;
@@ -127,20 +127,20 @@ impl std::fmt::Display for Difference {
 pub async fn dummy_flow(
     client: &Client,
     receiver: &WebhookReceiver,
-    case: &DummyCase,
+    triple: &Triple,
     options: &FlowOptions,
 ) -> FlowOutcome {
     let started = Instant::now();
     let mut flow = Flow {
         client,
         receiver,
-        case,
+        triple,
         options,
         scan_ref: None,
     };
     let difference = flow.run().await.err();
     FlowOutcome {
-        case: case.clone(),
+        triple: triple.clone(),
         scan_ref: flow.scan_ref,
         difference,
         elapsed_ms: millis(started.elapsed()),
@@ -151,7 +151,7 @@ pub async fn dummy_flow(
 struct Flow<'a> {
     client: &'a Client,
     receiver: &'a WebhookReceiver,
-    case: &'a DummyCase,
+    triple: &'a Triple,
     options: &'a FlowOptions,
     scan_ref: Option<String>,
 }
@@ -165,12 +165,12 @@ struct Identifiers {
 
 impl Flow<'_> {
     async fn run(&mut self) -> Result<(), Difference> {
-        let case = self.case;
-        let expected_auto = rules::auto_result(&case.auto).ok_or_else(|| Difference {
+        let triple = self.triple;
+        let expected_auto = rules::auto_result(&triple.auto).ok_or_else(|| Difference {
             step: FlowStep::CreateToken,
             field: "dummyStatus".to_owned(),
             expected: "a value the API accepts".to_owned(),
-            actual: case.auto.to_string(),
+            actual: triple.auto.to_string(),
         })?;
         let ids = self.create_token().await?;
 
@@ -189,14 +189,14 @@ impl Flow<'_> {
         let step = FlowStep::ManualWebhook;
         let (event, is_final) = MANUAL_REVIEW_EVENT;
         let manual = self.webhook(step, &ids, &event).await?;
-        let overall = rules::overall_after_manual_review(&case.face, &case.document);
+        let overall = rules::overall_after_manual_review(&triple.face, &triple.document);
         check(
             step,
             "webhook.status.overall",
             &overall,
             &manual.status.overall,
         )?;
-        let expected = rules::status_after_manual_review(&auto.status, &case.face, &case.document);
+        let expected = rules::status_after_manual_review(&auto.status, &triple.face, &triple.document);
         check_webhook(step, &manual, &ids, is_final, &expected)?;
 
         self.status(&ids, &manual.status).await
@@ -210,7 +210,7 @@ impl Flow<'_> {
             callback_url: Some(self.receiver.url().to_owned()),
             ..TokenRequest::new(format!("{}-{suffix}", self.options.client_id_prefix))
         };
-        let request = with_dummy_status(&request, self.case.auto.clone());
+        let request = with_dummy_status(&request, self.triple.auto.clone());
         let raw = self.send(step, Endpoint::Token, &request, 201).await?;
         let response: TokenResponse = raw.decode().map_err(|error| failed(step, "body", error))?;
         self.scan_ref = Some(response.scan_ref.clone());
@@ -241,11 +241,7 @@ impl Flow<'_> {
 
     async fn add_dummy_status(&self, scan_ref: &str) -> Result<(), Difference> {
         let step = FlowStep::AddDummyStatus;
-        let request = AddDummyStatusRequest {
-            scan_ref: scan_ref.to_owned(),
-            manual_face_match_result: self.case.face.clone(),
-            manual_document_validity: self.case.document.clone(),
-        };
+        let request = self.triple.add_dummy_status_request(scan_ref);
         let raw = self
             .send(step, Endpoint::AddDummyStatus, &request, 200)
             .await?;

@@ -1,4 +1,4 @@
-//! The status matrix: the dummy flow over many cases at once, with bounded concurrency,
+//! The status matrix: the dummy flow over many triples at once, with bounded concurrency,
 //! progress reports and a report in JSON and prose.
 
 use std::time::{Duration, Instant};
@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use tokio::task::JoinSet;
 
 use super::flow::{FlowOptions, FlowOutcome, dummy_flow};
-use super::{DummyCase, millis};
+use super::{Triple, millis};
 use crate::client::Client;
 use crate::receiver::WebhookReceiver;
 
@@ -57,36 +57,36 @@ pub struct MatrixReport {
     pub concurrency: usize,
     /// Wall-clock time of the whole run, in milliseconds.
     pub elapsed_ms: u64,
-    /// Every flow's outcome, in the order of the cases given.
+    /// Every flow's outcome, in the order of the triples given.
     pub outcomes: Vec<FlowOutcome>,
 }
 
-/// Runs [`dummy_flow`] for every case, at most `options.concurrency` at once, calling
+/// Runs [`dummy_flow`] for every triple, at most `options.concurrency` at once, calling
 /// `progress` after each finished flow. Each flow creates one token, which costs money on the
-/// real API: [`DummyCase::all`] is 1232 tokens.
+/// real API: [`matrix()`](super::matrix()) is 1232 tokens.
 pub async fn run_matrix(
     client: &Client,
     receiver: &WebhookReceiver,
-    cases: &[DummyCase],
+    triples: &[Triple],
     options: &MatrixOptions,
     mut progress: impl FnMut(Progress<'_>),
 ) -> MatrixReport {
     let started = Instant::now();
     let concurrency = options.concurrency.max(1);
-    let mut outcomes: Vec<Option<FlowOutcome>> = vec![None; cases.len()];
+    let mut outcomes: Vec<Option<FlowOutcome>> = vec![None; triples.len()];
     let mut running = JoinSet::new();
     let mut next = 0;
     let mut failed = 0;
-    for done in 1..=cases.len() {
-        while next < cases.len() && running.len() < concurrency {
-            let (client, receiver, case, flow) = (
+    for done in 1..=triples.len() {
+        while next < triples.len() && running.len() < concurrency {
+            let (client, receiver, triple, flow) = (
                 client.clone(),
                 receiver.clone(),
-                cases[next].clone(),
+                triples[next].clone(),
                 options.flow.clone(),
             );
             running
-                .spawn(async move { (next, dummy_flow(&client, &receiver, &case, &flow).await) });
+                .spawn(async move { (next, dummy_flow(&client, &receiver, &triple, &flow).await) });
             next += 1;
         }
         let (index, outcome) = match running.join_next().await {
@@ -97,7 +97,7 @@ pub async fn run_matrix(
         failed += usize::from(!outcome.passed());
         progress(Progress {
             done,
-            total: cases.len(),
+            total: triples.len(),
             failed,
             outcome: &outcome,
         });
@@ -120,7 +120,7 @@ impl MatrixReport {
         self.failed == 0
     }
 
-    /// The flows that found a difference, in case order.
+    /// The flows that found a difference, in triple order.
     pub fn failures(&self) -> impl Iterator<Item = &FlowOutcome> {
         self.outcomes.iter().filter(|outcome| !outcome.passed())
     }
@@ -141,7 +141,7 @@ impl MatrixReport {
             if let Some(difference) = &outcome.difference {
                 summary.push_str(&format!(
                     "  FAILED {} ({scan_ref}): {difference}\n",
-                    outcome.case
+                    outcome.triple
                 ));
             }
         }

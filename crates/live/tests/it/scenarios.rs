@@ -1,10 +1,10 @@
-//! The dummy flow and the status matrix against the simulator: every case passes, and a
+//! The dummy flow and the status matrix against the simulator: every triple passes, and a
 //! simulator that breaks a rule is caught at the first difference.
 
 use std::time::Duration;
 
 use idenfy_live::scenario::{
-    DummyCase, FlowOptions, FlowStep, MatrixOptions, dummy_flow, run_matrix,
+    FlowOptions, FlowStep, MatrixOptions, Triple, dummy_flow, matrix, run_matrix,
 };
 use idenfy_live::{RetryPolicy, WebhookReceiver};
 use idenfy_model::{
@@ -22,8 +22,8 @@ fn options() -> FlowOptions {
     }
 }
 
-fn case(auto: DummyStatus, face: FaceStatus, document: DocumentStatus) -> DummyCase {
-    DummyCase {
+fn triple(auto: DummyStatus, face: FaceStatus, document: DocumentStatus) -> Triple {
+    Triple {
         auto,
         face,
         document,
@@ -42,33 +42,18 @@ async fn setup(
     (simulator, receiver, client)
 }
 
-#[test]
-fn the_matrix_has_every_accepted_triple_once() {
-    let cases = DummyCase::all();
-    assert_eq!(cases.len(), 4 * 11 * 28);
-    let unique: std::collections::HashSet<&DummyCase> = cases.iter().collect();
-    assert_eq!(unique.len(), cases.len());
-    assert!(
-        cases
-            .iter()
-            .all(|case| DummyStatus::ACCEPTED.contains(&case.auto)
-                && FaceStatus::DUMMY_MANUAL.contains(&case.face)
-                && DocumentStatus::DUMMY_MANUAL.contains(&case.document))
-    );
-}
-
 #[tokio::test]
 async fn the_flow_passes_for_each_automatic_result() {
     let (_simulator, receiver, client) = setup(quick_simulator(), None).await;
     for auto in DummyStatus::ACCEPTED {
-        let case = case(
+        let triple = triple(
             auto.clone(),
             FaceStatus::FaceMatch,
             DocumentStatus::DocValidated,
         );
-        let outcome = dummy_flow(&client, &receiver, &case, &options()).await;
-        assert!(outcome.passed(), "{case}: {:?}", outcome.difference);
-        assert_eq!(outcome.case, case);
+        let outcome = dummy_flow(&client, &receiver, &triple, &options()).await;
+        assert!(outcome.passed(), "{triple}: {:?}", outcome.difference);
+        assert_eq!(outcome.triple, triple);
         let scan_ref = outcome.scan_ref.unwrap();
         let events: Vec<WebhookEventType> = receiver
             .received()
@@ -79,7 +64,7 @@ async fn the_flow_passes_for_each_automatic_result() {
         assert_eq!(
             events.len(),
             2,
-            "{case}: one auto and one manual webhook: {events:?}"
+            "{triple}: one auto and one manual webhook: {events:?}"
         );
         assert_eq!(events[1], WebhookEventType::IdentificationManualFinished);
     }
@@ -94,12 +79,12 @@ async fn the_flow_passes_when_the_receiver_makes_the_simulator_retry() {
         .await
         .unwrap();
     let client = sim_client(&simulator, RetryPolicy::none());
-    let case = case(
+    let triple = triple(
         DummyStatus::Approved,
         FaceStatus::FaceMatch,
         DocumentStatus::DocValidated,
     );
-    let outcome = dummy_flow(&client, &receiver, &case, &options()).await;
+    let outcome = dummy_flow(&client, &receiver, &triple, &options()).await;
     assert!(outcome.passed(), "{:?}", outcome.difference);
     let answers: Vec<u16> = receiver.received().iter().map(|w| w.answered).collect();
     assert_eq!(
@@ -120,12 +105,12 @@ async fn a_wrong_signing_key_is_reported_at_the_auto_webhook() {
         webhook_timeout: Duration::from_millis(500),
         ..options()
     };
-    let case = case(
+    let triple = triple(
         DummyStatus::Approved,
         FaceStatus::FaceMatch,
         DocumentStatus::DocValidated,
     );
-    let outcome = dummy_flow(&client, &receiver, &case, &options).await;
+    let outcome = dummy_flow(&client, &receiver, &triple, &options).await;
     let difference = outcome.difference.unwrap();
     assert_eq!(difference.step, FlowStep::AutoWebhook);
     assert_eq!(difference.field, "webhook");
@@ -138,12 +123,12 @@ async fn a_wrong_signing_key_is_reported_at_the_auto_webhook() {
 async fn a_final_auto_webhook_breaks_the_rule_and_is_reported() {
     let (_simulator, receiver, client) =
         setup(quick_simulator().auto_webhook_final(true), None).await;
-    let case = case(
+    let triple = triple(
         DummyStatus::Denied,
         FaceStatus::FaceMatch,
         DocumentStatus::DocValidated,
     );
-    let outcome = dummy_flow(&client, &receiver, &case, &options()).await;
+    let outcome = dummy_flow(&client, &receiver, &triple, &options()).await;
     let difference = outcome.difference.unwrap();
     assert_eq!(difference.step, FlowStep::AutoWebhook);
     assert_eq!(difference.field, "webhook.final");
@@ -161,12 +146,12 @@ async fn a_final_auto_webhook_breaks_the_rule_and_is_reported() {
 async fn a_wrong_environment_is_reported_at_token_creation() {
     let (_simulator, receiver, client) =
         setup(Simulator::builder().environment(Environment::Demo), None).await;
-    let case = case(
+    let triple = triple(
         DummyStatus::Approved,
         FaceStatus::FaceMatch,
         DocumentStatus::DocValidated,
     );
-    let outcome = dummy_flow(&client, &receiver, &case, &options()).await;
+    let outcome = dummy_flow(&client, &receiver, &triple, &options()).await;
     let difference = outcome.difference.unwrap();
     assert_eq!(difference.step, FlowStep::CreateToken);
     assert_eq!(difference.field, "http status");
@@ -179,12 +164,12 @@ async fn a_wrong_environment_is_reported_at_token_creation() {
 #[tokio::test]
 async fn an_unaccepted_dummy_status_is_reported_before_anything_is_sent() {
     let (_simulator, receiver, client) = setup(Simulator::builder(), None).await;
-    let case = case(
+    let triple = triple(
         DummyStatus::Active,
         FaceStatus::FaceMatch,
         DocumentStatus::DocValidated,
     );
-    let outcome = dummy_flow(&client, &receiver, &case, &options()).await;
+    let outcome = dummy_flow(&client, &receiver, &triple, &options()).await;
     let difference = outcome.difference.unwrap();
     assert_eq!(
         (difference.step, difference.field.as_str()),
@@ -195,14 +180,14 @@ async fn an_unaccepted_dummy_status_is_reported_before_anything_is_sent() {
 #[tokio::test]
 async fn the_whole_matrix_passes_against_the_simulator() {
     let (_simulator, receiver, client) = setup(quick_simulator(), None).await;
-    let cases = DummyCase::all();
+    let triples = matrix();
     let options = MatrixOptions {
         concurrency: 32,
         flow: options(),
     };
     let mut seen = Vec::new();
-    let report = run_matrix(&client, &receiver, &cases, &options, |progress| {
-        assert_eq!(progress.total, cases.len());
+    let report = run_matrix(&client, &receiver, &triples, &options, |progress| {
+        assert_eq!(progress.total, triples.len());
         seen.push(progress.done);
     })
     .await;
@@ -212,15 +197,15 @@ async fn the_whole_matrix_passes_against_the_simulator() {
         (1232, 1232, 0)
     );
     assert_eq!(seen, (1..=1232).collect::<Vec<_>>());
-    let reported: Vec<&DummyCase> = report
+    let reported: Vec<&Triple> = report
         .outcomes
         .iter()
-        .map(|outcome| &outcome.case)
+        .map(|outcome| &outcome.triple)
         .collect();
     assert_eq!(
         reported,
-        cases.iter().collect::<Vec<_>>(),
-        "outcomes in case order"
+        triples.iter().collect::<Vec<_>>(),
+        "outcomes in matrix order"
     );
     assert!(
         report.summary().starts_with("1232 flows in "),
@@ -238,10 +223,10 @@ async fn the_whole_matrix_passes_against_the_simulator() {
 async fn a_failing_matrix_lists_each_failure_with_its_first_difference() {
     let (_simulator, receiver, client) =
         setup(quick_simulator().auto_webhook_final(true), None).await;
-    let cases: Vec<DummyCase> = DummyStatus::ACCEPTED
+    let triples: Vec<Triple> = DummyStatus::ACCEPTED
         .iter()
         .map(|auto| {
-            case(
+            triple(
                 auto.clone(),
                 FaceStatus::FaceMatch,
                 DocumentStatus::DocValidated,
@@ -253,7 +238,7 @@ async fn a_failing_matrix_lists_each_failure_with_its_first_difference() {
         flow: options(),
     };
     let mut failed_so_far = Vec::new();
-    let report = run_matrix(&client, &receiver, &cases, &options, |progress| {
+    let report = run_matrix(&client, &receiver, &triples, &options, |progress| {
         failed_so_far.push(progress.failed);
     })
     .await;
@@ -268,13 +253,13 @@ async fn a_failing_matrix_lists_each_failure_with_its_first_difference() {
         .outcomes
         .iter()
         .filter(|outcome| outcome.passed())
-        .map(|outcome| &outcome.case.auto)
+        .map(|outcome| &outcome.triple.auto)
         .collect();
     assert_eq!(passed, [&DummyStatus::Expired], "EXPIRED is final by rule");
     let summary = report.summary();
     assert!(summary.contains("1 passed, 3 failed"), "{summary}");
     assert!(
-        summary.contains("FAILED APPROVED / FACE_MATCH / DOC_VALIDATED"),
+        summary.contains("FAILED APPROVED/FACE_MATCH/DOC_VALIDATED"),
         "{summary}"
     );
     assert!(
@@ -284,7 +269,7 @@ async fn a_failing_matrix_lists_each_failure_with_its_first_difference() {
 
     let json = serde_json::to_value(&report).unwrap();
     assert_eq!(json["failed"], 3);
-    assert_eq!(json["outcomes"][0]["case"]["auto"], "APPROVED");
+    assert_eq!(json["outcomes"][0]["triple"]["auto"], "APPROVED");
     assert_eq!(json["outcomes"][0]["difference"]["step"], "auto-webhook");
     assert_eq!(json["outcomes"][0]["difference"]["field"], "webhook.final");
     let back: idenfy_live::scenario::MatrixReport = serde_json::from_value(json).unwrap();

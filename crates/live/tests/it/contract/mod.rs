@@ -191,14 +191,14 @@ pub fn settings() -> insta::Settings {
         (".body.callbackUrl", "[callbackUrl]"),
         (".body.startTime", "[timestamp]"),
         (".body.finishTime", "[timestamp]"),
-        (".body.fileUrls.*", "[fileUrl]"),
-        (".body.data.*", "[data]"),
         (".body.clientIp", "[clientIp]"),
         (".body.clientIpCountry", "[clientIpCountry]"),
         (".body.clientLocation", "[clientLocation]"),
     ] {
         settings.add_redaction(selector, volatile(label));
     }
+    settings.add_redaction(".body.fileUrls", member_values("[fileUrl]"));
+    settings.add_redaction(".body.data", member_values("[data]"));
     settings.add_redaction(
         ".body.redirectUrl",
         insta::dynamic_redaction(|value, _| match value.as_str() {
@@ -220,6 +220,22 @@ fn volatile(label: &'static str) -> insta::internals::Redaction {
         } else {
             Content::from(label)
         }
+    })
+}
+
+/// Replaces the value of every member of an object by `label`, keeping the names and nulls.
+fn member_values(label: &'static str) -> insta::internals::Redaction {
+    insta::dynamic_redaction(move |value, _| match value {
+        Content::Map(members) => Content::Map(
+            members
+                .into_iter()
+                .map(|(name, value)| {
+                    let value = if value.is_nil() { value } else { Content::from(label) };
+                    (name, value)
+                })
+                .collect(),
+        ),
+        other => other,
     })
 }
 
