@@ -7,8 +7,8 @@ use std::time::{Duration, Instant};
 use idenfy_model::error::messages;
 use idenfy_model::rules::{self, MANUAL_REVIEW_EVENT};
 use idenfy_model::{
-    IdentificationWebhook, ScanRefRequest, StatusResponse, TokenRequest,
-    TokenResponse, WebhookEventType, WebhookStatus,
+    IdentificationWebhook, ScanRefRequest, StatusResponse, TokenRequest, TokenResponse,
+    WebhookEventType, WebhookStatus,
 };
 use serde::{Deserialize, Serialize};
 
@@ -196,7 +196,8 @@ impl Flow<'_> {
             &overall,
             &manual.status.overall,
         )?;
-        let expected = rules::status_after_manual_review(&auto.status, &triple.face, &triple.document);
+        let expected =
+            rules::status_after_manual_review(&auto.status, &triple.face, &triple.document);
         check_webhook(step, &manual, &ids, is_final, &expected)?;
 
         self.status(&ids, &manual.status).await

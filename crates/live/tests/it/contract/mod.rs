@@ -230,7 +230,11 @@ fn member_values(label: &'static str) -> insta::internals::Redaction {
             members
                 .into_iter()
                 .map(|(name, value)| {
-                    let value = if value.is_nil() { value } else { Content::from(label) };
+                    let value = if value.is_nil() {
+                        value
+                    } else {
+                        Content::from(label)
+                    };
                     (name, value)
                 })
                 .collect(),
