@@ -3,13 +3,36 @@
 
 use std::time::Duration;
 
-use idenfy_live::{Endpoint, Error, Idempotency, RetryPolicy};
-use idenfy_model::TokenRequest;
+use idenfy_live::{Client, Endpoint, Error, Idempotency, RetryPolicy};
+use idenfy_model::{StatusResponse, TokenRequest};
 use proptest::prelude::*;
 
 use crate::support::{Answer, Scripted, any_credentials, client, closed_port, quick_retries};
 
 const STATUS_BODY: &str = r#"{"scanRef":"s","clientId":"c","status":"APPROVED"}"#;
+const TOKEN_BODY: &str = r#"{"authToken":"t","scanRef":"s","clientId":"c"}"#;
+
+/// `status()` against a server scripted with `answers`: its result and the requests sent.
+async fn status_against(
+    answers: Vec<Answer>,
+    retry: RetryPolicy,
+) -> (Result<StatusResponse, Error>, usize) {
+    let server = Scripted::start(answers).await;
+    let result = client(&server.uri(), &any_credentials(), retry)
+        .status("s")
+        .await;
+    (result, server.hits())
+}
+
+/// A client of `server` that gives up on an attempt after 200 ms.
+fn impatient_client(server: &Scripted) -> Client {
+    Client::builder(any_credentials())
+        .base_url(server.uri())
+        .timeout(Duration::from_millis(200))
+        .retry_policy(quick_retries(3))
+        .build()
+        .unwrap()
+}
 
 #[test]
 fn only_token_creation_is_connect_only() {
@@ -26,24 +49,21 @@ fn only_token_creation_is_connect_only() {
 #[tokio::test]
 async fn server_errors_and_rate_limits_are_retried_until_success() {
     for failure in [500, 502, 503, 429] {
-        let server = Scripted::start(vec![
+        let answers = vec![
             Answer::new(failure, "{}"),
             Answer::new(failure, "{}"),
             Answer::new(200, STATUS_BODY),
-        ])
-        .await;
-        let client = client(&server.uri(), &any_credentials(), quick_retries(3));
-        let status = client.status("s").await.unwrap();
-        assert_eq!(status.scan_ref, "s");
-        assert_eq!(server.hits(), 3, "HTTP {failure}");
+        ];
+        let (status, hits) = status_against(answers, quick_retries(3)).await;
+        assert_eq!(status.unwrap().scan_ref, "s");
+        assert_eq!(hits, 3, "HTTP {failure}");
     }
 }
 
 #[tokio::test]
 async fn retries_stop_at_the_policy_limit_and_say_how_many_were_made() {
-    let server = Scripted::start(vec![Answer::new(503, "{}")]).await;
-    let client = client(&server.uri(), &any_credentials(), quick_retries(2));
-    let error = client.status("s").await.unwrap_err();
+    let (result, hits) = status_against(vec![Answer::new(503, "{}")], quick_retries(2)).await;
+    let error = result.unwrap_err();
     assert!(
         matches!(
             error,
@@ -55,20 +75,19 @@ async fn retries_stop_at_the_policy_limit_and_say_how_many_were_made() {
         ),
         "{error:?}"
     );
-    assert_eq!(server.hits(), 3);
+    assert_eq!(hits, 3);
 }
 
 #[tokio::test]
 async fn other_client_errors_are_never_retried() {
     for status in [400, 401, 402, 403, 404, 405, 409, 413, 415, 422] {
-        let server = Scripted::start(vec![
+        let answers = vec![
             Answer::new(status, r#"{"identifier":"BAD_VALUE","message":"no"}"#),
             Answer::new(200, STATUS_BODY),
-        ])
-        .await;
-        let client = client(&server.uri(), &any_credentials(), quick_retries(3));
-        assert!(client.status("s").await.is_err(), "HTTP {status}");
-        assert_eq!(server.hits(), 1, "HTTP {status} was retried");
+        ];
+        let (result, hits) = status_against(answers, quick_retries(3)).await;
+        assert!(result.is_err(), "HTTP {status}");
+        assert_eq!(hits, 1, "HTTP {status} was retried");
     }
 }
 
@@ -80,7 +99,7 @@ async fn token_creation_is_not_retried_after_an_answer() {
                 failure,
                 r#"{"identifier":"INTERNAL_ERROR","message":"oops"}"#,
             ),
-            Answer::new(201, r#"{"authToken":"t","scanRef":"s","clientId":"c"}"#),
+            Answer::new(201, TOKEN_BODY),
         ])
         .await;
         let client = client(&server.uri(), &any_credentials(), quick_retries(3));
@@ -101,16 +120,10 @@ async fn token_creation_is_not_retried_after_an_answer() {
 async fn token_creation_is_not_retried_after_a_timeout() {
     let server = Scripted::start(vec![
         Answer::new(201, "{}").after(Duration::from_secs(5)),
-        Answer::new(201, r#"{"authToken":"t","scanRef":"s","clientId":"c"}"#),
+        Answer::new(201, TOKEN_BODY),
     ])
     .await;
-    let client = idenfy_live::Client::builder(any_credentials())
-        .base_url(server.uri())
-        .timeout(Duration::from_millis(200))
-        .retry_policy(quick_retries(3))
-        .build()
-        .unwrap();
-    let error = client
+    let error = impatient_client(&server)
         .create_token(&TokenRequest::new("c"))
         .await
         .unwrap_err();
@@ -128,13 +141,8 @@ async fn reads_are_retried_after_a_timeout() {
         Answer::new(200, STATUS_BODY),
     ])
     .await;
-    let client = idenfy_live::Client::builder(any_credentials())
-        .base_url(server.uri())
-        .timeout(Duration::from_millis(200))
-        .retry_policy(quick_retries(3))
-        .build()
-        .unwrap();
-    assert_eq!(client.status("s").await.unwrap().scan_ref, "s");
+    let status = impatient_client(&server).status("s").await.unwrap();
+    assert_eq!(status.scan_ref, "s");
     assert_eq!(server.hits(), 2);
 }
 
@@ -164,22 +172,20 @@ async fn connection_failures_are_retried_for_every_endpoint() {
 
 #[tokio::test]
 async fn retry_after_is_honoured_when_short_and_reported_when_long() {
-    let server = Scripted::start(vec![
+    let answers = vec![
         Answer::new(429, "{}").header("retry-after", "0"),
         Answer::new(200, STATUS_BODY),
-    ])
-    .await;
-    let quick = client(&server.uri(), &any_credentials(), quick_retries(1));
-    quick.status("s").await.unwrap();
-    assert_eq!(server.hits(), 2);
+    ];
+    let (result, hits) = status_against(answers, quick_retries(1)).await;
+    assert!(result.is_ok(), "{result:?}");
+    assert_eq!(hits, 2);
 
-    let server = Scripted::start(vec![
+    let answers = vec![
         Answer::new(429, "{}").header("retry-after", "3600"),
         Answer::new(200, STATUS_BODY),
-    ])
-    .await;
-    let patient = client(&server.uri(), &any_credentials(), quick_retries(3));
-    let error = patient.status("s").await.unwrap_err();
+    ];
+    let (result, hits) = status_against(answers, quick_retries(3)).await;
+    let error = result.unwrap_err();
     assert!(
         matches!(
             error,
@@ -188,23 +194,18 @@ async fn retry_after_is_honoured_when_short_and_reported_when_long() {
         ),
         "{error:?}"
     );
-    assert_eq!(
-        server.hits(),
-        1,
-        "a wait past max_retry_after is not slept through"
-    );
+    assert_eq!(hits, 1, "a wait past max_retry_after is not slept through");
 }
 
 #[tokio::test]
 async fn retry_after_as_an_http_date_in_the_past_means_now() {
-    let server = Scripted::start(vec![
+    let answers = vec![
         Answer::new(503, "{}").header("retry-after", "Wed, 21 Oct 2015 07:28:00 GMT"),
         Answer::new(200, STATUS_BODY),
-    ])
-    .await;
-    let client = client(&server.uri(), &any_credentials(), quick_retries(1));
-    client.status("s").await.unwrap();
-    assert_eq!(server.hits(), 2);
+    ];
+    let (result, hits) = status_against(answers, quick_retries(1)).await;
+    assert!(result.is_ok(), "{result:?}");
+    assert_eq!(hits, 2);
 }
 
 #[tokio::test]
