@@ -38,7 +38,9 @@ use record::Log;
 pub const WEBHOOK_PATH: &str = "/webhook";
 
 /// A running webhook receiver. Clones share it; dropping the last clone stops the server.
-#[derive(Clone, Debug)]
+///
+/// `Debug` shows the URL and how many requests arrived, never the signing key.
+#[derive(Clone)]
 pub struct WebhookReceiver {
     inner: Arc<Inner>,
 }
@@ -54,7 +56,6 @@ pub struct ReceiverBuilder {
     failure_status: u16,
 }
 
-#[derive(Debug)]
 struct Inner {
     shared: Arc<Shared>,
     addr: SocketAddr,
@@ -63,7 +64,6 @@ struct Inner {
 }
 
 /// What the server task and the handle share.
-#[derive(Debug)]
 struct Shared {
     signing_key: SigningKey,
     status: u16,
@@ -235,6 +235,16 @@ impl Shared {
         } else {
             self.status
         }
+    }
+}
+
+impl std::fmt::Debug for WebhookReceiver {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WebhookReceiver")
+            .field("url", &self.inner.url)
+            .field("addr", &self.inner.addr)
+            .field("received", &self.inner.shared.log().received.len())
+            .finish_non_exhaustive()
     }
 }
 

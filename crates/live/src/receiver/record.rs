@@ -106,7 +106,7 @@ impl SignatureCheck {
 
 /// Every request so far, and for each (scanRef, event) the accepted ones `next_for` has not
 /// handed out yet.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub(crate) struct Log {
     pub received: Vec<ReceivedWebhook>,
     /// How many of `received` had a valid signature.

@@ -277,4 +277,5 @@ fn debug_never_shows_the_signing_key() {
     let receiver = runtime.block_on(WebhookReceiver::start(key())).unwrap();
     let shown = format!("{receiver:?}");
     assert!(!shown.contains("receiver-test-key"), "{shown}");
+    assert!(shown.contains(receiver.url()), "{shown}");
 }
