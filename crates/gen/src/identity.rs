@@ -57,7 +57,7 @@ pub struct Identity {
     pub personal_number: String,
     /// Date of issue; after the 18th birthday and before [`REFERENCE_DATE`].
     pub date_of_issue: NaiveDate,
-    /// Date of expiry; after [`REFERENCE_DATE`], so the document is valid.
+    /// Date of expiry; after [`REFERENCE_DATE`], so the document is valid on it.
     pub date_of_expiry: NaiveDate,
     /// Street address.
     pub address: String,
@@ -285,19 +285,17 @@ impl Identity {
         };
         let first_name = plain_name(&with_locale!(national.names, FirstName, rng));
         let last_name = plain_name(&with_locale!(national.names, LastName, rng));
-        let street = with_locale!(issuer.names, StreetName, rng);
-        let building = with_locale!(issuer.names, BuildingNumber, rng);
-        let zip = with_locale!(issuer.names, ZipCode, rng);
-        let city = with_locale!(issuer.names, CityName, rng);
+        let street = tidy(&with_locale!(issuer.names, StreetName, rng));
+        let building = tidy(&with_locale!(issuer.names, BuildingNumber, rng));
+        let zip = tidy(&with_locale!(issuer.names, ZipCode, rng));
+        let city = tidy(&with_locale!(issuer.names, CityName, rng));
 
         let date_of_birth = REFERENCE_DATE - Days::new(choices.age_days);
-        // Issued after the 18th birthday, within the validity period before REFERENCE_DATE,
-        // so the document is valid on REFERENCE_DATE.
+        // Issued after the 18th birthday, and late enough that the document (which expires the
+        // day before the anniversary of its issue) is still valid the day after REFERENCE_DATE.
         let adult_on = date_of_birth + Months::new(18 * 12);
-        let earliest = (REFERENCE_DATE - Months::new(12 * validity_years))
-            .max(adult_on)
-            .succ_opt()
-            .expect("dates far from the end of time");
+        let earliest = (REFERENCE_DATE - Months::new(12 * validity_years) + Days::new(2))
+            .max(adult_on + Days::new(1));
         let window = (REFERENCE_DATE - earliest).num_days().max(1) as u64;
         let offset = (window * u64::from(choices.issue_point)) >> 32;
         let date_of_issue = earliest + Days::new(offset);
@@ -352,9 +350,25 @@ impl Identity {
 /// Removes characters the token API forbids in names (fake's lists hold a few apostrophes and
 /// dots, which are allowed, but never digits; this keeps that guarantee explicit).
 fn plain_name(name: &str) -> String {
-    name.chars()
+    let allowed: String = tidy(name)
+        .chars()
         .filter(|c| !c.is_ascii_digit() && !idenfy_model::validation::NAME_FORBIDDEN.contains(*c))
-        .collect::<String>()
-        .trim()
-        .to_owned()
+        .collect();
+    allowed.trim().to_owned()
+}
+
+/// `text` without the template placeholders `fake` sometimes leaves unfilled (its Dutch city
+/// names end in `{River}`), with single spaces and no space at either end.
+fn tidy(text: &str) -> String {
+    let mut kept = String::with_capacity(text.len());
+    let mut depth = 0usize;
+    for c in text.chars() {
+        match c {
+            '{' => depth += 1,
+            '}' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => kept.push(c),
+            _ => {}
+        }
+    }
+    kept.split_whitespace().collect::<Vec<_>>().join(" ")
 }

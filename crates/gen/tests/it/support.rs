@@ -1,0 +1,33 @@
+//! Helpers shared by the test modules: fully shrinking a strategy, running a property over
+//! one strategy with a given number of cases.
+
+use proptest::strategy::{Strategy, ValueTree};
+use proptest::test_runner::{Config, TestCaseError, TestRunner};
+
+/// The value `strategy` shrinks to when every simplification is accepted, as when a
+/// property fails for every value.
+pub fn fully_shrunk<S: Strategy>(strategy: &S, seed: u64) -> S::Value {
+    let mut runner = idenfy_gen::runner_from_seed(seed);
+    let mut tree = strategy.new_tree(&mut runner).expect("no rejection");
+    while tree.simplify() {}
+    tree.current()
+}
+
+/// Runs `property` over `cases` values of `strategy`, panicking with the minimal failing value
+/// and the reason, labelled with `label`.
+pub fn check_property<S: Strategy>(
+    label: &str,
+    strategy: &S,
+    cases: u32,
+    property: impl Fn(S::Value) -> Result<(), TestCaseError>,
+) {
+    let config = Config {
+        cases,
+        failure_persistence: None,
+        ..Config::default()
+    };
+    let mut runner = TestRunner::new(config);
+    if let Err(failure) = runner.run(strategy, property) {
+        panic!("{label}: {failure}");
+    }
+}

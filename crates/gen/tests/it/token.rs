@@ -1,0 +1,142 @@
+//! Valid token requests: every one validates, agrees with its identity, round-trips, and every
+//! optional field of the model is sometimes present and sometimes absent.
+
+use std::collections::BTreeMap;
+
+use idenfy_gen::token::arb_token_request_with_identity;
+use idenfy_gen::{arb_dummy_token_request, arb_token_request, sample};
+use idenfy_model::{DummyStatus, Rule, TokenRequest, parse_body};
+use proptest::prelude::*;
+
+use crate::support::{check_property, fully_shrunk};
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1024, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn every_generated_request_validates(request in arb_token_request()) {
+        prop_assert_eq!(request.validate(), vec![], "{:?}", request);
+    }
+
+    #[test]
+    fn requests_round_trip_through_the_body_parser(request in arb_token_request()) {
+        let body = serde_json::to_vec(&request).unwrap();
+        prop_assert_eq!(parse_body::<TokenRequest>(&body).unwrap(), request);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn requests_give_their_identity_values((identity, request) in arb_token_request_with_identity()) {
+        let same = |given: &Option<String>, expected: &str| given.as_deref().is_none_or(|v| v == expected);
+        prop_assert!(same(&request.first_name, &identity.first_name));
+        prop_assert!(same(&request.last_name, &identity.last_name));
+        prop_assert!(same(&request.personal_number, &identity.personal_number));
+        prop_assert!(same(&request.document_number, &identity.document_number));
+        prop_assert!(same(&request.address, &identity.address));
+        prop_assert!(same(&request.date_of_birth, &identity.date_of_birth.to_string()));
+        prop_assert!(same(&request.date_of_issue, &identity.date_of_issue.to_string()));
+        prop_assert!(same(&request.date_of_expiry, &identity.date_of_expiry.to_string()));
+        prop_assert!(request.country.as_deref().is_none_or(|c| c.eq_ignore_ascii_case(&identity.issuing_country)));
+        prop_assert!(request.nationality.as_deref().is_none_or(|n| n == "ALL" || n == identity.nationality));
+        prop_assert!(request.sex.as_ref().is_none_or(|sex| *sex == identity.sex));
+        // The webhook reads the document type from the first listed document.
+        if let Some(documents) = &request.documents {
+            prop_assert_eq!(documents.first(), Some(&identity.document_type));
+        }
+    }
+
+    #[test]
+    fn urls_are_https(request in arb_token_request()) {
+        for url in [&request.success_url, &request.error_url, &request.unverified_url, &request.callback_url]
+            .into_iter()
+            .flatten()
+        {
+            prop_assert!(url.starts_with("https://"), "{url}");
+        }
+    }
+}
+
+#[test]
+fn dummy_requests_force_their_status() {
+    for status in DummyStatus::ACCEPTED {
+        check_property(
+            status.as_str(),
+            &arb_dummy_token_request(status.clone()),
+            128,
+            |request| {
+                prop_assert_eq!(request.dummy_status.as_ref(), Some(status));
+                prop_assert_eq!(request.validate(), vec![]);
+                Ok(())
+            },
+        );
+    }
+}
+
+#[test]
+fn a_dummy_status_the_api_no_longer_accepts_is_the_only_violation() {
+    check_property(
+        "ACTIVE",
+        &arb_dummy_token_request(DummyStatus::Active),
+        64,
+        |request| {
+            let rules: Vec<Rule> = request.validate().iter().map(|v| v.rule).collect();
+            prop_assert_eq!(rules, vec![Rule::DummyStatusNotAccepted]);
+            Ok(())
+        },
+    );
+}
+
+/// Every field name of the model's token request, from its JSON schema.
+fn model_field_names() -> Vec<String> {
+    let schema = schemars::schema_for!(TokenRequest);
+    schema.as_value()["properties"]
+        .as_object()
+        .expect("the schema lists properties")
+        .keys()
+        .cloned()
+        .collect()
+}
+
+#[test]
+fn every_optional_field_of_the_model_is_sometimes_present_and_sometimes_absent() {
+    const COUNT: usize = 2000;
+    let requests = sample(&arb_token_request(), 0x5EED, COUNT);
+    let mut present: BTreeMap<String, usize> = BTreeMap::new();
+    for request in &requests {
+        let serde_json::Value::Object(object) = serde_json::to_value(request).unwrap() else {
+            panic!("a request serializes to an object");
+        };
+        for key in object.keys() {
+            *present.entry(key.clone()).or_default() += 1;
+        }
+    }
+    let fields = model_field_names();
+    assert!(
+        fields.len() > 60,
+        "the schema lists {} fields",
+        fields.len()
+    );
+    for field in fields {
+        let count = present.get(&field).copied().unwrap_or(0);
+        if field == "clientId" {
+            assert_eq!(count, COUNT, "clientId is required");
+        } else {
+            assert!(
+                (1..COUNT).contains(&count),
+                "{field} is present in {count} of {COUNT} requests"
+            );
+        }
+    }
+}
+
+#[test]
+fn requests_shrink_to_the_client_id_alone() {
+    for seed in [0, 1, 2, 3, 4] {
+        let request = fully_shrunk(&arb_token_request(), seed);
+        assert_eq!(request, TokenRequest::new(request.client_id.clone()));
+        assert_eq!(request.validate(), vec![]);
+    }
+}

@@ -1,0 +1,131 @@
+//! Webhooks of generated verifications: statuses from the model's rules, identifiers from the
+//! request, ordered timestamps, both webhooks of a triple, JSON round trips.
+
+use idenfy_gen::verification::{arb_any_auto_webhook, arb_auto_webhook, arb_webhook_pair};
+use idenfy_gen::{Verification, WebhookPair};
+use idenfy_model::rules::{MANUAL_REVIEW_EVENT, auto_result, overall_after_manual_review};
+use idenfy_model::{DummyStatus, IdentificationWebhook, OverallStatus};
+use proptest::prelude::*;
+
+use crate::support::check_property;
+
+/// Fails unless the body's identifiers come from the verification and its times are ordered.
+fn belongs_to(
+    body: &IdentificationWebhook,
+    verification: &Verification,
+) -> Result<(), TestCaseError> {
+    prop_assert_eq!(&body.scan_ref, &verification.scan_ref);
+    prop_assert_eq!(&body.client_id, &verification.request.client_id);
+    prop_assert_eq!(&body.external_ref, &verification.request.external_ref);
+    prop_assert_eq!(body.start_time, Some(verification.start_time));
+    let (start, finish) = (body.start_time.unwrap(), body.finish_time.unwrap());
+    prop_assert!(
+        finish >= start,
+        "finishTime {finish} before startTime {start}"
+    );
+    Ok(())
+}
+
+/// Fails unless `body` survives serialize, parse.
+fn round_trips(body: &IdentificationWebhook) -> Result<(), TestCaseError> {
+    let json = serde_json::to_vec(body).unwrap();
+    prop_assert_eq!(
+        &serde_json::from_slice::<IdentificationWebhook>(&json).unwrap(),
+        body
+    );
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn both_webhooks_of_a_triple_follow_the_rules(pair in arb_webhook_pair()) {
+        let WebhookPair { triple, verification, auto, manual } = &pair;
+        prop_assert_eq!(verification.request.dummy_status.as_ref(), Some(&triple.auto));
+        prop_assert_eq!(verification.request.validate(), vec![]);
+
+        let expected = auto_result(&triple.auto).unwrap();
+        prop_assert_eq!(&auto.0, &expected.event);
+        prop_assert_eq!(auto.1.is_final, expected.is_final);
+        prop_assert_eq!(&auto.1.status, &expected.status);
+
+        let (manual_event, manual_final) = MANUAL_REVIEW_EVENT;
+        prop_assert_eq!(&manual.0, &manual_event);
+        prop_assert_eq!(manual.1.is_final, manual_final);
+        prop_assert_eq!(&manual.1.status.overall, &overall_after_manual_review(&triple.face, &triple.document));
+        prop_assert_eq!(manual.1.status.manual_face.as_ref(), Some(&triple.face));
+        prop_assert_eq!(manual.1.status.manual_document.as_ref(), Some(&triple.document));
+        // The manual review keeps the automatic statuses and tags.
+        prop_assert_eq!(&manual.1.status.auto_face, &auto.1.status.auto_face);
+        prop_assert_eq!(&manual.1.status.auto_document, &auto.1.status.auto_document);
+        prop_assert_eq!(&manual.1.status.fraud_tags, &auto.1.status.fraud_tags);
+        prop_assert_eq!(&manual.1.status.mismatch_tags, &auto.1.status.mismatch_tags);
+        prop_assert_eq!(&manual.1.status.suspicion_reasons, &auto.1.status.suspicion_reasons);
+
+        for body in [&auto.1, &manual.1] {
+            belongs_to(body, verification)?;
+            round_trips(body)?;
+        }
+        let json = serde_json::to_vec(&pair).unwrap();
+        prop_assert_eq!(&serde_json::from_slice::<WebhookPair>(&json).unwrap(), &pair);
+    }
+
+    #[test]
+    fn data_comes_from_the_request_or_the_identity(pair in arb_webhook_pair()) {
+        let verification = &pair.verification;
+        let data = pair.manual.1.data.as_ref().unwrap();
+        if pair.triple.auto == DummyStatus::Expired {
+            prop_assert_eq!(pair.auto.1.data.as_ref().unwrap(), &Default::default());
+        }
+        let first = verification.request.first_name.as_deref().unwrap_or(&verification.identity.first_name);
+        prop_assert_eq!(data.doc_first_name.clone(), Some(first.to_uppercase()));
+        let number = verification.request.personal_number.as_deref().unwrap_or(&verification.identity.personal_number);
+        prop_assert_eq!(data.doc_personal_code.as_deref(), Some(number));
+    }
+
+    #[test]
+    fn scan_refs_are_version_one_uuids_from_before_the_start(pair in arb_webhook_pair()) {
+        let uuid = uuid::Uuid::parse_str(&pair.verification.scan_ref).unwrap();
+        prop_assert_eq!(uuid.get_version_num(), 1);
+        let (seconds, _) = uuid.get_timestamp().unwrap().to_unix();
+        let start = u64::try_from(pair.verification.start_time).unwrap();
+        prop_assert!(seconds <= start && start - seconds <= 600, "created {seconds}, started {start}");
+    }
+
+    #[test]
+    fn any_auto_webhook_follows_its_status((verification, (event, body)) in arb_any_auto_webhook()) {
+        let status = verification.request.dummy_status.clone().unwrap();
+        let expected = auto_result(&status).unwrap();
+        prop_assert_eq!(event, expected.event);
+        prop_assert_eq!(&body.status, &expected.status);
+        belongs_to(&body, &verification)?;
+        round_trips(&body)?;
+    }
+}
+
+#[test]
+fn auto_webhooks_exist_for_accepted_statuses_only() {
+    for status in DummyStatus::ACCEPTED {
+        let strategy = arb_auto_webhook(status.clone()).expect("accepted status");
+        check_property(
+            status.as_str(),
+            &strategy,
+            32,
+            |(verification, (_, body))| {
+                prop_assert_eq!(verification.request.dummy_status.as_ref(), Some(status));
+                prop_assert_eq!(
+                    &body.status.overall,
+                    &auto_result(status).unwrap().status.overall
+                );
+                if body.status.overall == OverallStatus::Expired {
+                    prop_assert_eq!(body.file_urls.as_ref().map(|urls| urls.len()), Some(0));
+                    prop_assert_eq!(body.platform, None);
+                }
+                Ok(())
+            },
+        );
+    }
+    assert!(arb_auto_webhook(DummyStatus::Active).is_none());
+    assert!(arb_auto_webhook(DummyStatus::Other("PENDING".to_owned())).is_none());
+}
