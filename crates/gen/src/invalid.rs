@@ -25,7 +25,7 @@ use serde::{Deserialize, Serialize};
 use crate::dummy::arb_invalid_add_dummy_status_request;
 use crate::identity::Identity;
 use crate::seed::{rng_from_seed, sample};
-use crate::token::{additional_steps, arb_token_request_with_identity, pick, uuid_v4};
+use crate::token::{AdditionalSteps, arb_token_request_with_identity, pick, uuid_v4};
 
 /// A request that breaks exactly one rule: validating it reports `rule` (once, or once per
 /// broken list element) and nothing else.
@@ -321,9 +321,9 @@ fn token_breaker(rule: Rule) -> Option<Breaker> {
             r.token_type = Some(TokenType::from_wire(token_type));
             format!("tokenType is {token_type:?}, not a known token type")
         },
-        Rule::UtilityBillWithAdditionalSteps => |r, identity, rng| {
+        Rule::UtilityBillWithAdditionalSteps => |r, _, rng| {
             r.utility_bill = Some(true);
-            r.additional_steps = Some(additional_steps(identity, rng).0);
+            r.additional_steps = Some(AdditionalSteps::draw(rng).steps());
             "utilityBill is true and additionalSteps is set".to_owned()
         },
         Rule::UuidFormat => |r, _, rng| {
