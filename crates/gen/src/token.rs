@@ -16,7 +16,8 @@ use idenfy_model::country::COUNTRY_CODES;
 use idenfy_model::validation::{EXPIRY_TIME_RANGE, SESSION_LENGTH_RANGE};
 use idenfy_model::{DocumentType, DummyStatus, Locale, TokenRequest, TokenType};
 use proptest::bits;
-use proptest::prelude::{Just, Strategy, any, prop_oneof};
+use proptest::bool::weighted;
+use proptest::prelude::{Strategy, any};
 use proptest::test_runner::TestRng;
 use rand::RngExt;
 use serde_json::{Value, json};
@@ -124,19 +125,22 @@ impl Shape {
 }
 
 fn arb_shape() -> impl Strategy<Value = Shape> + Clone {
+    // A weighted switch beside each sampled set: shrinking turns the switch off first, which
+    // removes the whole group, then clears single bits.
     (
         bits::u32::between(0, COMMON_COUNT),
-        prop_oneof![Just(0u32), bits::u32::sampled(1..=3, 0..ADVANCED_COUNT),],
-        prop_oneof![
-            3 => Just(0u64),
-            1 => bits::u64::sampled(1..=4, 0..FEATURE_COUNT),
-        ],
+        weighted(0.5),
+        bits::u32::sampled(1..=3, 0..ADVANCED_COUNT),
+        weighted(0.25),
+        bits::u64::sampled(1..=4, 0..FEATURE_COUNT),
     )
-        .prop_map(|(common, advanced, features)| Shape {
-            common,
-            advanced,
-            features,
-        })
+        .prop_map(
+            |(common, with_advanced, advanced, with_features, features)| Shape {
+                common,
+                advanced: if with_advanced { advanced } else { 0 },
+                features: if with_features { features } else { 0 },
+            },
+        )
 }
 
 /// Hosts of the partner sites the URLs point at; all reserved for documentation (RFC 2606).
