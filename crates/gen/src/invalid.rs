@@ -49,6 +49,17 @@ pub enum InvalidRequest {
     AddDummyStatus(AddDummyStatusRequest),
 }
 
+impl<R> InvalidCase<R> {
+    /// The same case with its request converted, e.g. into an [`InvalidRequest`].
+    pub fn map_request<T>(self, convert: impl FnOnce(R) -> T) -> InvalidCase<T> {
+        InvalidCase {
+            rule: self.rule,
+            description: self.description,
+            request: convert(self.request),
+        }
+    }
+}
+
 impl InvalidRequest {
     /// The violations the request's own validation reports.
     pub fn validate(&self) -> Vec<Violation> {
@@ -97,17 +108,6 @@ pub fn sample_invalid(rule: Rule, seed: u64) -> Option<InvalidCase<InvalidReques
     let strategy = arb_invalid_add_dummy_status_request(rule)?;
     let case = sample(&strategy, seed, 1).remove(0);
     Some(case.map_request(InvalidRequest::AddDummyStatus))
-}
-
-impl<R> InvalidCase<R> {
-    /// The same case with its request converted, e.g. into an [`InvalidRequest`].
-    pub fn map_request<T>(self, convert: impl FnOnce(R) -> T) -> InvalidCase<T> {
-        InvalidCase {
-            rule: self.rule,
-            description: self.description,
-            request: convert(self.request),
-        }
-    }
 }
 
 /// Breaks one rule in a valid request made from the identity, and says how.
