@@ -45,6 +45,7 @@ pub mod json_breakage;
 pub mod matrix;
 pub mod numbers;
 pub mod seed;
+mod shape;
 pub mod token;
 pub mod verification;
 pub mod webhook;

@@ -15,8 +15,6 @@
 use idenfy_model::country::COUNTRY_CODES;
 use idenfy_model::validation::{EXPIRY_TIME_RANGE, SESSION_LENGTH_RANGE};
 use idenfy_model::{DocumentType, DummyStatus, Locale, TokenRequest, TokenType};
-use proptest::bits;
-use proptest::bool::weighted;
 use proptest::prelude::{Strategy, any};
 use proptest::test_runner::TestRng;
 use rand::RngExt;
@@ -24,6 +22,7 @@ use serde_json::{Value, json};
 
 use crate::identity::{Choices, Identity, REFERENCE_DATE};
 use crate::seed::rng_from_seed;
+use crate::shape::{Advanced, Common, Shape, arb_shape};
 
 /// Valid token requests: every value passes [`TokenRequest::validate`]. `dummyStatus` is one
 /// of the optional fields, set to one of [`DummyStatus::ACCEPTED`] when present.
@@ -52,95 +51,6 @@ pub fn arb_token_request_with_identity() -> impl Strategy<Value = (Identity, Tok
         let request = token_request(&identity, shape, rng);
         (identity, request)
     })
-}
-
-/// Which optional fields a request carries.
-#[derive(Debug, Clone, Copy)]
-struct Shape {
-    common: u32,
-    advanced: u32,
-    features: u64,
-}
-
-/// Optional fields most integrations send, one bit each in [`Shape::common`].
-#[derive(Clone, Copy)]
-enum Common {
-    FirstName,
-    LastName,
-    SuccessUrl,
-    ErrorUrl,
-    UnverifiedUrl,
-    CallbackUrl,
-    Locale,
-    ShowInstructions,
-    ExpiryTime,
-    SessionLength,
-    Country,
-    Documents,
-    DateOfBirth,
-    DateOfExpiry,
-    DateOfIssue,
-    Nationality,
-    PersonalNumber,
-    DocumentNumber,
-    Sex,
-    Address,
-    GenerateDigitString,
-    TokenType,
-    ExternalRef,
-    DummyStatus,
-}
-
-const COMMON_COUNT: usize = Common::DummyStatus as usize + 1;
-
-/// Fields few integrations send, one bit each in [`Shape::advanced`].
-#[derive(Clone, Copy)]
-enum Advanced {
-    VideoCallQuestions,
-    UtilityBill,
-    AdditionalSteps,
-    AdditionalData,
-    Questionnaire,
-    QuestionnaireRequired,
-    RiskAssessmentProfile,
-    Theme,
-    RegistryCentersCountries,
-    AgeLimit,
-    AgeMax,
-}
-
-const ADVANCED_COUNT: usize = Advanced::AgeMax as usize + 1;
-
-/// The feature overrides: 29 flags, then six valued settings (see [`apply_features`]).
-const FEATURE_COUNT: usize = 35;
-
-impl Shape {
-    fn has(self, field: Common) -> bool {
-        self.common >> field as u32 & 1 == 1
-    }
-
-    fn has_advanced(self, field: Advanced) -> bool {
-        self.advanced >> field as u32 & 1 == 1
-    }
-}
-
-fn arb_shape() -> impl Strategy<Value = Shape> + Clone {
-    // A weighted switch beside each sampled set: shrinking turns the switch off first, which
-    // removes the whole group, then clears single bits.
-    (
-        bits::u32::between(0, COMMON_COUNT),
-        weighted(0.5),
-        bits::u32::sampled(1..=3, 0..ADVANCED_COUNT),
-        weighted(0.25),
-        bits::u64::sampled(1..=4, 0..FEATURE_COUNT),
-    )
-        .prop_map(
-            |(common, with_advanced, advanced, with_features, features)| Shape {
-                common,
-                advanced: if with_advanced { advanced } else { 0 },
-                features: if with_features { features } else { 0 },
-            },
-        )
 }
 
 /// Hosts of the partner sites the URLs point at; all reserved for documentation (RFC 2606).
