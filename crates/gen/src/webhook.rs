@@ -33,14 +33,16 @@ pub const PROCESSING_SECONDS: i64 = 42;
 
 /// A webhook of the given statuses and `final` flag.
 ///
-/// An `EXPIRED` verification never took place: its `data` holds only nulls and it has no files,
-/// platform or client IP.
+/// A verification whose automatic step analysed nothing (an `EXPIRED` one, even after a manual
+/// review) never took place: its `data` holds only nulls and it has no files, platform or
+/// client IP.
 pub fn identification_webhook(
     context: &WebhookContext<'_>,
     status: WebhookStatus,
     is_final: bool,
 ) -> IdentificationWebhook {
-    let took_place = status.overall != OverallStatus::Expired;
+    let took_place = status.overall != OverallStatus::Expired
+        && (status.auto_face.is_some() || status.auto_document.is_some());
     let request = context.request;
     IdentificationWebhook {
         is_final,
