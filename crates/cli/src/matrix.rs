@@ -120,7 +120,6 @@ pub fn run(args: MatrixArgs) -> anyhow::Result<ExitCode> {
         flow: FlowOptions {
             webhook_timeout: Duration::from_secs(args.webhook_timeout),
             client_id_prefix: "idenfy-testkit".to_owned(),
-            ..FlowOptions::default()
         },
     };
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
