@@ -27,7 +27,9 @@ use clap::{Parser, Subcommand};
         idenfy-testkit serve --api-key my-key --api-secret my-secret --signing-key my-signing-key\n  \
         idenfy-testkit trigger --to http://127.0.0.1:3000/webhooks/idenfy --signing-key my-signing-key --battery\n  \
         idenfy-testkit matrix\n  \
-        idenfy-testkit verify --signing-key my-signing-key --signature SIGNATURE body.json\n\n\
+        idenfy-testkit gen webhook --auto APPROVED --signing-key my-signing-key > body.json 2> headers.txt\n  \
+        idenfy-testkit verify --signing-key my-signing-key \\\n    \
+          --signature \"$(sed -n 's/^Idenfy-Signature: //p' headers.txt)\" body.json\n\n\
         Every key and secret may come from the environment instead: IDENFY_API_KEY, IDENFY_API_SECRET,\n\
         IDENFY_SIGNING_KEY, IDENFY_BASE_URL. Exit codes: 0 success, 1 failure, 2 wrong command line.\n\
         `idenfy-testkit <command> --help` shows each command's examples."

@@ -19,7 +19,8 @@ use crate::values;
     idenfy-testkit gen webhook --auto APPROVED --seed 7 --signing-key my-signing-key > body.json 2> headers.txt\n  \
     idenfy-testkit verify --signing-key my-signing-key \\\n    \
       --signature \"$(sed -n 's/^Idenfy-Signature: //p' headers.txt)\" body.json\n  \
-    IDENFY_SIGNING_KEY=my-signing-key idenfy-testkit verify --signature SIGNATURE - < body.json\n\n\
+    IDENFY_SIGNING_KEY=my-signing-key idenfy-testkit verify \\\n    \
+      --signature \"$(sed -n 's/^Idenfy-Signature: //p' headers.txt)\" - < body.json\n\n\
     Prints `valid` and exits 0, or says why on stderr (malformed signature, or a signature of\n\
     other bytes or another key) and exits 1.")]
 pub struct VerifyArgs {

@@ -2,7 +2,7 @@
 //! command line exit 2 with clap's message, and secrets given through the environment never
 //! show in help.
 
-use crate::support::{run, run_command, testkit};
+use crate::support::{TempDir, run, run_command, shell, testkit};
 
 /// Every subcommand, as typed after `idenfy-testkit`.
 const SUBCOMMANDS: &[&[&str]] = &[
@@ -88,4 +88,47 @@ fn wrong_command_lines_exit_2_with_clap_s_message() {
         .fails_with(2, &["invalid value 'many' for '--count <N>'"]);
     run(&["matrix", "--concurrency", "0"]).fails_with(2, &["'--concurrency <N>'", "0"]);
     run(&["trigger", "--signing-key", "k", "--auto", "APPROVED"]).fails_with(2, &["--to <URL>"]);
+}
+
+/// The commands under `Examples:` in `help`, continuation lines joined.
+fn examples(help: &str) -> Vec<String> {
+    let section = help.split_once("Examples:\n").map_or("", |(_, rest)| rest);
+    let mut commands = Vec::new();
+    let mut current = String::new();
+    for line in section.lines().take_while(|line| line.starts_with("  ")) {
+        let text = line.trim();
+        current.push_str(text.trim_end_matches('\\'));
+        current.push(' ');
+        if !text.ends_with('\\') {
+            commands.push(std::mem::take(&mut current));
+        }
+    }
+    commands
+}
+
+/// Runs every example of every help, in order, in a fresh directory per help, except those
+/// that need a server: they name a URL, run `serve` (which runs until stopped) or set up the
+/// environment for a remote run.
+#[cfg(unix)]
+#[test]
+fn the_examples_in_the_help_work_as_written() {
+    let mut ran = 0;
+    for subcommand in std::iter::once(&[][..]).chain(SUBCOMMANDS.iter().copied()) {
+        let mut args = subcommand.to_vec();
+        args.push("--help");
+        let help = run(&args).success().stdout;
+        let dir = TempDir::new();
+        for example in examples(&help) {
+            let needs_a_server = example.contains("http")
+                || example.contains(" serve ")
+                || example.starts_with("export ");
+            if needs_a_server {
+                continue;
+            }
+            let out = run_command(shell(&example).current_dir(dir.path()));
+            assert_eq!(out.code, Some(0), "{subcommand:?}: {example}\n{out:#?}");
+            ran += 1;
+        }
+    }
+    assert!(ran >= 20, "only {ran} examples ran");
 }

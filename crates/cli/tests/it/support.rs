@@ -131,23 +131,47 @@ pub fn closed_port_url() -> String {
     format!("http://127.0.0.1:{port}/webhooks/idenfy")
 }
 
-/// A file in a fresh temporary directory, removed with the directory when dropped.
-pub struct TempFile {
-    dir: std::path::PathBuf,
+/// A fresh temporary directory, removed when dropped.
+pub struct TempDir {
     path: std::path::PathBuf,
+}
+
+impl TempDir {
+    /// Creates a directory no other test uses.
+    pub fn new() -> Self {
+        static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let unique = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let path =
+            std::env::temp_dir().join(format!("idenfy-testkit-it-{}-{unique}", std::process::id()));
+        std::fs::create_dir_all(&path).unwrap();
+        Self { path }
+    }
+
+    /// The directory.
+    pub fn path(&self) -> &std::path::Path {
+        &self.path
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.path);
+    }
+}
+
+/// A file in its own temporary directory, removed with it when dropped.
+pub struct TempFile {
+    path: std::path::PathBuf,
+    _dir: TempDir,
 }
 
 impl TempFile {
     /// Writes `contents` to a new file named `name`.
     pub fn new(name: &str, contents: &[u8]) -> Self {
-        static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-        let unique = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let dir =
-            std::env::temp_dir().join(format!("idenfy-testkit-it-{}-{unique}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join(name);
+        let dir = TempDir::new();
+        let path = dir.path().join(name);
         std::fs::write(&path, contents).unwrap();
-        Self { dir, path }
+        Self { path, _dir: dir }
     }
 
     /// The file's path as a string.
@@ -156,10 +180,20 @@ impl TempFile {
     }
 }
 
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
+/// `sh -c script` with the binary's directory first on `PATH` and no `IDENFY_*` variables.
+pub fn shell(script: &str) -> Command {
+    let binary = std::path::Path::new(env!("CARGO_BIN_EXE_idenfy-testkit"));
+    let path = format!(
+        "{}:{}",
+        binary.parent().unwrap().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let mut command = Command::new("sh");
+    command.args(["-c", script]).env("PATH", path);
+    for variable in VARIABLES {
+        command.env_remove(variable);
     }
+    command
 }
 
 /// One request a receiver got.

@@ -5,9 +5,16 @@
 use idenfy_model::{SigningKey, verify};
 use serde_json::Value;
 
-use crate::support::{Receiver, closed_port_url, run, run_command, testkit};
+use crate::support::{Receiver, Run, closed_port_url, run, run_command, testkit};
 
 const KEY: &str = "trigger-key-3f9a";
+
+/// `trigger --to URL --signing-key KEY` and `extra`.
+fn trigger(to: &str, key: &str, extra: &[&str]) -> Run {
+    let mut args = vec!["trigger", "--to", to, "--signing-key", key];
+    args.extend(extra);
+    run(&args)
+}
 
 #[test]
 fn the_webhook_arrives_as_the_simulator_sends_it() {
@@ -63,17 +70,7 @@ fn the_webhook_arrives_as_the_simulator_sends_it() {
 #[test]
 fn json_output_reports_status_time_and_scan_ref() {
     let receiver = Receiver::checking_signatures(KEY);
-    let out = run(&[
-        "trigger",
-        "--to",
-        receiver.url(),
-        "--signing-key",
-        KEY,
-        "--auto",
-        "EXPIRED",
-        "--json",
-    ])
-    .success();
+    let out = trigger(receiver.url(), KEY, &["--auto", "EXPIRED", "--json"]).success();
     let report: Value = serde_json::from_str(out.stdout.trim()).unwrap();
     let body: Value = serde_json::from_slice(&receiver.received()[0].body).unwrap();
     assert_eq!(report["status"], 200);
@@ -87,16 +84,7 @@ fn json_output_reports_status_time_and_scan_ref() {
 #[test]
 fn a_refused_webhook_fails_and_says_what_to_check() {
     let receiver = Receiver::checking_signatures("the-endpoint-s-key");
-    let out = run(&[
-        "trigger",
-        "--to",
-        receiver.url(),
-        "--signing-key",
-        KEY,
-        "--auto",
-        "APPROVED",
-    ])
-    .fails_with(
+    let out = trigger(receiver.url(), KEY, &["--auto", "APPROVED"]).fails_with(
         1,
         &["the endpoint answered 401 Unauthorized", "signing key"],
     );
@@ -111,38 +99,13 @@ fn a_refused_webhook_fails_and_says_what_to_check() {
 #[test]
 fn an_unreachable_url_a_bad_url_and_a_missing_key_or_choice_are_explained() {
     let url = closed_port_url();
-    run(&[
-        "trigger",
-        "--to",
-        &url,
-        "--signing-key",
-        KEY,
-        "--auto",
-        "APPROVED",
-    ])
-    .fails_with(1, &["cannot connect to", &url, "is the server running"]);
-    run(&[
-        "trigger",
-        "--to",
-        "localhost:3000/hook",
-        "--signing-key",
-        KEY,
-        "--auto",
-        "APPROVED",
-    ])
-    .fails_with(2, &["is not an absolute http:// or https:// URL"]);
+    trigger(&url, KEY, &["--auto", "APPROVED"])
+        .fails_with(1, &["cannot connect to", &url, "is the server running"]);
+    trigger("localhost:3000/hook", KEY, &["--auto", "APPROVED"])
+        .fails_with(2, &["is not an absolute http:// or https:// URL"]);
     run(&["trigger", "--to", &url, "--auto", "APPROVED"])
         .fails_with(2, &["missing signing key", "IDENFY_SIGNING_KEY"]);
-    run(&["trigger", "--to", &url, "--signing-key", KEY])
-        .fails_with(2, &["say which webhook to send", "--battery"]);
-    run(&[
-        "trigger",
-        "--to",
-        &url,
-        "--signing-key",
-        KEY,
-        "--auto",
-        "PENDING",
-    ])
-    .fails_with(2, &["invalid value 'PENDING'", "APPROVED"]);
+    trigger(&url, KEY, &[]).fails_with(2, &["say which webhook to send", "--battery"]);
+    trigger(&url, KEY, &["--auto", "PENDING"])
+        .fails_with(2, &["invalid value 'PENDING'", "APPROVED"]);
 }
