@@ -107,20 +107,22 @@ pub enum Error {
     },
     /// The request could not be sent or its answer not read: DNS, connection, TLS or timeout.
     #[error(
-        "transport error after {attempts} attempt(s): {source}; check the base URL and the \
-         network, or raise the timeout"
+        "transport error after {attempts} attempt(s): {}; check the base URL and the network, \
+         or raise the timeout",
+        causes(source)
     )]
     Transport {
         /// Requests tried, retries included.
         attempts: u32,
-        /// What the HTTP client reported (it names the URL, which holds no credentials).
+        /// What the HTTP client reported (it names the URL, which holds no credentials); the
+        /// message lists its whole chain of causes.
         #[source]
         source: reqwest::Error,
     },
     /// A success answer whose body is not the expected JSON.
     #[error(
         "undecodable body (HTTP {status}): {reason}; the API may have changed, compare with the \
-         contract snapshots. Body: {body}"
+         contract snapshots; body: {body}"
     )]
     UndecodableBody {
         /// The HTTP status.
@@ -294,6 +296,18 @@ pub(crate) fn classify(answer: FailedAnswer<'_>) -> Error {
             message,
         },
     }
+}
+
+/// An error and its causes, innermost last: "error sending request: …: connection refused".
+fn causes(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut cause = error.source();
+    while let Some(inner) = cause {
+        text.push_str(": ");
+        text.push_str(&inner.to_string());
+        cause = inner.source();
+    }
+    text
 }
 
 /// `text` cut to [`BODY_EXCERPT_CHARS`] characters, marking the cut.

@@ -63,6 +63,9 @@ pub const DEFAULT_AUTO_WEBHOOK_FINAL: bool = false;
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 /// Verifications kept by default; past it the oldest is forgotten.
 pub const DEFAULT_MAX_VERIFICATIONS: usize = 10_000;
+/// Total size of the token request bodies kept with verifications by default (bodies may be up
+/// to [`MAX_BODY_BYTES`] each); past it the oldest verification is forgotten.
+pub const DEFAULT_MAX_VERIFICATION_BYTES: usize = 64 * 1024 * 1024;
 /// Delivery records kept by default; past it the oldest finished record is forgotten.
 pub const DEFAULT_MAX_DELIVERIES: usize = 20_000;
 /// Webhook attempts in flight at once, across all verifications.
@@ -229,10 +232,22 @@ pub fn all() -> Vec<Assumption> {
         ),
         item(
             "Echoed fields",
-            "every field the request sent is echoed as sent, except `firstName` and `lastName`, \
-             which are upper-cased (Unicode upper case); fields the request left out and that \
-             have no default are omitted, not echoed as `null`; `personScanRef` mirrors \
-             `clientId`."
+            "every field the request sent is echoed as sent (`country` and `nationality` keep \
+             their case), except `firstName` and `lastName`, which are upper-cased (Unicode \
+             upper case); fields the request left out and that have no default are omitted, not \
+             echoed as `null`; unknown fields are ignored and not echoed."
+                .to_owned(),
+        ),
+        item(
+            "Repeated clientId",
+            "any number of tokens may share a `clientId` (no 409: the one page claiming it \
+             contradicts the others)."
+                .to_owned(),
+        ),
+        item(
+            "Token lifetime",
+            "tokens never expire in the simulator: `expiryTime` and `sessionLength` are echoed \
+             but start no timer, and `EXPIRED` is only reached through `dummyStatus`."
                 .to_owned(),
         ),
         item(
@@ -375,10 +390,11 @@ pub fn all() -> Vec<Assumption> {
         item(
             "Memory caps",
             format!(
-                "at most {DEFAULT_MAX_VERIFICATIONS} verifications (then the oldest is \
-                 forgotten and its `scanRef` answers 404) and {DEFAULT_MAX_DELIVERIES} delivery \
-                 records (then the oldest finished one is forgotten; pending ones are never \
-                 dropped), both configurable."
+                "at most {DEFAULT_MAX_VERIFICATIONS} verifications whose token requests add \
+                 up to {} MiB (then the oldest is forgotten and its `scanRef` answers 404) and \
+                 {DEFAULT_MAX_DELIVERIES} delivery records (then the oldest finished one is \
+                 forgotten; pending ones are never dropped), all configurable.",
+                DEFAULT_MAX_VERIFICATION_BYTES / (1024 * 1024)
             ),
         ),
         item(

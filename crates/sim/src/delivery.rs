@@ -76,6 +76,13 @@ pub struct ShutdownReport {
     pub unfinished: Vec<Delivery>,
 }
 
+impl Delivery {
+    /// The HTTP status of the latest attempt, if the receiver answered it.
+    pub fn last_status(&self) -> Option<u16> {
+        self.attempts.last()?.status
+    }
+}
+
 /// Delivery settings.
 #[derive(Debug, Clone)]
 pub(crate) struct DeliveryConfig {

@@ -57,8 +57,8 @@ impl IntoResponse for ApiRejection {
 }
 
 /// A JSON request body parsed with [`idenfy_model::parse_body`], after the content type and
-/// size checks, every failure an [`ApiRejection`].
-pub(crate) struct JsonBody<T>(pub(crate) T);
+/// size checks, every failure an [`ApiRejection`]; with the body's size in bytes.
+pub(crate) struct JsonBody<T>(pub(crate) T, pub(crate) usize);
 
 impl<S, T> FromRequest<S> for JsonBody<T>
 where
@@ -92,7 +92,7 @@ where
                     ))
                 }
             })?;
-        Ok(Self(parse_body(&bytes)?))
+        Ok(Self(parse_body(&bytes)?, bytes.len()))
     }
 }
 

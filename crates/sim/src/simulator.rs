@@ -54,6 +54,7 @@ pub struct SimulatorBuilder {
     fail_first_requests: (usize, u16),
     addr: SocketAddr,
     max_verifications: usize,
+    max_verification_bytes: usize,
     max_deliveries: usize,
     external_callbacks: bool,
     shutdown_grace: Duration,
@@ -76,6 +77,7 @@ impl Default for SimulatorBuilder {
             fail_first_requests: (0, 500),
             addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             max_verifications: assumptions::DEFAULT_MAX_VERIFICATIONS,
+            max_verification_bytes: assumptions::DEFAULT_MAX_VERIFICATION_BYTES,
             max_deliveries: assumptions::DEFAULT_MAX_DELIVERIES,
             external_callbacks: false,
             shutdown_grace: assumptions::DEFAULT_SHUTDOWN_GRACE,
@@ -172,6 +174,13 @@ impl SimulatorBuilder {
         self
     }
 
+    /// Total size of the request bodies kept with verifications before the oldest verification
+    /// is forgotten; default 64 MiB.
+    pub fn max_verification_bytes(mut self, bytes: usize) -> Self {
+        self.max_verification_bytes = bytes;
+        self
+    }
+
     /// Delivery records kept before the oldest finished one is forgotten; default 20,000.
     pub fn max_deliveries(mut self, count: usize) -> Self {
         self.max_deliveries = count;
@@ -225,7 +234,10 @@ impl SimulatorBuilder {
                 fixed_time: self.fixed_time,
                 auto_webhook_final: self.auto_webhook_final,
             },
-            verifications: Mutex::new(VerificationStore::new(self.max_verifications)),
+            verifications: Mutex::new(VerificationStore::new(
+                self.max_verifications,
+                self.max_verification_bytes,
+            )),
             balance: Balance::new(self.balance),
             rate_limit: RateLimiter::new(self.rate_limit_per_hour),
             faults: FaultInjection::new(count, status),

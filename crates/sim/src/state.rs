@@ -51,6 +51,8 @@ pub(crate) struct Verification {
     pub(crate) request: TokenRequest,
     /// Set for tokens created with `dummyStatus`.
     pub(crate) dummy: Option<DummyVerification>,
+    /// Size of the request body in bytes, counted against the store's byte budget.
+    pub(crate) size: usize,
 }
 
 /// The results of a dummy verification and what its webhooks are made from.
@@ -65,11 +67,13 @@ pub(crate) struct DummyVerification {
     pub(crate) current_status: WebhookStatus,
 }
 
-/// Verifications by `scanRef`, forgetting the oldest past the cap.
+/// Verifications by `scanRef`, forgetting the oldest past the count or byte cap.
 pub(crate) struct VerificationStore {
     by_scan_ref: HashMap<String, Verification>,
     order: VecDeque<String>,
-    cap: usize,
+    max_count: usize,
+    bytes: usize,
+    max_bytes: usize,
 }
 
 /// The balance: units left, or unlimited.
@@ -137,22 +141,31 @@ impl DummyVerification {
 }
 
 impl VerificationStore {
-    /// An empty store keeping at most `cap` verifications.
-    pub(crate) fn new(cap: usize) -> Self {
+    /// An empty store keeping at most `max_count` verifications whose request bodies add up to
+    /// at most `max_bytes` (the newest is always kept).
+    pub(crate) fn new(max_count: usize, max_bytes: usize) -> Self {
         Self {
             by_scan_ref: HashMap::new(),
             order: VecDeque::new(),
-            cap: cap.max(1),
+            max_count: max_count.max(1),
+            bytes: 0,
+            max_bytes,
         }
     }
 
-    /// Adds a verification, forgetting the oldest when full.
+    /// Adds a verification, forgetting the oldest ones until it fits.
     pub(crate) fn insert(&mut self, scan_ref: String, verification: Verification) {
-        while self.order.len() >= self.cap {
-            if let Some(oldest) = self.order.pop_front() {
-                self.by_scan_ref.remove(&oldest);
+        while self.order.len() >= self.max_count
+            || (!self.order.is_empty() && self.bytes + verification.size > self.max_bytes)
+        {
+            let Some(oldest) = self.order.pop_front() else {
+                break;
+            };
+            if let Some(forgotten) = self.by_scan_ref.remove(&oldest) {
+                self.bytes -= forgotten.size;
             }
         }
+        self.bytes += verification.size;
         self.order.push_back(scan_ref.clone());
         self.by_scan_ref.insert(scan_ref, verification);
     }

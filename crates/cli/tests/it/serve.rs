@@ -6,10 +6,26 @@ use std::io::Read;
 use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
-use crate::support::{start_serve as start, testkit};
+use crate::support::{run, start_serve as start, testkit};
 
 const SECRET: &str = "api-secret-6f1d";
 const SIGNING_KEY: &str = "signing-key-9c3e";
+
+/// Runs `serve` with credentials and `args` to completion; returns its exit code and stderr.
+fn serve_with_credentials(args: &[&str]) -> (Option<i32>, String) {
+    let mut command = vec![
+        "serve",
+        "--api-key",
+        "k",
+        "--api-secret",
+        "s",
+        "--signing-key",
+        "w",
+    ];
+    command.extend(args);
+    let out = run(&command);
+    (out.code, out.stderr)
+}
 
 /// Creates a dummy token against `base` with `key:secret`; returns the HTTP status.
 fn create_token(base: &str, key: &str, secret: &str) -> u16 {
@@ -144,21 +160,8 @@ fn serve_refuses_to_start_without_credentials() {
 
 #[test]
 fn serve_rejects_an_unknown_environment() {
-    let output = testkit()
-        .args([
-            "serve",
-            "--environment",
-            "staging",
-            "--api-key",
-            "k",
-            "--api-secret",
-            "s",
-        ])
-        .args(["--signing-key", "w"])
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(2));
-    let stderr = String::from_utf8(output.stderr).unwrap();
+    let (code, stderr) = serve_with_credentials(&["--environment", "staging"]);
+    assert_eq!(code, Some(2));
     assert!(
         stderr.contains("unknown environment \"staging\""),
         "{stderr}"
@@ -169,21 +172,8 @@ fn serve_rejects_an_unknown_environment() {
 fn serve_reports_an_address_it_cannot_bind() {
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = taken.local_addr().unwrap().to_string();
-    let output = testkit()
-        .args([
-            "serve",
-            "--addr",
-            &addr,
-            "--api-key",
-            "k",
-            "--api-secret",
-            "s",
-        ])
-        .args(["--signing-key", "w"])
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(1));
-    let stderr = String::from_utf8(output.stderr).unwrap();
+    let (code, stderr) = serve_with_credentials(&["--addr", &addr]);
+    assert_eq!(code, Some(1));
     assert!(stderr.contains("cannot start the simulator"), "{stderr}");
     assert!(stderr.contains(&addr), "{stderr}");
 }

@@ -163,6 +163,13 @@ async fn connection_failures_are_retried_for_every_endpoint() {
         "{error:?}"
     );
     assert!(error.to_string().contains(&addr.to_string()), "{error}");
+    assert!(
+        error
+            .to_string()
+            .to_lowercase()
+            .contains("connection refused"),
+        "the message names the root cause: {error}"
+    );
     let error = client.status("s").await.unwrap_err();
     assert!(
         matches!(error, Error::Transport { attempts: 3, .. }),

@@ -182,7 +182,7 @@ async fn the_whole_matrix_passes_against_the_simulator() {
     let (_simulator, receiver, client) = setup(quick_simulator(), None).await;
     let triples = matrix();
     let options = MatrixOptions {
-        concurrency: 32,
+        concurrency: 8,
         flow: options(),
     };
     let mut seen = Vec::new();
@@ -191,6 +191,7 @@ async fn the_whole_matrix_passes_against_the_simulator() {
         seen.push(progress.done);
     })
     .await;
+    eprintln!("{}", report.summary());
     assert!(report.is_success(), "{}", report.summary());
     assert_eq!(
         (report.total, report.passed, report.failed),

@@ -10,7 +10,7 @@ use idenfy_model::{
 };
 use idenfy_sim::Simulator;
 
-use crate::support::{client, quick_retries, sim_client};
+use crate::support::{client, failing_simulator, quick_retries, sim_client};
 
 fn manual(scan_ref: &str) -> AddDummyStatusRequest {
     AddDummyStatusRequest {
@@ -171,12 +171,7 @@ async fn invalid_fields_are_an_invalid_request_naming_them() {
 
 #[tokio::test]
 async fn persistent_server_errors_are_server_errors_after_the_retries() {
-    let simulator = Simulator::builder()
-        .fail_first_requests(10, 500)
-        .start()
-        .await
-        .unwrap();
-    let client = sim_client(&simulator, quick_retries(2));
+    let (_simulator, client) = failing_simulator(10, 500, 2).await;
     let error = client.status("s").await.unwrap_err();
     assert!(
         matches!(

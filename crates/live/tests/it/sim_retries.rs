@@ -10,29 +10,19 @@ use idenfy_model::{
 };
 use idenfy_sim::Simulator;
 
-use crate::support::{client, closed_port, quick_retries, sim_client};
+use crate::support::{client, closed_port, failing_simulator};
 
 #[tokio::test]
 async fn reads_and_manual_results_succeed_after_injected_failures() {
     for failure in [503, 500, 429] {
-        let simulator = Simulator::builder()
-            .fail_first_requests(2, failure)
-            .start()
-            .await
-            .unwrap();
-        let client = sim_client(&simulator, quick_retries(2));
+        let (_simulator, client) = failing_simulator(2, failure, 2).await;
         let error = client.status("unknown").await.unwrap_err();
         assert!(
             matches!(error, Error::NotFound { .. }),
             "HTTP {failure}: after two injected failures the third attempt gets the real answer: {error:?}"
         );
 
-        let simulator = Simulator::builder()
-            .fail_first_requests(2, failure)
-            .start()
-            .await
-            .unwrap();
-        let client = sim_client(&simulator, quick_retries(2));
+        let (_simulator, client) = failing_simulator(2, failure, 2).await;
         let request = AddDummyStatusRequest {
             scan_ref: "unknown".to_owned(),
             manual_face_match_result: FaceStatus::FaceMatch,
@@ -48,12 +38,7 @@ async fn reads_and_manual_results_succeed_after_injected_failures() {
 
 #[tokio::test]
 async fn too_few_retries_report_the_injected_failure() {
-    let simulator = Simulator::builder()
-        .fail_first_requests(2, 429)
-        .start()
-        .await
-        .unwrap();
-    let client = sim_client(&simulator, quick_retries(1));
+    let (_simulator, client) = failing_simulator(2, 429, 1).await;
     let error = client.status("unknown").await.unwrap_err();
     assert!(
         matches!(error, Error::RateLimited { attempts: 2, .. }),
@@ -63,12 +48,7 @@ async fn too_few_retries_report_the_injected_failure() {
 
 #[tokio::test]
 async fn token_creation_is_not_retried_after_an_injected_failure() {
-    let simulator = Simulator::builder()
-        .fail_first_requests(1, 503)
-        .start()
-        .await
-        .unwrap();
-    let client = sim_client(&simulator, quick_retries(3));
+    let (_simulator, client) = failing_simulator(1, 503, 3).await;
     let request = TokenRequest::new("c");
     let error = client
         .create_dummy_token(&request, DummyStatus::Approved)

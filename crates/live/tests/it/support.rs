@@ -167,3 +167,19 @@ pub fn sim_client(simulator: &idenfy_sim::Simulator, retry: RetryPolicy) -> Clie
 pub fn quick_simulator() -> idenfy_sim::SimulatorBuilder {
     idenfy_sim::Simulator::builder().retry_schedule(vec![Duration::from_millis(5); 3])
 }
+
+/// A simulator whose first `count` API requests answer `status`, and a client of it retrying
+/// `retries` times. Keep the simulator alive while using the client.
+pub async fn failing_simulator(
+    count: usize,
+    status: u16,
+    retries: u32,
+) -> (idenfy_sim::Simulator, Client) {
+    let simulator = idenfy_sim::Simulator::builder()
+        .fail_first_requests(count, status)
+        .start()
+        .await
+        .unwrap();
+    let client = sim_client(&simulator, quick_retries(retries));
+    (simulator, client)
+}

@@ -20,7 +20,7 @@ pub(super) async fn add_dummy_status(
     if let Some(error) = rules::dummy_endpoint_error(&state.settings.environment) {
         return Err(error.into());
     }
-    let JsonBody(request) = body?;
+    let JsonBody(request, _) = body?;
     ApiRejection::unless_violations(&request.validate())?;
     let scan_ref = request.scan_ref.as_str();
     // The webhook is queued under the store's lock, so concurrent reviews of one verification

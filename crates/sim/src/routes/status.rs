@@ -13,7 +13,7 @@ use crate::state::{AppState, lock};
 /// 200 with the statuses, or 404 naming an unknown `scanRef`.
 pub(super) async fn status(
     State(state): State<Arc<AppState>>,
-    JsonBody(request): JsonBody<ScanRefRequest>,
+    JsonBody(request, _): JsonBody<ScanRefRequest>,
 ) -> Result<Json<StatusResponse>, ApiRejection> {
     lock(&state.verifications)
         .get(&request.scan_ref)

@@ -29,7 +29,7 @@ struct Drawn {
 /// Creates a token: 201 with the full token response, or an error.
 pub(super) async fn create_token(
     State(state): State<Arc<AppState>>,
-    JsonBody(request): JsonBody<TokenRequest>,
+    JsonBody(request, size): JsonBody<TokenRequest>,
 ) -> Result<(StatusCode, Json<TokenResponse>), ApiRejection> {
     if request.dummy_status.is_some()
         && let Some(error) = rules::dummy_endpoint_error(&state.settings.environment)
@@ -58,7 +58,14 @@ pub(super) async fn create_token(
         _ => (None, None),
     };
     let callback_url = request.callback_url.clone();
-    lock(&state.verifications).insert(scan_ref.clone(), Verification { request, dummy });
+    lock(&state.verifications).insert(
+        scan_ref.clone(),
+        Verification {
+            request,
+            dummy,
+            size,
+        },
+    );
     if let Some((event, webhook)) = auto {
         state
             .deliverer

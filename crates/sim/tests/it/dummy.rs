@@ -5,20 +5,20 @@ use idenfy_model::rules::status_after_manual_review;
 use idenfy_model::{DocumentStatus, FaceStatus, OverallStatus, WebhookEventType};
 use serde_json::json;
 
-use crate::support::{Behaviour, WAIT, assert_error, scan_ref_of, simulator_with_receiver};
+use crate::support::{
+    Behaviour, WAIT, assert_error, finished, review, scan_ref_of, simulator_with_receiver,
+};
 
 #[tokio::test]
 async fn manual_result_answers_200_and_sends_the_manual_webhook() {
     let (simulator, api, receiver) = simulator_with_receiver(Behaviour::Accept).await;
     let scan_ref = api.dummy_token("SUSPECTED", None).await;
-    let auto = simulator
-        .wait_for(
-            &scan_ref,
-            &WebhookEventType::IdentificationAutoFinished,
-            WAIT,
-        )
-        .await
-        .unwrap();
+    let auto = finished(
+        &simulator,
+        &scan_ref,
+        &WebhookEventType::IdentificationAutoFinished,
+    )
+    .await;
     let answer = api
         .add_dummy_status(&scan_ref, "FACE_MATCH", "DOC_VALIDATED")
         .await;
@@ -27,14 +27,12 @@ async fn manual_result_answers_200_and_sends_the_manual_webhook() {
         answer.body,
         json!({"message": "Dummy manual status added successfully.", "scanRef": scan_ref})
     );
-    let manual = simulator
-        .wait_for(
-            &scan_ref,
-            &WebhookEventType::IdentificationManualFinished,
-            WAIT,
-        )
-        .await
-        .unwrap();
+    let manual = finished(
+        &simulator,
+        &scan_ref,
+        &WebhookEventType::IdentificationManualFinished,
+    )
+    .await;
     let received = receiver.wait_for(2).await;
     assert_eq!(received[1].event, "IDENTIFICATION_MANUAL_FINISHED");
     assert_eq!(received[1].signature, Ok(()));
@@ -109,19 +107,7 @@ async fn repeated_reviews_send_one_webhook_each_and_the_latest_counts() {
 async fn expired_verifications_can_be_reviewed() {
     let (simulator, api, _receiver) = simulator_with_receiver(Behaviour::Accept).await;
     let scan_ref = api.dummy_token("EXPIRED", None).await;
-    let answer = api
-        .add_dummy_status(&scan_ref, "FACE_MATCH", "DOC_VALIDATED")
-        .await;
-    assert_eq!(answer.status, 200);
-    let manual = simulator
-        .wait_for(
-            &scan_ref,
-            &WebhookEventType::IdentificationManualFinished,
-            WAIT,
-        )
-        .await
-        .unwrap();
-    let webhook: idenfy_model::IdentificationWebhook = serde_json::from_str(&manual.body).unwrap();
+    let webhook = review(&simulator, &api, &scan_ref, "FACE_MATCH", "DOC_VALIDATED").await;
     assert_eq!(webhook.status.overall, OverallStatus::Approved);
     assert_eq!(webhook.status.auto_face, None);
     assert_eq!(webhook.status.auto_document, None);

@@ -5,7 +5,10 @@ use idenfy_model::WebhookEventType;
 use idenfy_sim::{DeliveryState, Simulator};
 use serde_json::json;
 
-use crate::support::{Api, Behaviour, Receiver, WAIT, assert_error, scan_ref_of};
+use crate::support::{
+    Api, Behaviour, Receiver, assert_error, finished, scan_ref_of, signing_key,
+    simulator_sending_to,
+};
 
 #[tokio::test]
 async fn tokens_spend_the_balance_and_then_get_402() {
@@ -66,16 +69,10 @@ async fn requests_past_the_hourly_limit_get_429() {
         );
         assert!(answer.body["message"].as_str().unwrap().contains(" 3."));
     }
-    let inspection = api
-        .send(
-            reqwest::Method::GET,
-            "/sim/webhooks",
-            None,
-            Some(api.authorization()),
-            Vec::new(),
-        )
-        .await;
-    assert_eq!(inspection.status, 200, "inspection is not rate limited");
+    assert!(
+        api.webhooks("").await.is_empty(),
+        "inspection is not rate limited"
+    );
 }
 
 #[tokio::test]
@@ -103,26 +100,18 @@ async fn the_oldest_verification_is_forgotten_past_the_cap() {
 
 #[tokio::test]
 async fn the_oldest_finished_delivery_is_forgotten_past_the_cap() {
-    let key = idenfy_model::SigningKey::new(idenfy_sim::DEFAULT_SIGNING_KEY);
-    let receiver = Receiver::start(&key, Behaviour::Accept).await;
-    let simulator = Simulator::builder()
-        .default_webhook_url(receiver.url())
-        .max_deliveries(2)
-        .start()
-        .await
-        .unwrap();
-    let api = Api::new(&simulator);
+    let receiver = Receiver::start(&signing_key(), Behaviour::Accept).await;
+    let (simulator, api) =
+        simulator_sending_to(&receiver.url(), |builder| builder.max_deliveries(2)).await;
     let mut scan_refs = Vec::new();
     for _ in 0..3 {
         let scan_ref = api.dummy_token("APPROVED", None).await;
-        simulator
-            .wait_for(
-                &scan_ref,
-                &WebhookEventType::IdentificationAutoFinished,
-                WAIT,
-            )
-            .await
-            .unwrap();
+        finished(
+            &simulator,
+            &scan_ref,
+            &WebhookEventType::IdentificationAutoFinished,
+        )
+        .await;
         scan_refs.push(scan_ref);
     }
     let kept = simulator.deliveries();
@@ -136,5 +125,31 @@ async fn the_oldest_finished_delivery_is_forgotten_past_the_cap() {
         receiver.received().len(),
         3,
         "forgetting a record loses no webhook"
+    );
+}
+
+#[tokio::test]
+async fn verifications_are_forgotten_past_the_byte_budget() {
+    let simulator = Simulator::builder()
+        .max_verification_bytes(100)
+        .start()
+        .await
+        .unwrap();
+    let api = Api::new(&simulator);
+    let body = json!({"clientId": "c", "address": "a".repeat(40)});
+    assert!(
+        serde_json::to_vec(&body).unwrap().len() > 50,
+        "two bodies exceed 100 bytes"
+    );
+    let first = scan_ref_of(&api.token(body.clone()).await);
+    let second = scan_ref_of(&api.token(body).await);
+    assert_error(&api.status(&first).await, 404, "NOT_FOUND", &first);
+    assert_eq!(api.status(&second).await.status, 200);
+    let huge = json!({"clientId": "c", "address": "a".repeat(200)});
+    let third = scan_ref_of(&api.token(huge).await);
+    assert_eq!(
+        api.status(&third).await.status,
+        200,
+        "the newest is kept even past the budget"
     );
 }

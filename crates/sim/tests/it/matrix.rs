@@ -12,7 +12,7 @@ use idenfy_sim::{Delivery, DeliveryState, Simulator};
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
-use crate::support::{Api, Behaviour, WAIT, simulator_with_receiver};
+use crate::support::{Api, Behaviour, finished, simulator_with_receiver};
 
 /// Flows in flight at once.
 const CONCURRENCY: usize = 32;
@@ -37,10 +37,7 @@ async fn flow(
     let key = simulator.signing_key();
     let expected_auto = auto_result(&dummy).unwrap();
     let scan_ref = api.dummy_token(dummy.as_str(), None).await;
-    let auto = simulator
-        .wait_for(&scan_ref, &expected_auto.event, WAIT)
-        .await
-        .unwrap();
+    let auto = finished(simulator, &scan_ref, &expected_auto.event).await;
     let auto_body = delivered_body(&auto, key);
     assert_eq!(auto_body.scan_ref, scan_ref);
     assert_eq!(auto_body.is_final, expected_auto.is_final);
@@ -51,10 +48,7 @@ async fn flow(
         .await;
     assert_eq!(answer.status, 200, "{dummy} {face} {document}: {answer:?}");
     let (manual_event, manual_final) = MANUAL_REVIEW_EVENT;
-    let manual = simulator
-        .wait_for(&scan_ref, &manual_event, WAIT)
-        .await
-        .unwrap();
+    let manual = finished(simulator, &scan_ref, &manual_event).await;
     let manual_body = delivered_body(&manual, key);
     assert_eq!(manual_body.is_final, manual_final);
     assert_eq!(

@@ -1,24 +1,18 @@
 //! A seed (and a fixed clock) makes every identifier and webhook body repeat for the same
 //! sequence of requests.
 
-use idenfy_model::{SigningKey, WebhookEventType};
-use idenfy_sim::Simulator;
+use idenfy_model::WebhookEventType;
 use serde_json::{Value, json};
 
-use crate::support::{Api, Behaviour, Receiver, WAIT};
+use crate::support::{Behaviour, Receiver, finished, signing_key, simulator_sending_to};
 
 /// Runs the same requests against a fresh simulator; returns the token bodies and webhook bodies.
 async fn run(seed: u64) -> (Vec<Value>, Vec<String>) {
-    let key = SigningKey::new(idenfy_sim::DEFAULT_SIGNING_KEY);
-    let receiver = Receiver::start(&key, Behaviour::Accept).await;
-    let simulator = Simulator::builder()
-        .seed(seed)
-        .fixed_time(1_767_225_600)
-        .default_webhook_url(receiver.url())
-        .start()
-        .await
-        .unwrap();
-    let api = Api::new(&simulator);
+    let receiver = Receiver::start(&signing_key(), Behaviour::Accept).await;
+    let (simulator, api) = simulator_sending_to(&receiver.url(), |builder| {
+        builder.seed(seed).fixed_time(1_767_225_600)
+    })
+    .await;
     let mut tokens = Vec::new();
     for (client, dummy) in [
         ("a", Some("APPROVED")),
@@ -34,14 +28,12 @@ async fn run(seed: u64) -> (Vec<Value>, Vec<String>) {
     let scan_ref = tokens[2]["scanRef"].as_str().unwrap().to_owned();
     api.add_dummy_status(&scan_ref, "FACE_MISMATCH", "DOC_VALIDATED")
         .await;
-    simulator
-        .wait_for(
-            &scan_ref,
-            &WebhookEventType::IdentificationManualFinished,
-            WAIT,
-        )
-        .await
-        .unwrap();
+    finished(
+        &simulator,
+        &scan_ref,
+        &WebhookEventType::IdentificationManualFinished,
+    )
+    .await;
     let mut bodies: Vec<String> = simulator
         .deliveries()
         .into_iter()

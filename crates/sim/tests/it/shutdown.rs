@@ -3,10 +3,12 @@
 
 use std::time::Duration;
 
-use idenfy_model::{SigningKey, WebhookEventType};
+use idenfy_model::WebhookEventType;
 use idenfy_sim::{DeliveryState, Simulator};
 
-use crate::support::{Api, Behaviour, Receiver, WAIT, simulator_with_receiver};
+use crate::support::{
+    Api, Behaviour, Receiver, WAIT, signing_key, simulator_sending_to, simulator_with_receiver,
+};
 
 #[tokio::test]
 async fn shutdown_reports_delivered_webhooks_and_releases_the_port() {
@@ -27,15 +29,11 @@ async fn shutdown_reports_delivered_webhooks_and_releases_the_port() {
 
 #[tokio::test]
 async fn shutdown_reports_webhooks_it_could_not_send_in_time() {
-    let key = SigningKey::new(idenfy_sim::DEFAULT_SIGNING_KEY);
-    let receiver = Receiver::start(&key, Behaviour::Slow(Duration::from_secs(60))).await;
-    let simulator = Simulator::builder()
-        .default_webhook_url(receiver.url())
-        .shutdown_grace(Duration::from_millis(100))
-        .start()
-        .await
-        .unwrap();
-    let api = Api::new(&simulator);
+    let receiver = Receiver::start(&signing_key(), Behaviour::Slow(Duration::from_secs(60))).await;
+    let (simulator, api) = simulator_sending_to(&receiver.url(), |builder| {
+        builder.shutdown_grace(Duration::from_millis(100))
+    })
+    .await;
     let scan_ref = api.dummy_token("APPROVED", None).await;
     api.add_dummy_status(&scan_ref, "FACE_MATCH", "DOC_VALIDATED")
         .await;

@@ -2,10 +2,10 @@
 //! tokens, the latest manual result after a review.
 
 use idenfy_model::rules::auto_result;
-use idenfy_model::{DummyStatus, StatusResponse, WebhookEventType};
+use idenfy_model::{DummyStatus, StatusResponse};
 use serde_json::json;
 
-use crate::support::{Behaviour, WAIT, assert_error, scan_ref_of, simulator_with_receiver};
+use crate::support::{Behaviour, assert_error, review, scan_ref_of, simulator_with_receiver};
 
 #[tokio::test]
 async fn plain_tokens_are_active_with_null_statuses() {
@@ -49,17 +49,7 @@ async fn dummy_tokens_show_their_automatic_result_at_once() {
 async fn status_matches_the_latest_webhook() {
     let (simulator, api, _receiver) = simulator_with_receiver(Behaviour::Accept).await;
     let scan_ref = api.dummy_token("DENIED", None).await;
-    api.add_dummy_status(&scan_ref, "FACE_UNCERTAIN", "DOC_EXPIRED")
-        .await;
-    let manual = simulator
-        .wait_for(
-            &scan_ref,
-            &WebhookEventType::IdentificationManualFinished,
-            WAIT,
-        )
-        .await
-        .unwrap();
-    let webhook: idenfy_model::IdentificationWebhook = serde_json::from_str(&manual.body).unwrap();
+    let webhook = review(&simulator, &api, &scan_ref, "FACE_UNCERTAIN", "DOC_EXPIRED").await;
     let status: StatusResponse = serde_json::from_value(api.status(&scan_ref).await.body).unwrap();
     assert_eq!(
         status,

@@ -10,9 +10,10 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
+use idenfy_model::WebhookEventType;
 use idenfy_model::signature::{EVENT_TYPE_HEADER, SIGNATURE_HEADER};
 use idenfy_model::{IdentificationWebhook, SignatureError, SigningKey, verify};
-use idenfy_sim::Simulator;
+use idenfy_sim::{Delivery, Simulator, SimulatorBuilder};
 use serde_json::{Value, json};
 use tokio::sync::watch;
 
@@ -84,6 +85,21 @@ impl Api {
             status,
             body: serde_json::from_slice(&bytes).unwrap_or(Value::Null),
         }
+    }
+
+    /// `GET /sim/webhooks` with `query` (e.g. `?scanRef=...`), parsed.
+    pub async fn webhooks(&self, query: &str) -> Vec<Delivery> {
+        let answer = self
+            .send(
+                reqwest::Method::GET,
+                &format!("/sim/webhooks{query}"),
+                None,
+                Some(&self.authorization),
+                Vec::new(),
+            )
+            .await;
+        assert_eq!(answer.status, 200, "{answer:?}");
+        serde_json::from_value(answer.body).unwrap()
     }
 
     /// The credentials' `Authorization` header.
@@ -286,17 +302,57 @@ pub async fn refused_url() -> String {
     format!("http://{addr}/webhooks")
 }
 
-/// A simulator with a default webhook URL and a short retry schedule.
-pub async fn simulator_with_receiver(behaviour: Behaviour) -> (Simulator, Api, Receiver) {
-    let key = SigningKey::new(idenfy_sim::DEFAULT_SIGNING_KEY);
-    let receiver = Receiver::start(&key, behaviour).await;
-    let simulator = Simulator::builder()
-        .default_webhook_url(receiver.url())
-        .retry_schedule(vec![Duration::from_millis(20); 3])
-        .seed(1)
+/// The simulator's default signing key, which receivers check signatures with.
+pub fn signing_key() -> SigningKey {
+    SigningKey::new(idenfy_sim::DEFAULT_SIGNING_KEY)
+}
+
+/// A simulator sending webhooks to `url` by default, with `configure` applied.
+pub async fn simulator_sending_to(
+    url: &str,
+    configure: impl FnOnce(SimulatorBuilder) -> SimulatorBuilder,
+) -> (Simulator, Api) {
+    let simulator = configure(Simulator::builder().default_webhook_url(url))
         .start()
         .await
         .unwrap();
     let api = Api::new(&simulator);
+    (simulator, api)
+}
+
+/// A simulator sending to a new receiver that answers as `behaviour`, retrying quickly.
+pub async fn simulator_with_receiver(behaviour: Behaviour) -> (Simulator, Api, Receiver) {
+    let receiver = Receiver::start(&signing_key(), behaviour).await;
+    let (simulator, api) = simulator_sending_to(&receiver.url(), |builder| {
+        builder
+            .retry_schedule(vec![Duration::from_millis(20); 3])
+            .seed(1)
+    })
+    .await;
     (simulator, api, receiver)
+}
+
+/// Forces a manual result on `scan_ref`, checks the 200, and returns the manual webhook once
+/// its delivery finished.
+pub async fn review(
+    simulator: &Simulator,
+    api: &Api,
+    scan_ref: &str,
+    face: &str,
+    document: &str,
+) -> IdentificationWebhook {
+    let answer = api.add_dummy_status(scan_ref, face, document).await;
+    assert_eq!(answer.status, 200, "{answer:?}");
+    let manual = finished(
+        simulator,
+        scan_ref,
+        &WebhookEventType::IdentificationManualFinished,
+    )
+    .await;
+    serde_json::from_str(&manual.body).unwrap()
+}
+
+/// The first `event` delivery for `scan_ref` that finished (delivered or failed).
+pub async fn finished(simulator: &Simulator, scan_ref: &str, event: &WebhookEventType) -> Delivery {
+    simulator.wait_for(scan_ref, event, WAIT).await.unwrap()
 }

@@ -46,8 +46,14 @@ fn documented_dummy_request() -> Value {
 #[tokio::test]
 async fn minimal_request_gets_defaults_filled() {
     let (_simulator, api) = api().await;
-    let body = api.token(json!({"clientId": "user-42"})).await;
+    let body = api
+        .token(json!({"clientId": "user-42", "someFutureField": {"nested": true}}))
+        .await;
     assert_eq!(body["message"], messages::TOKEN_CREATED);
+    assert!(
+        body.get("someFutureField").is_none(),
+        "unknown fields are ignored"
+    );
     assert_eq!(body["clientId"], "user-42");
     assert_eq!(body["expiryTime"], 3600);
     assert_eq!(body["sessionLength"], 600);
@@ -133,8 +139,15 @@ async fn token_response_snapshot() {
         .start()
         .await
         .unwrap();
-    let body = Api::new(&simulator).token(documented_dummy_request()).await;
-    insta::assert_json_snapshot!(body, {
+    let api = Api::new(&simulator);
+    let minimal = api.token(json!({"clientId": "user-42"})).await;
+    insta::assert_json_snapshot!("minimal", minimal, {
+        ".authToken" => "[authToken]",
+        ".scanRef" => "[scanRef]",
+        ".redirectUrl" => "[redirectUrl]",
+    });
+    let body = api.token(documented_dummy_request()).await;
+    insta::assert_json_snapshot!("documented_dummy_request", body, {
         ".authToken" => "[authToken]",
         ".scanRef" => "[scanRef]",
         ".redirectUrl" => "[redirectUrl]",

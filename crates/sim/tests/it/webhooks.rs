@@ -4,17 +4,14 @@
 use std::time::Duration;
 
 use idenfy_model::rules::auto_result;
-use idenfy_model::{DummyStatus, SigningKey, WebhookEventType, sign};
-use idenfy_sim::{Delivery, DeliveryState, SimError, Simulator};
+use idenfy_model::{DummyStatus, WebhookEventType, sign};
+use idenfy_sim::{Delivery, DeliveryState, SimError, Simulator, SimulatorBuilder};
 use serde_json::json;
 
 use crate::support::{
-    Api, Behaviour, Receiver, WAIT, refused_url, scan_ref_of, simulator_with_receiver,
+    Api, Behaviour, Receiver, WAIT, finished, refused_url, scan_ref_of, signing_key,
+    simulator_sending_to, simulator_with_receiver,
 };
-
-fn key() -> SigningKey {
-    SigningKey::new(idenfy_sim::DEFAULT_SIGNING_KEY)
-}
 
 #[tokio::test]
 async fn auto_webhook_is_signed_and_carries_the_automatic_result() {
@@ -28,14 +25,12 @@ async fn auto_webhook_is_signed_and_carries_the_automatic_result() {
         }))
         .await;
     let scan_ref = scan_ref_of(&token);
-    let delivery = simulator
-        .wait_for(
-            &scan_ref,
-            &WebhookEventType::IdentificationAutoFinished,
-            WAIT,
-        )
-        .await
-        .unwrap();
+    let delivery = finished(
+        &simulator,
+        &scan_ref,
+        &WebhookEventType::IdentificationAutoFinished,
+    )
+    .await;
     let received = receiver.wait_for(1).await;
     let received = &received[0];
     assert_eq!(received.signature, Ok(()));
@@ -55,7 +50,10 @@ async fn auto_webhook_is_signed_and_carries_the_automatic_result() {
     assert_eq!(delivery.state, DeliveryState::Delivered);
     assert_eq!(delivery.target, receiver.url());
     assert_eq!(delivery.body.as_bytes(), &received.body[..]);
-    assert_eq!(delivery.signature, sign(&key(), delivery.body.as_bytes()));
+    assert_eq!(
+        delivery.signature,
+        sign(&signing_key(), delivery.body.as_bytes())
+    );
     assert_eq!(delivery.attempts.len(), 1);
     assert_eq!(delivery.attempts[0].number, 1);
     assert_eq!(delivery.attempts[0].status, Some(200));
@@ -65,10 +63,12 @@ async fn auto_webhook_is_signed_and_carries_the_automatic_result() {
 async fn expired_sends_the_final_expired_webhook() {
     let (simulator, api, receiver) = simulator_with_receiver(Behaviour::Accept).await;
     let scan_ref = api.dummy_token("EXPIRED", None).await;
-    simulator
-        .wait_for(&scan_ref, &WebhookEventType::IdentificationExpired, WAIT)
-        .await
-        .unwrap();
+    finished(
+        &simulator,
+        &scan_ref,
+        &WebhookEventType::IdentificationExpired,
+    )
+    .await;
     let received = receiver.wait_for(1).await;
     assert_eq!(received[0].event, "IDENTIFICATION_EXPIRED");
     let webhook = received[0].webhook();
@@ -78,32 +78,26 @@ async fn expired_sends_the_final_expired_webhook() {
 
 #[tokio::test]
 async fn auto_webhook_final_flag_is_configurable() {
-    let receiver = Receiver::start(&key(), Behaviour::Accept).await;
-    let simulator = Simulator::builder()
-        .default_webhook_url(receiver.url())
-        .auto_webhook_final(true)
-        .start()
-        .await
-        .unwrap();
-    Api::new(&simulator).dummy_token("APPROVED", None).await;
+    let receiver = Receiver::start(&signing_key(), Behaviour::Accept).await;
+    let (_simulator, api) =
+        simulator_sending_to(&receiver.url(), |builder| builder.auto_webhook_final(true)).await;
+    api.dummy_token("APPROVED", None).await;
     assert!(receiver.wait_for(1).await[0].webhook().is_final);
 }
 
 #[tokio::test]
 async fn callback_url_overrides_the_default_url() {
     let (simulator, api, default_receiver) = simulator_with_receiver(Behaviour::Accept).await;
-    let callback_receiver = Receiver::start(&key(), Behaviour::Accept).await;
+    let callback_receiver = Receiver::start(&signing_key(), Behaviour::Accept).await;
     let scan_ref = api
         .dummy_token("APPROVED", Some(&callback_receiver.url()))
         .await;
-    let delivery = simulator
-        .wait_for(
-            &scan_ref,
-            &WebhookEventType::IdentificationAutoFinished,
-            WAIT,
-        )
-        .await
-        .unwrap();
+    let delivery = finished(
+        &simulator,
+        &scan_ref,
+        &WebhookEventType::IdentificationAutoFinished,
+    )
+    .await;
     assert_eq!(delivery.target, callback_receiver.url());
     assert_eq!(callback_receiver.wait_for(1).await.len(), 1);
     assert!(default_receiver.received().is_empty());
@@ -133,14 +127,12 @@ async fn non_loopback_callbacks_are_recorded_as_failed_without_contacting_them()
     let scan_ref = api
         .dummy_token("APPROVED", Some("https://hooks.example.com/idenfy"))
         .await;
-    let delivery = simulator
-        .wait_for(
-            &scan_ref,
-            &WebhookEventType::IdentificationAutoFinished,
-            WAIT,
-        )
-        .await
-        .unwrap();
+    let delivery = finished(
+        &simulator,
+        &scan_ref,
+        &WebhookEventType::IdentificationAutoFinished,
+    )
+    .await;
     assert_eq!(delivery.state, DeliveryState::Failed);
     assert_eq!(delivery.target, "https://hooks.example.com/idenfy");
     assert_eq!(delivery.attempts.len(), 1);
@@ -162,22 +154,18 @@ async fn error_statuses_are_retried_in_order_per_verification() {
     // Queued while the auto webhook is still being retried: it must wait its turn.
     api.add_dummy_status(&scan_ref, "FACE_MATCH", "DOC_VALIDATED")
         .await;
-    let manual = simulator
-        .wait_for(
-            &scan_ref,
-            &WebhookEventType::IdentificationManualFinished,
-            WAIT,
-        )
-        .await
-        .unwrap();
-    let auto = simulator
-        .wait_for(
-            &scan_ref,
-            &WebhookEventType::IdentificationAutoFinished,
-            WAIT,
-        )
-        .await
-        .unwrap();
+    let manual = finished(
+        &simulator,
+        &scan_ref,
+        &WebhookEventType::IdentificationManualFinished,
+    )
+    .await;
+    let auto = finished(
+        &simulator,
+        &scan_ref,
+        &WebhookEventType::IdentificationAutoFinished,
+    )
+    .await;
     let statuses = |delivery: &Delivery| -> Vec<Option<u16>> {
         delivery
             .attempts
@@ -214,49 +202,44 @@ async fn exhausted_retries_end_failed_and_stay_visible() {
     let (simulator, api, receiver) =
         simulator_with_receiver(Behaviour::FailFirst(usize::MAX, 503)).await;
     let scan_ref = api.dummy_token("APPROVED", None).await;
-    let delivery = simulator
-        .wait_for(
-            &scan_ref,
-            &WebhookEventType::IdentificationAutoFinished,
-            WAIT,
-        )
-        .await
-        .unwrap();
+    let delivery = finished(
+        &simulator,
+        &scan_ref,
+        &WebhookEventType::IdentificationAutoFinished,
+    )
+    .await;
     assert_eq!(delivery.state, DeliveryState::Failed);
     assert_eq!(delivery.attempts.len(), 4, "one attempt and three retries");
     assert!(delivery.attempts.iter().all(|a| a.status == Some(503)));
+    assert_eq!(delivery.last_status(), Some(503));
     assert_eq!(receiver.received().len(), 4);
-    let listed = Api::new(&simulator)
-        .send(
-            reqwest::Method::GET,
-            "/sim/webhooks",
-            None,
-            Some(api.authorization()),
-            Vec::new(),
-        )
-        .await;
-    let listed: Vec<Delivery> = serde_json::from_value(listed.body).unwrap();
+    let listed = api.webhooks("").await;
     assert_eq!(listed, [delivery]);
     assert_eq!(serde_json::to_value(&listed[0]).unwrap()["state"], "FAILED");
 }
 
+/// The finished automatic webhook of one `APPROVED` dummy token sent to `url`, with one retry
+/// 10 ms after the first attempt and `configure` applied.
+async fn auto_delivery_with_one_retry(
+    url: &str,
+    configure: impl FnOnce(SimulatorBuilder) -> SimulatorBuilder,
+) -> Delivery {
+    let (simulator, api) = simulator_sending_to(url, |builder| {
+        configure(builder.retry_schedule(vec![Duration::from_millis(10)]))
+    })
+    .await;
+    let scan_ref = api.dummy_token("APPROVED", None).await;
+    finished(
+        &simulator,
+        &scan_ref,
+        &WebhookEventType::IdentificationAutoFinished,
+    )
+    .await
+}
+
 #[tokio::test]
 async fn refused_connections_are_retried_then_fail() {
-    let simulator = Simulator::builder()
-        .default_webhook_url(refused_url().await)
-        .retry_schedule(vec![Duration::from_millis(10)])
-        .start()
-        .await
-        .unwrap();
-    let scan_ref = Api::new(&simulator).dummy_token("APPROVED", None).await;
-    let delivery = simulator
-        .wait_for(
-            &scan_ref,
-            &WebhookEventType::IdentificationAutoFinished,
-            WAIT,
-        )
-        .await
-        .unwrap();
+    let delivery = auto_delivery_with_one_retry(&refused_url().await, |builder| builder).await;
     assert_eq!(delivery.state, DeliveryState::Failed);
     assert_eq!(delivery.attempts.len(), 2);
     for attempt in &delivery.attempts {
@@ -274,23 +257,11 @@ async fn refused_connections_are_retried_then_fail() {
 
 #[tokio::test]
 async fn slow_receivers_time_out_and_are_retried() {
-    let receiver = Receiver::start(&key(), Behaviour::Slow(Duration::from_secs(5))).await;
-    let simulator = Simulator::builder()
-        .default_webhook_url(receiver.url())
-        .delivery_timeout(Duration::from_millis(100))
-        .retry_schedule(vec![Duration::from_millis(10)])
-        .start()
-        .await
-        .unwrap();
-    let scan_ref = Api::new(&simulator).dummy_token("APPROVED", None).await;
-    let delivery = simulator
-        .wait_for(
-            &scan_ref,
-            &WebhookEventType::IdentificationAutoFinished,
-            WAIT,
-        )
-        .await
-        .unwrap();
+    let receiver = Receiver::start(&signing_key(), Behaviour::Slow(Duration::from_secs(5))).await;
+    let delivery = auto_delivery_with_one_retry(&receiver.url(), |builder| {
+        builder.delivery_timeout(Duration::from_millis(100))
+    })
+    .await;
     assert_eq!(delivery.state, DeliveryState::Failed);
     assert_eq!(delivery.attempts.len(), 2);
     for attempt in &delivery.attempts {
@@ -305,13 +276,8 @@ async fn slow_receivers_time_out_and_are_retried() {
 
 #[tokio::test]
 async fn the_api_answers_before_the_webhook_is_delivered() {
-    let receiver = Receiver::start(&key(), Behaviour::Slow(Duration::from_secs(60))).await;
-    let simulator = Simulator::builder()
-        .default_webhook_url(receiver.url())
-        .start()
-        .await
-        .unwrap();
-    let api = Api::new(&simulator);
+    let receiver = Receiver::start(&signing_key(), Behaviour::Slow(Duration::from_secs(60))).await;
+    let (simulator, api) = simulator_sending_to(&receiver.url(), |builder| builder).await;
     let scan_ref = api.dummy_token("APPROVED", None).await;
     receiver.wait_for(1).await;
     // The receiver holds the webhook for a minute; the API still answers.
@@ -328,38 +294,20 @@ async fn inspection_filters_by_scan_ref_and_event() {
     let second = api.dummy_token("DENIED", None).await;
     api.add_dummy_status(&first, "FACE_MATCH", "DOC_VALIDATED")
         .await;
-    simulator
-        .wait_for(
-            &first,
-            &WebhookEventType::IdentificationManualFinished,
-            WAIT,
-        )
-        .await
-        .unwrap();
-    let list = |query: String| {
-        let api = api.clone();
-        async move {
-            let answer = api
-                .send(
-                    reqwest::Method::GET,
-                    &format!("/sim/webhooks{query}"),
-                    None,
-                    Some(api.authorization()),
-                    Vec::new(),
-                )
-                .await;
-            assert_eq!(answer.status, 200, "{answer:?}");
-            serde_json::from_value::<Vec<Delivery>>(answer.body).unwrap()
-        }
-    };
-    assert_eq!(list(String::new()).await.len(), 3);
-    let of_first = list(format!("?scanRef={first}")).await;
+    finished(
+        &simulator,
+        &first,
+        &WebhookEventType::IdentificationManualFinished,
+    )
+    .await;
+    assert_eq!(api.webhooks("").await.len(), 3);
+    let of_first = api.webhooks(&format!("?scanRef={first}")).await;
     assert_eq!(of_first.len(), 2);
     assert!(of_first.iter().all(|d| d.scan_ref == first));
-    let manual = list("?event=IDENTIFICATION_MANUAL_FINISHED".to_owned()).await;
+    let manual = api.webhooks("?event=IDENTIFICATION_MANUAL_FINISHED").await;
     assert_eq!(manual.len(), 1);
     assert_eq!(
-        list(format!(
+        api.webhooks(&format!(
             "?scanRef={second}&event=IDENTIFICATION_AUTO_FINISHED"
         ))
         .await
