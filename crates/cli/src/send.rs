@@ -100,24 +100,21 @@ impl Sender {
         })
     }
 
-    /// Why no answer came, with every cause and what to check.
+    /// Why no answer came, named by its root cause, and what to check.
     fn no_answer(&self, error: &reqwest::Error) -> anyhow::Error {
-        let mut causes = String::new();
-        let mut source = std::error::Error::source(error);
-        while let Some(cause) = source {
-            causes.push_str(": ");
-            causes.push_str(&cause.to_string());
-            source = cause.source();
+        let mut root: &dyn std::error::Error = error;
+        while let Some(cause) = root.source() {
+            root = cause;
         }
         let url = &self.url;
         if error.is_timeout() {
-            anyhow::anyhow!("{url} did not answer in time{causes}; raise --timeout if it is slow")
+            anyhow::anyhow!("{url} did not answer in time ({root}); raise --timeout if it is slow")
         } else if error.is_connect() {
             anyhow::anyhow!(
-                "cannot connect to {url}{causes}; is the server running and listening there?"
+                "cannot connect to {url}: {root}; is the server running and listening there?"
             )
         } else {
-            anyhow::anyhow!("sending to {url} failed{causes}")
+            anyhow::anyhow!("sending to {url} failed: {root}")
         }
     }
 }
