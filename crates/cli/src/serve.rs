@@ -10,11 +10,10 @@ use clap::Args;
 use idenfy_model::{ApiCredentials, Environment, SigningKey};
 use idenfy_sim::{ShutdownReport, Simulator};
 
-/// Exit code when the command line is incomplete (as clap uses for usage errors).
-const USAGE_ERROR: u8 = 2;
+use crate::exit::UsageError;
 
-/// Settings of `serve`.
-#[derive(Debug, Args)]
+/// Settings of `serve`. (No `Debug`: it holds the API secret.)
+#[derive(Args)]
 #[command(after_help = "Examples:\n  \
     idenfy-testkit serve --addr 127.0.0.1:8080 --environment dev \\\n    \
       --api-key my-key --api-secret my-secret --signing-key my-signing-key \\\n    \
@@ -62,8 +61,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let (Some(key), Some(secret), Some(signing_key)) =
         (&args.api_key, &args.api_secret, &args.signing_key)
     else {
-        eprintln!("{}", missing_credentials(&args));
-        return Ok(ExitCode::from(USAGE_ERROR));
+        return Err(UsageError(missing_credentials(&args)).into());
     };
     init_logging();
     let mut builder = Simulator::builder()
@@ -117,7 +115,7 @@ fn missing_credentials(args: &ServeArgs) -> String {
     .map(|(_, how)| how)
     .collect();
     format!(
-        "error: the simulator needs credentials to check requests and sign webhooks; missing: {}\n\
+        "the simulator needs credentials to check requests and sign webhooks; missing: {}\n\
          e.g. idenfy-testkit serve --api-key my-key --api-secret my-secret --signing-key my-signing-key",
         missing.join(", ")
     )

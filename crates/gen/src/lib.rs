@@ -54,7 +54,7 @@ pub use identity::{Identity, arb_identity};
 pub use invalid::{InvalidCase, InvalidRequest};
 pub use json_breakage::{BreakageKind, JsonBreakage};
 pub use matrix::{Triple, arb_triple, matrix};
-pub use seed::{rng_from_seed, runner_from_seed, sample};
+pub use seed::{rng_from_seed, runner_from_seed, sample, samples};
 pub use token::{arb_dummy_token_request, arb_token_request};
 pub use verification::{Verification, WebhookPair};
 pub use webhook::{WebhookContext, auto_webhook, identification_webhook, manual_webhook};
