@@ -238,12 +238,19 @@ impl ClientBuilder {
     /// The client, or why the configuration is refused.
     pub fn build(self) -> Result<Client, Error> {
         let base_url = parse_base_url(&self.base_url)?;
-        let http = reqwest::Client::builder()
+        let loopback = is_loopback_host(&base_url);
+        let mut http = reqwest::Client::builder()
             .timeout(self.timeout)
-            .https_only(!is_loopback_host(&base_url))
-            .user_agent(concat!("idenfy-live/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(Error::HttpClient)?;
+            .https_only(!loopback)
+            // A redirect could carry the request (personal data, credentials) elsewhere,
+            // over plain http; iDenfy's API never redirects.
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("idenfy-live/", env!("CARGO_PKG_VERSION")));
+        if loopback {
+            // A system proxy must never see loopback traffic or its Basic credentials.
+            http = http.no_proxy();
+        }
+        let http = http.build().map_err(Error::HttpClient)?;
         Ok(Client {
             http,
             base_url,

@@ -2,8 +2,8 @@
 //!
 //! Rate limits (429), server errors (5xx) and transport failures are retried; other 4xx never
 //! are, since the same request would fail the same way. Token creation costs money and is not
-//! idempotent, so it is retried only when the request surely never reached the server
-//! ([`Idempotency::ConnectOnly`]).
+//! idempotent, so it is retried only when the request surely created nothing: the connection
+//! was never established, or the server refused it with 429 ([`Idempotency::ConnectOnly`]).
 
 use std::time::Duration;
 
@@ -31,9 +31,9 @@ pub struct RetryPolicy {
 pub enum Idempotency {
     /// Safe to repeat: retry on 429, 5xx, connection failures and timeouts.
     Repeatable,
-    /// Costs money or has effects: retry only when the connection was never established, so the
-    /// server cannot have seen the request. A timeout or a 5xx may have created something and is
-    /// returned to the caller instead.
+    /// Costs money or has effects: retry only when the server surely created nothing: the
+    /// connection was never established, or the answer was 429 (a refusal before any work).
+    /// A timeout or a 5xx may have created something and is returned to the caller instead.
     ConnectOnly,
 }
 
@@ -112,6 +112,8 @@ impl Idempotency {
     pub(crate) fn allows_retry(self, outcome: Outcome) -> bool {
         match (self, outcome) {
             (_, Outcome::ConnectFailed) => true,
+            // A 429 is a refusal before anything was created: safe to send again.
+            (Idempotency::ConnectOnly, Outcome::Answered { status: 429, .. }) => true,
             (Idempotency::ConnectOnly, _) => false,
             (Idempotency::Repeatable, Outcome::NoAnswer) => true,
             (Idempotency::Repeatable, Outcome::Answered { status, .. }) => {

@@ -31,7 +31,10 @@ fn serve_with_credentials(args: &[&str]) -> (Option<i32>, String) {
 fn create_token(base: &str, key: &str, secret: &str) -> u16 {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     runtime.block_on(async {
-        reqwest::Client::new()
+        reqwest::Client::builder()
+            .no_proxy()
+            .build()
+            .unwrap()
             .post(format!("{base}/api/v2/token"))
             .basic_auth(key, Some(secret))
             .json(&serde_json::json!({"clientId": "cli-test", "dummyStatus": "APPROVED"}))

@@ -9,10 +9,10 @@ impl Client {
     /// Creates a verification session (`201` with the session's `authToken` and `scanRef`).
     ///
     /// **Costs money and is not idempotent**: every token uses a verification credit. It is
-    /// therefore retried only when the connection could not be established, so the request
-    /// surely never reached iDenfy. A timeout, a 429 or a 5xx is returned as an error even if
-    /// the retry policy would allow more attempts, because the token may already exist; check
-    /// before creating another one for the same `clientId`.
+    /// therefore retried only when it surely created nothing: the connection could not be
+    /// established, or iDenfy refused it with 429 (rate limit). A timeout or a 5xx is returned
+    /// as an error even if the retry policy would allow more attempts, because the token may
+    /// already exist; check before creating another one for the same `clientId`.
     ///
     /// The request is sent as it is: iDenfy validates it, and an invalid one comes back as
     /// [`Error::InvalidRequest`] (see `TokenRequest::validate` to check it beforehand).

@@ -92,8 +92,27 @@ async fn other_client_errors_are_never_retried() {
 }
 
 #[tokio::test]
+async fn token_creation_is_retried_after_a_rate_limit_refusal() {
+    let server = Scripted::start(vec![
+        Answer::new(
+            429,
+            r#"{"identifier":"TOO_MANY_REQUESTS","message":"Requests per hour limit has been reached."}"#,
+        ),
+        Answer::new(201, TOKEN_BODY),
+    ])
+    .await;
+    let client = client(&server.uri(), &any_credentials(), quick_retries(3));
+    client.create_token(&TokenRequest::new("c")).await.unwrap();
+    assert_eq!(
+        server.hits(),
+        2,
+        "a 429 created nothing, so the token request is sent again"
+    );
+}
+
+#[tokio::test]
 async fn token_creation_is_not_retried_after_an_answer() {
-    for failure in [429, 500, 503] {
+    for failure in [500, 502, 503] {
         let server = Scripted::start(vec![
             Answer::new(
                 failure,

@@ -144,8 +144,9 @@ pub fn webhook(received: &ReceivedWebhook) -> Value {
     })
 }
 
-/// The `nth` (from 0) accepted webhook for `scan_ref`, whatever its event, so that an
-/// unexpected event shows as a snapshot difference rather than a timeout.
+/// The `nth` (from 0) distinct accepted webhook for `scan_ref`, whatever its event, so that an
+/// unexpected event shows as a snapshot difference rather than a timeout. Byte-identical
+/// repeats (iDenfy documents duplicate deliveries) count once.
 pub async fn nth_webhook(
     receiver: &WebhookReceiver,
     scan_ref: &str,
@@ -154,13 +155,13 @@ pub async fn nth_webhook(
 ) -> ReceivedWebhook {
     let deadline = Instant::now() + timeout;
     loop {
-        let accepted: Vec<ReceivedWebhook> = receiver
-            .received()
-            .into_iter()
-            .filter(|webhook| {
-                webhook.is_accepted() && webhook.scan_ref.as_deref() == Some(scan_ref)
-            })
-            .collect();
+        let mut accepted: Vec<ReceivedWebhook> = Vec::new();
+        for webhook in receiver.received() {
+            let fits = webhook.is_accepted() && webhook.scan_ref.as_deref() == Some(scan_ref);
+            if fits && !accepted.iter().any(|seen| seen.body == webhook.body) {
+                accepted.push(webhook);
+            }
+        }
         if let Some(webhook) = accepted.into_iter().nth(nth) {
             return webhook;
         }
