@@ -58,9 +58,11 @@ pub struct ServeArgs {
 
 /// Runs the simulator until a shutdown signal.
 pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
-    let (Some(key), Some(secret), Some(signing_key)) =
-        (&args.api_key, &args.api_secret, &args.signing_key)
-    else {
+    let (Some(key), Some(secret), Some(signing_key)) = (
+        given(&args.api_key),
+        given(&args.api_secret),
+        given(&args.signing_key),
+    ) else {
         return Err(UsageError(missing_credentials(&args)).into());
     };
     init_logging();
@@ -104,6 +106,11 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// Says which credentials are missing and how to give them.
+/// A flag's value unless it is absent or empty.
+fn given(value: &Option<String>) -> Option<&str> {
+    value.as_deref().filter(|value| !value.is_empty())
+}
+
 fn missing_credentials(args: &ServeArgs) -> String {
     let missing: Vec<&str> = [
         (&args.api_key, "--api-key (or IDENFY_API_KEY)"),
@@ -111,11 +118,11 @@ fn missing_credentials(args: &ServeArgs) -> String {
         (&args.signing_key, "--signing-key (or IDENFY_SIGNING_KEY)"),
     ]
     .into_iter()
-    .filter(|(value, _)| value.is_none())
+    .filter(|(value, _)| given(value).is_none())
     .map(|(_, how)| how)
     .collect();
     format!(
-        "the simulator needs credentials to check requests and sign webhooks; missing: {}\n\
+        "the simulator needs credentials to check requests and sign webhooks; missing or empty: {}\n\
          e.g. idenfy-testkit serve --api-key my-key --api-secret my-secret --signing-key my-signing-key",
         missing.join(", ")
     )

@@ -130,7 +130,7 @@ fn token_request(identity: &Identity, shape: Shape, rng: &mut TestRng) -> TokenR
     let token_type = match rng.random_range(0..10) {
         0..6 => TokenType::Identification,
         6..8 => TokenType::Document,
-        _ => pick(rng, &TokenType::ALL[2..]).clone(),
+        _ => pick(rng, TokenType::VIDEO_CALL).clone(),
     };
     let external_ref = (
         rng.random_range(0..3),
@@ -163,10 +163,7 @@ fn token_request(identity: &Identity, shape: Shape, rng: &mut TestRng) -> TokenR
     let common = |field: Common| shape.has(field);
     let advanced = |field: Advanced| shape.has_advanced(field);
     let url = |outcome: &str| format!("https://{host}{path}/{outcome}");
-    let is_video_call = matches!(
-        token_type,
-        TokenType::VideoCall | TokenType::VideoCallPhotos | TokenType::VideoCallIdentification
-    );
+    let is_video_call = TokenType::VIDEO_CALL.contains(&token_type);
     let has_steps = advanced(A::AdditionalSteps);
     let mut request = TokenRequest {
         first_name: common(C::FirstName).then(|| identity.first_name.clone()),

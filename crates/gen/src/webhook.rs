@@ -163,13 +163,7 @@ fn document_data(context: &WebhookContext<'_>) -> IdentificationData {
                 .clone()
                 .unwrap_or_else(|| identity.date_of_issue.to_string()),
         ),
-        doc_type: Some(
-            request
-                .documents
-                .as_ref()
-                .and_then(|documents| documents.first().cloned())
-                .unwrap_or_else(|| identity.document_type.clone()),
-        ),
+        doc_type: Some(document_type(context)),
         doc_sex: Some(match &request.sex {
             Some(idenfy_model::Sex::Male) => idenfy_model::DocumentSex::Male,
             Some(idenfy_model::Sex::Female) => idenfy_model::DocumentSex::Female,
@@ -221,10 +215,18 @@ fn file_urls(context: &WebhookContext<'_>) -> BTreeMap<String, Option<String>> {
         ("FRONT".to_owned(), url("FRONT")),
         ("FACE".to_owned(), url("FACE")),
     ]);
-    let passport = context.identity.document_type == idenfy_model::DocumentType::Passport
-        && context.request.documents.is_none();
-    if !passport {
+    if document_type(context) != idenfy_model::DocumentType::Passport {
         urls.insert("BACK".to_owned(), url("BACK"));
     }
     urls
+}
+
+/// The document the client showed: the first the request allows, else the identity's.
+fn document_type(context: &WebhookContext<'_>) -> idenfy_model::DocumentType {
+    context
+        .request
+        .documents
+        .as_ref()
+        .and_then(|documents| documents.first().cloned())
+        .unwrap_or_else(|| context.identity.document_type.clone())
 }

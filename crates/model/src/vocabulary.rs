@@ -176,6 +176,15 @@ open_enum! {
     }
 }
 
+impl TokenType {
+    /// The video-call flows, listed by older docs only; `videoCallQuestions` applies to them.
+    pub const VIDEO_CALL: &'static [TokenType] = &[
+        TokenType::VideoCall,
+        TokenType::VideoCallPhotos,
+        TokenType::VideoCallIdentification,
+    ];
+}
+
 open_enum! {
     /// Sex in the token request (`sex`): `M` or `F`.
     pub enum Sex {

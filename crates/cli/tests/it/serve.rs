@@ -162,6 +162,30 @@ fn serve_refuses_to_start_without_credentials() {
 }
 
 #[test]
+fn serve_refuses_empty_credentials() {
+    let output = testkit()
+        .args([
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--api-key",
+            "k",
+            "--api-secret",
+            "",
+        ])
+        .args(["--signing-key", "w"])
+        .env_remove("IDENFY_API_SECRET")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.contains("missing or empty: --api-secret"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn serve_rejects_an_unknown_environment() {
     let (code, stderr) = serve_with_credentials(&["--environment", "staging"]);
     assert_eq!(code, Some(2));

@@ -84,6 +84,9 @@ proptest! {
             }
             return Ok(());
         }
+        // The files match the document: a passport has no back side.
+        let has_back = pair.manual.1.file_urls.as_ref().unwrap().contains_key("BACK");
+        prop_assert_eq!(has_back, data.doc_type != Some(idenfy_model::DocumentType::Passport));
         let first = verification.request.first_name.as_deref().unwrap_or(&verification.identity.first_name);
         prop_assert_eq!(data.doc_first_name.clone(), Some(first.to_uppercase()));
         let number = verification.request.personal_number.as_deref().unwrap_or(&verification.identity.personal_number);
