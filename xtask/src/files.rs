@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
-/// A generated tree: relative path to contents. Contents always end with a newline.
+/// A generated tree: relative path to contents. Text fixtures end with a newline; raw bodies
+/// (the webhook files) are kept byte for byte and do not.
 pub type FileSet = BTreeMap<PathBuf, String>;
 
 /// Write the tree, or only compare it.
@@ -36,14 +37,23 @@ impl SyncReport {
     }
 }
 
-/// Brings `root` in line with `files`. Newlines on disk are normalised (`\r\n` counts as `\n`)
-/// before comparing, so a checkout with converted line endings is not stale.
+/// Brings `root` in line with `files`. For text fixtures (contents ending with a newline),
+/// `\r\n` on disk counts as `\n`, so a checkout with converted line endings is not stale;
+/// raw bodies are compared byte for byte, since their signatures cover every byte.
 pub fn sync(root: &Path, files: &FileSet, mode: Mode) -> Result<SyncReport> {
     let mut report = SyncReport::default();
     for (relative, contents) in files {
         let path = root.join(relative);
         let current = std::fs::read_to_string(&path).ok();
-        if current.map(|text| text.replace("\r\n", "\n")).as_deref() == Some(contents.as_str()) {
+        let is_text = contents.ends_with('\n');
+        let current = current.map(|text| {
+            if is_text {
+                text.replace("\r\n", "\n")
+            } else {
+                text
+            }
+        });
+        if current.as_deref() == Some(contents.as_str()) {
             report.unchanged += 1;
             continue;
         }

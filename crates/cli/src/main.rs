@@ -1,40 +1,66 @@
-//! The idenfy-testkit command line: one subcommand per job, each in its own module.
+//! The idenfy-testkit command line: one subcommand per job, each in its own module; this file
+//! only parses the command line and turns the outcome into an exit code ([`exit`]).
 
+mod battery;
+mod exit;
+mod r#gen;
+mod matrix;
+mod output;
+mod send;
 mod serve;
+mod trigger;
+mod values;
+mod verify;
+mod webhook_choice;
 
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
 /// Test your iDenfy integration without a real person, a real document or the network.
-#[derive(Debug, Parser)]
+#[derive(Parser)]
 #[command(
     name = "idenfy-testkit",
     version,
     after_help = "Examples:\n  \
+        idenfy-testkit gen token --status APPROVED --count 3 --seed 42\n  \
         idenfy-testkit serve --api-key my-key --api-secret my-secret --signing-key my-signing-key\n  \
-        IDENFY_API_KEY=k IDENFY_API_SECRET=s IDENFY_SIGNING_KEY=w idenfy-testkit serve --addr 127.0.0.1:0\n  \
-        idenfy-testkit serve --help"
+        idenfy-testkit trigger --to http://127.0.0.1:3000/webhooks/idenfy --signing-key my-signing-key --battery\n  \
+        idenfy-testkit matrix\n  \
+        idenfy-testkit gen webhook --auto APPROVED --signing-key my-signing-key > body.json 2> headers.txt\n  \
+        idenfy-testkit verify --signing-key my-signing-key \\\n    \
+          --signature \"$(sed -n 's/^Idenfy-Signature: //p' headers.txt)\" body.json\n\n\
+        Every key and secret may come from the environment instead: IDENFY_API_KEY, IDENFY_API_SECRET,\n\
+        IDENFY_SIGNING_KEY, IDENFY_BASE_URL. Exit codes: 0 success, 1 failure, 2 wrong command line.\n\
+        `idenfy-testkit <command> --help` shows each command's examples."
 )]
 struct Cli {
     #[command(subcommand)]
     command: Command,
 }
 
-/// The subcommands.
-#[derive(Debug, Subcommand)]
+/// The subcommands. (No `Debug`: some hold API secrets.)
+#[derive(Subcommand)]
 enum Command {
-    /// Run the offline iDenfy DEV API simulator, webhooks included.
+    /// Generate token requests, add-dummy-status bodies, the status matrix or signed webhooks
+    Gen(r#gen::GenArgs),
+    /// Run the offline iDenfy DEV API simulator, webhooks included
     Serve(serve::ServeArgs),
+    /// Send a signed webhook to your endpoint, or grade it with --battery
+    Trigger(trigger::TriggerArgs),
+    /// Run every dummy status triple end to end, through the embedded simulator or a real API
+    Matrix(matrix::MatrixArgs),
+    /// Check a saved webhook body against its Idenfy-Signature
+    Verify(verify::VerifyArgs),
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let outcome = match cli.command {
+    let outcome = match Cli::parse().command {
+        Command::Gen(args) => r#gen::run(args),
         Command::Serve(args) => serve::run(args),
+        Command::Trigger(args) => trigger::run(args),
+        Command::Matrix(args) => matrix::run(args),
+        Command::Verify(args) => verify::run(args),
     };
-    outcome.unwrap_or_else(|error| {
-        eprintln!("error: {error:#}");
-        ExitCode::FAILURE
-    })
+    outcome.unwrap_or_else(|error| exit::report(&error))
 }

@@ -10,11 +10,10 @@ use clap::Args;
 use idenfy_model::{ApiCredentials, Environment, SigningKey};
 use idenfy_sim::{ShutdownReport, Simulator};
 
-/// Exit code when the command line is incomplete (as clap uses for usage errors).
-const USAGE_ERROR: u8 = 2;
+use crate::exit::UsageError;
 
-/// Settings of `serve`.
-#[derive(Debug, Args)]
+/// Settings of `serve`. (No `Debug`: it holds the API secret.)
+#[derive(Args)]
 #[command(after_help = "Examples:\n  \
     idenfy-testkit serve --addr 127.0.0.1:8080 --environment dev \\\n    \
       --api-key my-key --api-secret my-secret --signing-key my-signing-key \\\n    \
@@ -59,11 +58,12 @@ pub struct ServeArgs {
 
 /// Runs the simulator until a shutdown signal.
 pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
-    let (Some(key), Some(secret), Some(signing_key)) =
-        (&args.api_key, &args.api_secret, &args.signing_key)
-    else {
-        eprintln!("{}", missing_credentials(&args));
-        return Ok(ExitCode::from(USAGE_ERROR));
+    let (Some(key), Some(secret), Some(signing_key)) = (
+        given(&args.api_key),
+        given(&args.api_secret),
+        given(&args.signing_key),
+    ) else {
+        return Err(UsageError(missing_credentials(&args)).into());
     };
     init_logging();
     let mut builder = Simulator::builder()
@@ -106,6 +106,11 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// Says which credentials are missing and how to give them.
+/// A flag's value unless it is absent or empty.
+fn given(value: &Option<String>) -> Option<&str> {
+    value.as_deref().filter(|value| !value.is_empty())
+}
+
 fn missing_credentials(args: &ServeArgs) -> String {
     let missing: Vec<&str> = [
         (&args.api_key, "--api-key (or IDENFY_API_KEY)"),
@@ -113,11 +118,11 @@ fn missing_credentials(args: &ServeArgs) -> String {
         (&args.signing_key, "--signing-key (or IDENFY_SIGNING_KEY)"),
     ]
     .into_iter()
-    .filter(|(value, _)| value.is_none())
+    .filter(|(value, _)| given(value).is_none())
     .map(|(_, how)| how)
     .collect();
     format!(
-        "error: the simulator needs credentials to check requests and sign webhooks; missing: {}\n\
+        "the simulator needs credentials to check requests and sign webhooks; missing or empty: {}\n\
          e.g. idenfy-testkit serve --api-key my-key --api-secret my-secret --signing-key my-signing-key",
         missing.join(", ")
     )

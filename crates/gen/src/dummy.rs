@@ -72,17 +72,8 @@ fn breaker(rule: Rule) -> Option<Breaker> {
             format!("scanRef is {length} characters long")
         },
         Rule::DummyFaceNotAccepted => |r, rng| {
-            // Known results the endpoint does not accept (FACE_GLARED), and unknown ones.
-            let refused: Vec<FaceStatus> = FaceStatus::ALL
-                .iter()
-                .filter(|status| !FaceStatus::DUMMY_MANUAL.contains(status))
-                .cloned()
-                .chain(
-                    UNKNOWN_FACE_RESULTS
-                        .iter()
-                        .map(|name| FaceStatus::from_wire(name)),
-                )
-                .collect();
+            let all = FaceStatus::ALL;
+            let refused = refused(all, FaceStatus::DUMMY_MANUAL, UNKNOWN_FACE_RESULTS);
             r.manual_face_match_result = pick(rng, &refused).clone();
             format!(
                 "manualFaceMatchResult is {:?}, not one of the 11 dummy face results",
@@ -90,18 +81,8 @@ fn breaker(rule: Rule) -> Option<Breaker> {
             )
         },
         Rule::DummyDocumentNotAccepted => |r, rng| {
-            // Known results the endpoint does not accept (DOC_GLARED, NFC_FAILED…), and
-            // unknown ones.
-            let refused: Vec<DocumentStatus> = DocumentStatus::ALL
-                .iter()
-                .filter(|status| !DocumentStatus::DUMMY_MANUAL.contains(status))
-                .cloned()
-                .chain(
-                    UNKNOWN_DOCUMENT_RESULTS
-                        .iter()
-                        .map(|name| DocumentStatus::from_wire(name)),
-                )
-                .collect();
+            let all = DocumentStatus::ALL;
+            let refused = refused(all, DocumentStatus::DUMMY_MANUAL, UNKNOWN_DOCUMENT_RESULTS);
             r.manual_document_validity = pick(rng, &refused).clone();
             format!(
                 "manualDocumentValidity is {:?}, not one of the 28 dummy document results",
@@ -111,4 +92,20 @@ fn breaker(rule: Rule) -> Option<Breaker> {
         _ => return None,
     };
     Some(breaker)
+}
+
+/// The values of `all` not in `accepted` (`FACE_GLARED`, `NFC_FAILED`…), then the `unknown`
+/// names.
+fn refused<T>(all: &[T], accepted: &[T], unknown: &[&str]) -> Vec<T>
+where
+    T: Clone + PartialEq + std::str::FromStr<Err = std::convert::Infallible>,
+{
+    all.iter()
+        .filter(|value| !accepted.contains(value))
+        .cloned()
+        .chain(unknown.iter().map(|name| match name.parse() {
+            Ok(value) => value,
+            Err(never) => match never {},
+        }))
+        .collect()
 }

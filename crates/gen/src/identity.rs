@@ -192,7 +192,7 @@ const AGE_DAYS: std::ops::Range<u64> = 18 * 366..80 * 365;
 /// The structural choices behind an identity. Names, the address and numbers come from a
 /// random stream, so these are what shrinking simplifies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Choices {
+pub(crate) struct Choices {
     /// Index into `COUNTRIES` of the issuing country.
     country: usize,
     female: bool,
@@ -217,7 +217,7 @@ impl Choices {
         }
     }
 
-    fn strategy() -> impl Strategy<Value = Self> + Clone {
+    pub(crate) fn strategy() -> impl Strategy<Value = Self> + Clone {
         (
             0..COUNTRIES.len(),
             any::<bool>(),
@@ -269,7 +269,7 @@ impl Identity {
     }
 
     /// The identity these choices describe, with names, address and numbers from `rng`.
-    fn from_choices<R: RngExt + ?Sized>(choices: Choices, rng: &mut R) -> Self {
+    pub(crate) fn from_choices<R: RngExt + ?Sized>(choices: Choices, rng: &mut R) -> Self {
         let issuer = &COUNTRIES[choices.country];
         let (document_type, validity_years) = DOCUMENTS[choices.document].clone();
         // A residence permit is held by a foreigner: name and nationality from elsewhere.
@@ -283,12 +283,12 @@ impl Identity {
         } else {
             Sex::Male
         };
-        let first_name = plain_name(&with_locale!(national.names, FirstName, rng));
-        let last_name = plain_name(&with_locale!(national.names, LastName, rng));
-        let street = tidy(&with_locale!(issuer.names, StreetName, rng));
-        let building = tidy(&with_locale!(issuer.names, BuildingNumber, rng));
-        let zip = tidy(&with_locale!(issuer.names, ZipCode, rng));
-        let city = tidy(&with_locale!(issuer.names, CityName, rng));
+        let first_name = plain_name(with_locale!(national.names, FirstName, rng));
+        let last_name = plain_name(with_locale!(national.names, LastName, rng));
+        let street = tidy(with_locale!(issuer.names, StreetName, rng));
+        let building = tidy(with_locale!(issuer.names, BuildingNumber, rng));
+        let zip = tidy(with_locale!(issuer.names, ZipCode, rng));
+        let city = tidy(with_locale!(issuer.names, CityName, rng));
 
         let date_of_birth = REFERENCE_DATE - Days::new(choices.age_days);
         // Issued after the 18th birthday, and late enough that the document (which expires the
@@ -349,26 +349,59 @@ impl Identity {
 
 /// Removes characters the token API forbids in names (fake's lists hold a few apostrophes and
 /// dots, which are allowed, but never digits; this keeps that guarantee explicit).
-fn plain_name(name: &str) -> String {
-    let allowed: String = tidy(name)
-        .chars()
-        .filter(|c| !c.is_ascii_digit() && !idenfy_model::validation::NAME_FORBIDDEN.contains(*c))
-        .collect();
-    allowed.trim().to_owned()
+fn plain_name(name: String) -> String {
+    // Digits and the forbidden characters are all ASCII, so comparing bytes is exact.
+    let forbidden = |byte: u8| {
+        byte.is_ascii_digit()
+            || idenfy_model::validation::NAME_FORBIDDEN
+                .as_bytes()
+                .contains(&byte)
+    };
+    let name = tidy(name);
+    if name.bytes().any(forbidden) {
+        let allowed = |c: &char| !c.is_ascii() || !forbidden(*c as u8);
+        tidy(name.chars().filter(allowed).collect())
+    } else {
+        name
+    }
 }
 
 /// `text` without the template placeholders `fake` sometimes leaves unfilled (its Dutch city
 /// names end in `{River}`), with single spaces and no space at either end.
-fn tidy(text: &str) -> String {
+fn tidy(text: String) -> String {
+    if is_tidy(&text) {
+        return text;
+    }
     let mut kept = String::with_capacity(text.len());
     let mut depth = 0usize;
+    let mut space = false;
     for c in text.chars() {
         match c {
             '{' => depth += 1,
             '}' => depth = depth.saturating_sub(1),
-            _ if depth == 0 => kept.push(c),
-            _ => {}
+            _ if depth > 0 => {}
+            c if c.is_ascii_whitespace() => space = !kept.is_empty(),
+            c => {
+                if std::mem::take(&mut space) {
+                    kept.push(' ');
+                }
+                kept.push(c);
+            }
         }
     }
-    kept.split_whitespace().collect::<Vec<_>>().join(" ")
+    kept
+}
+
+/// Whether `text` has no braces, no leading, trailing or repeated whitespace (one pass, as
+/// nearly every value from `fake` is already tidy).
+fn is_tidy(text: &str) -> bool {
+    let mut after_space = true;
+    for byte in text.bytes() {
+        let space = byte.is_ascii_whitespace();
+        if byte == b'{' || byte == b'}' || (space && after_space) {
+            return false;
+        }
+        after_space = space;
+    }
+    !after_space || text.is_empty()
 }

@@ -25,7 +25,7 @@ use serde::{Deserialize, Serialize};
 use crate::dummy::arb_invalid_add_dummy_status_request;
 use crate::identity::Identity;
 use crate::seed::{rng_from_seed, sample};
-use crate::token::{additional_steps, arb_token_request_with_identity, pick, uuid_v4};
+use crate::token::{AdditionalSteps, arb_token_request_with_identity, pick, uuid_v4};
 
 /// A request that breaks exactly one rule: validating it reports `rule` (once, or once per
 /// broken list element) and nothing else.
@@ -47,6 +47,17 @@ pub enum InvalidRequest {
     Token(Box<TokenRequest>),
     /// A `POST /api/v2/add-dummy-status` body.
     AddDummyStatus(AddDummyStatusRequest),
+}
+
+impl<R> InvalidCase<R> {
+    /// The same case with its request converted, e.g. into an [`InvalidRequest`].
+    pub fn map_request<T>(self, convert: impl FnOnce(R) -> T) -> InvalidCase<T> {
+        InvalidCase {
+            rule: self.rule,
+            description: self.description,
+            request: convert(self.request),
+        }
+    }
 }
 
 impl InvalidRequest {
@@ -97,17 +108,6 @@ pub fn sample_invalid(rule: Rule, seed: u64) -> Option<InvalidCase<InvalidReques
     let strategy = arb_invalid_add_dummy_status_request(rule)?;
     let case = sample(&strategy, seed, 1).remove(0);
     Some(case.map_request(InvalidRequest::AddDummyStatus))
-}
-
-impl<R> InvalidCase<R> {
-    /// The same case with its request converted, e.g. into an [`InvalidRequest`].
-    pub fn map_request<T>(self, convert: impl FnOnce(R) -> T) -> InvalidCase<T> {
-        InvalidCase {
-            rule: self.rule,
-            description: self.description,
-            request: convert(self.request),
-        }
-    }
 }
 
 /// Breaks one rule in a valid request made from the identity, and says how.
@@ -321,9 +321,9 @@ fn token_breaker(rule: Rule) -> Option<Breaker> {
             r.token_type = Some(TokenType::from_wire(token_type));
             format!("tokenType is {token_type:?}, not a known token type")
         },
-        Rule::UtilityBillWithAdditionalSteps => |r, identity, rng| {
+        Rule::UtilityBillWithAdditionalSteps => |r, _, rng| {
             r.utility_bill = Some(true);
-            r.additional_steps = Some(additional_steps(identity, rng).0);
+            r.additional_steps = Some(AdditionalSteps::draw(rng).steps());
             "utilityBill is true and additionalSteps is set".to_owned()
         },
         Rule::UuidFormat => |r, _, rng| {

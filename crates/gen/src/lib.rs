@@ -16,7 +16,7 @@
 //! | [`invalid`] | token bodies breaking one rule; [`invalid::sample_invalid`] for any rule |
 //! | [`dummy`] | `POST /api/v2/add-dummy-status` bodies, valid and invalid |
 //! | [`json_breakage`] | bodies broken below the types, with the error they get |
-//! | [`matrix`] | the 4 × 11 × 28 status triples |
+//! | [`matrix`](mod@matrix) | the 4 × 11 × 28 status triples |
 //! | [`webhook`] | webhook bodies from a verification and the model's rules |
 //! | [`verification`] | generated verifications and both their webhooks |
 //! | [`seed`] | seeded runners and [`sample`] |
@@ -45,6 +45,7 @@ pub mod json_breakage;
 pub mod matrix;
 pub mod numbers;
 pub mod seed;
+mod shape;
 pub mod token;
 pub mod verification;
 pub mod webhook;
@@ -53,7 +54,7 @@ pub use identity::{Identity, arb_identity};
 pub use invalid::{InvalidCase, InvalidRequest};
 pub use json_breakage::{BreakageKind, JsonBreakage};
 pub use matrix::{Triple, arb_triple, matrix};
-pub use seed::{rng_from_seed, runner_from_seed, sample};
+pub use seed::{rng_from_seed, runner_from_seed, sample, samples};
 pub use token::{arb_dummy_token_request, arb_token_request};
 pub use verification::{Verification, WebhookPair};
 pub use webhook::{WebhookContext, auto_webhook, identification_webhook, manual_webhook};

@@ -56,46 +56,31 @@ pub fn document_number<R: RngExt + ?Sized>(
     rng: &mut R,
 ) -> String {
     use DocumentType::{DriverLicense, IdCard, Passport, ResidencePermit};
-    match (country, document) {
-        ("LT", _) => digits(rng, 8),
-        ("DE", Passport) => format!("C{}", from(rng, GERMAN_ALPHABET, 8)),
-        ("DE", DriverLicense) => from(rng, GERMAN_ALPHABET, 11),
-        ("DE", _) => format!(
-            "{}{}",
-            from(rng, b"LMNPRTVWXY", 1),
-            from(rng, GERMAN_ALPHABET, 8)
-        ),
-        ("FR", Passport) => format!("{}{}{}", digits(rng, 2), letters(rng, 2), digits(rng, 5)),
-        ("FR", IdCard) => from(rng, ALPHANUMERIC, 9),
-        ("FR", _) => digits(rng, 12),
-        ("IT", IdCard) => format!("CA{}{}", digits(rng, 5), letters(rng, 2)),
-        ("IT", DriverLicense) => format!("U1{}{}", from(rng, ALPHANUMERIC, 7), letters(rng, 1)),
-        ("IT", _) => format!("{}{}", letters(rng, 2), digits(rng, 7)),
-        ("NL", _) => format!(
-            "{}{}{}",
-            from(rng, DUTCH_LETTERS, 2),
-            from(rng, DUTCH_ALPHANUMERIC, 6),
-            digits(rng, 1)
-        ),
-        ("PT", IdCard | ResidencePermit) => {
-            format!("{}{}{}", digits(rng, 9), letters(rng, 2), digits(rng, 1))
-        }
-        ("PT", _) => format!("{}{}", letters(rng, 1), digits(rng, 6)),
-        ("BR", Passport) => format!("{}{}", letters(rng, 2), digits(rng, 6)),
-        ("BR", _) => digits(rng, 11),
-        ("TR", Passport) => format!("U{}", digits(rng, 8)),
-        ("TR", _) => format!(
-            "{}{}{}{}",
-            letters(rng, 1),
-            digits(rng, 2),
-            letters(rng, 1),
-            digits(rng, 5)
-        ),
-        ("GB", DriverLicense) => british_driving_licence_number(holder, rng),
-        ("GB", _) | ("US", Passport) => digits(rng, 9),
-        ("US", _) => format!("{}{}", letters(rng, 1), digits(rng, 7)),
-        _ => format!("{}{}", letters(rng, 2), digits(rng, 7)),
-    }
+    // Patterns, as `shaped` reads them.
+    let pattern = match (country, document) {
+        ("LT", _) => "########",
+        ("DE", Passport) => "Cgggggggg",
+        ("DE", DriverLicense) => "ggggggggggg",
+        ("DE", _) => "lgggggggg",
+        ("FR", Passport) => "##@@#####",
+        ("FR", IdCard) => "*********",
+        ("FR", _) => "############",
+        ("IT", IdCard) => "CA#####@@",
+        ("IT", DriverLicense) => "U1*******@",
+        ("IT", _) => "@@#######",
+        ("NL", _) => "nnmmmmmm#",
+        ("PT", IdCard | ResidencePermit) => "#########@@#",
+        ("PT", _) => "@######",
+        ("BR", Passport) => "@@######",
+        ("BR", _) => "###########",
+        ("TR", Passport) => "U########",
+        ("TR", _) => "@##@#####",
+        ("GB", DriverLicense) => return british_driving_licence_number(holder, rng),
+        ("GB", _) | ("US", Passport) => "#########",
+        ("US", _) => "@#######",
+        _ => "@@#######",
+    };
+    shaped(pattern, rng)
 }
 
 /// A Lithuanian personal code (asmens kodas): `G YYMMDD NNN K`, where `G` encodes sex and
@@ -118,14 +103,18 @@ pub fn lithuanian_personal_code(sex: &Sex, date_of_birth: NaiveDate, serial: u16
         date_of_birth.day(),
         serial % 1000
     );
-    format!("{body}{}", lithuanian_check_digit(&body))
+    let check = lithuanian_check_digit(&body);
+    push_digit(body, check)
 }
 
 /// The check digit of the first ten digits of a Lithuanian personal code.
 pub fn lithuanian_check_digit(first_ten: &str) -> u32 {
-    let digits = digit_values(first_ten);
     let weighted = |weights: [u32; 10]| -> u32 {
-        digits.iter().zip(weights).map(|(d, w)| d * w).sum::<u32>() % 11
+        digit_values(first_ten)
+            .zip(weights)
+            .map(|(d, w)| d * w)
+            .sum::<u32>()
+            % 11
     };
     match weighted([1, 2, 3, 4, 5, 6, 7, 8, 9, 1]) {
         10 => match weighted([3, 4, 5, 6, 7, 8, 9, 1, 2, 3]) {
@@ -151,9 +140,7 @@ pub fn german_tax_id_check_digit(first_ten: &str) -> u32 {
 
 /// The two-digit key of the first thirteen digits of a French NIR: `97 - (n mod 97)`.
 pub fn french_nir_key(first_thirteen: &str) -> u64 {
-    let number = digit_values(first_thirteen)
-        .into_iter()
-        .fold(0u64, |n, d| n * 10 + u64::from(d));
+    let number = digit_values(first_thirteen).fold(0u64, |n, d| n * 10 + u64::from(d));
     97 - number % 97
 }
 
@@ -186,7 +173,6 @@ pub fn italian_fiscal_code_check(first_fifteen: &str) -> char {
 /// no digit satisfies it.
 pub fn dutch_bsn_check_digit(first_eight: &str) -> Option<u32> {
     let sum: u32 = digit_values(first_eight)
-        .iter()
         .zip((2..=9).rev())
         .map(|(d, w)| d * w)
         .sum();
@@ -196,7 +182,6 @@ pub fn dutch_bsn_check_digit(first_eight: &str) -> Option<u32> {
 /// The check digit of the first eight digits of a Portuguese NIF.
 pub fn portuguese_nif_check_digit(first_eight: &str) -> u32 {
     let sum: u32 = digit_values(first_eight)
-        .iter()
         .zip((2..=9).rev())
         .map(|(d, w)| d * w)
         .sum();
@@ -208,7 +193,7 @@ pub fn portuguese_nif_check_digit(first_eight: &str) -> u32 {
 
 /// The two check digits of the first nine digits of a Brazilian CPF.
 pub fn brazilian_cpf_check_digits(first_nine: &str) -> (u32, u32) {
-    let mut digits = digit_values(first_nine);
+    let mut digits: Vec<u32> = digit_values(first_nine).collect();
     let check = |digits: &[u32]| {
         let top = digits.len() as u32 + 1;
         let sum: u32 = digits.iter().zip((2..=top).rev()).map(|(d, w)| d * w).sum();
@@ -222,15 +207,10 @@ pub fn brazilian_cpf_check_digits(first_nine: &str) -> (u32, u32) {
 /// The two check digits of the first nine digits of a Turkish T.C. Kimlik No.
 pub fn turkish_identity_check_digits(first_nine: &str) -> (u32, u32) {
     let digits = digit_values(first_nine);
-    let odd: i64 = digits.iter().step_by(2).map(|d| i64::from(*d)).sum();
-    let even: i64 = digits
-        .iter()
-        .skip(1)
-        .step_by(2)
-        .map(|d| i64::from(*d))
-        .sum();
+    let odd: i64 = digits.clone().step_by(2).map(i64::from).sum();
+    let even: i64 = digits.clone().skip(1).step_by(2).map(i64::from).sum();
     let tenth = (odd * 7 - even).rem_euclid(10) as u32;
-    let eleventh = (digits.iter().sum::<u32>() + tenth) % 10;
+    let eleventh = (digits.sum::<u32>() + tenth) % 10;
     (tenth, eleventh)
 }
 
@@ -258,7 +238,8 @@ fn german_tax_id<R: RngExt + ?Sized>(rng: &mut R) -> String {
         body.swap(0, swap);
     }
     let body: String = body.iter().map(|d| char::from(b'0' + d)).collect();
-    format!("{body}{}", german_tax_id_check_digit(&body))
+    let check = german_tax_id_check_digit(&body);
+    push_digit(body, check)
 }
 
 /// `S YY MM DD CCC NNN KK`: sex, birth year and month, département, commune, birth order, key.
@@ -280,7 +261,9 @@ fn french_nir<R: RngExt + ?Sized>(holder: &Holder<'_>, rng: &mut R) -> String {
         rng.random_range(1..=999),
         rng.random_range(1..=999),
     );
-    format!("{body}{:02}", french_nir_key(&body))
+    let key = french_nir_key(&body);
+    let body = push_digit(body, (key / 10) as u32);
+    push_digit(body, (key % 10) as u32)
 }
 
 /// Surname code, name code, birth year, month letter, day (plus 40 for women), the Belfiore
@@ -304,7 +287,10 @@ fn italian_fiscal_code<R: RngExt + ?Sized>(holder: &Holder<'_>, rng: &mut R) -> 
         char::from(MONTHS[holder.date_of_birth.month0() as usize]),
         COMUNI[rng.random_range(0..COMUNI.len())],
     );
-    format!("{body}{}", italian_fiscal_code_check(&body))
+    let check = italian_fiscal_code_check(&body);
+    let mut code = body;
+    code.push(check);
+    code
 }
 
 /// Three letters of a name for the codice fiscale: consonants, then vowels, then `X`; a first
@@ -332,34 +318,36 @@ fn fiscal_name_code(name: &str, first_name: bool) -> String {
 
 /// Nine digits passing the 11-proof, not starting with zero.
 fn dutch_bsn<R: RngExt + ?Sized>(rng: &mut R) -> String {
-    let mut body = format!("{}{}", rng.random_range(1..=6), digits(rng, 7));
+    let mut body = shaped("%#######", rng);
     if dutch_bsn_check_digit(&body).is_none() {
         // Changing the last digit (weight 2) moves the sum off the one bad remainder.
         let last = body.pop().and_then(|c| c.to_digit(10)).unwrap_or(0);
-        body.push(char::from_digit((last + 1) % 10, 10).unwrap_or('0'));
+        body = push_digit(body, (last + 1) % 10);
     }
     let check = dutch_bsn_check_digit(&body).unwrap_or(0);
-    format!("{body}{check}")
+    push_digit(body, check)
 }
 
 /// Nine digits: 1, 2 or 3 (a person), seven digits, the mod-11 check digit.
 fn portuguese_nif<R: RngExt + ?Sized>(rng: &mut R) -> String {
-    let body = format!("{}{}", rng.random_range(1..=3), digits(rng, 7));
-    format!("{body}{}", portuguese_nif_check_digit(&body))
+    let mut body = from(rng, b"123", 1);
+    push_from(&mut body, rng, DIGITS, 7);
+    let check = portuguese_nif_check_digit(&body);
+    push_digit(body, check)
 }
 
 /// Eleven digits: nine, then two check digits.
 fn brazilian_cpf<R: RngExt + ?Sized>(rng: &mut R) -> String {
     let body = digits(rng, 9);
     let (first, second) = brazilian_cpf_check_digits(&body);
-    format!("{body}{first}{second}")
+    push_digit(push_digit(body, first), second)
 }
 
 /// Eleven digits, the first not zero, the last two check digits.
 fn turkish_identity_number<R: RngExt + ?Sized>(rng: &mut R) -> String {
-    let body = format!("{}{}", rng.random_range(1..=9), digits(rng, 8));
+    let body = shaped("%########", rng);
     let (tenth, eleventh) = turkish_identity_check_digits(&body);
-    format!("{body}{tenth}{eleventh}")
+    push_digit(push_digit(body, tenth), eleventh)
 }
 
 /// Two prefix letters (never D, F, I, Q, U or V; second never O), six digits, a suffix A to D.
@@ -367,11 +355,14 @@ fn british_national_insurance_number<R: RngExt + ?Sized>(rng: &mut R) -> String 
     const FIRST: &[u8] = b"ABCEGHJKLMNOPRSTWXYZ";
     const SECOND: &[u8] = b"ABCEGHJKLMNPRSTWXYZ";
     const DISALLOWED: &[&str] = &["BG", "GB", "KN", "NK", "NT", "TN", "ZZ"];
-    let mut prefix = format!("{}{}", from(rng, FIRST, 1), from(rng, SECOND, 1));
-    if DISALLOWED.contains(&prefix.as_str()) {
-        prefix = "AB".to_owned();
+    let mut number = from(rng, FIRST, 1);
+    push_from(&mut number, rng, SECOND, 1);
+    if DISALLOWED.contains(&number.as_str()) {
+        number = "AB".to_owned();
     }
-    format!("{prefix}{}{}", digits(rng, 6), from(rng, b"ABCD", 1))
+    push_from(&mut number, rng, DIGITS, 6);
+    push_from(&mut number, rng, b"ABCD", 1);
+    number
 }
 
 /// `AAA-GG-SSSS`: area 001 to 899 but not 666, group 01 to 99, serial 0001 to 9999.
@@ -421,21 +412,61 @@ fn british_driving_licence_number<R: RngExt + ?Sized>(holder: &Holder<'_>, rng: 
     )
 }
 
-fn digit_values(text: &str) -> Vec<u32> {
-    text.chars().filter_map(|c| c.to_digit(10)).collect()
+fn digit_values(text: &str) -> impl Iterator<Item = u32> + Clone + '_ {
+    text.chars().filter_map(|c| c.to_digit(10))
+}
+
+/// `text` followed by the decimal digit `digit`.
+fn push_digit(mut text: String, digit: u32) -> String {
+    text.push(char::from_digit(digit % 10, 10).unwrap_or('0'));
+    text
+}
+
+const DIGITS: &[u8] = b"0123456789";
+const LETTERS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+
+/// A number drawn from `pattern`: `#` a digit, `@` a letter, `*` a letter or digit, `g` a
+/// character of German document numbers, `l` the first letter of a German identity card
+/// number, `n` a Dutch letter, `m` a Dutch letter or digit, `%` a digit other than zero; any
+/// other character is copied.
+fn shaped<R: RngExt + ?Sized>(pattern: &str, rng: &mut R) -> String {
+    let mut number = String::with_capacity(pattern.len());
+    for symbol in pattern.chars() {
+        let alphabet = match symbol {
+            '#' => DIGITS,
+            '@' => LETTERS,
+            '*' => ALPHANUMERIC,
+            'g' => GERMAN_ALPHABET,
+            'l' => b"LMNPRTVWXY",
+            'n' => DUTCH_LETTERS,
+            'm' => DUTCH_ALPHANUMERIC,
+            '%' => &DIGITS[1..],
+            literal => {
+                number.push(literal);
+                continue;
+            }
+        };
+        number.push(char::from(alphabet[rng.random_range(0..alphabet.len())]));
+    }
+    number
 }
 
 fn digits<R: RngExt + ?Sized>(rng: &mut R, count: usize) -> String {
-    from(rng, b"0123456789", count)
+    from(rng, DIGITS, count)
 }
 
 fn letters<R: RngExt + ?Sized>(rng: &mut R, count: usize) -> String {
-    from(rng, b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", count)
+    from(rng, LETTERS, count)
 }
 
 /// `count` characters drawn from `alphabet`.
 fn from<R: RngExt + ?Sized>(rng: &mut R, alphabet: &[u8], count: usize) -> String {
-    (0..count)
-        .map(|_| char::from(alphabet[rng.random_range(0..alphabet.len())]))
-        .collect()
+    let mut text = String::with_capacity(count);
+    push_from(&mut text, rng, alphabet, count);
+    text
+}
+
+/// Appends `count` characters drawn from `alphabet` to `text`.
+fn push_from<R: RngExt + ?Sized>(text: &mut String, rng: &mut R, alphabet: &[u8], count: usize) {
+    text.extend((0..count).map(|_| char::from(alphabet[rng.random_range(0..alphabet.len())])));
 }

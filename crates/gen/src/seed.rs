@@ -23,13 +23,17 @@ pub fn runner_from_seed(seed: u64) -> TestRunner {
 
 /// `count` values of `strategy` from `seed`, the same on every machine.
 pub fn sample<S: Strategy>(strategy: &S, seed: u64, count: usize) -> Vec<S::Value> {
+    samples(strategy, seed).take(count).collect()
+}
+
+/// The endless stream of values of `strategy` from `seed`, one at a time: its first `count`
+/// values are [`sample`]`(strategy, seed, count)`.
+pub fn samples<S: Strategy>(strategy: &S, seed: u64) -> impl Iterator<Item = S::Value> + '_ {
     let mut runner = runner_from_seed(seed);
-    (0..count)
-        .map(|_| {
-            strategy
-                .new_tree(&mut runner)
-                .expect("strategies of this crate never reject")
-                .current()
-        })
-        .collect()
+    std::iter::repeat_with(move || {
+        strategy
+            .new_tree(&mut runner)
+            .expect("strategies of this crate never reject")
+            .current()
+    })
 }

@@ -1,10 +1,11 @@
 //! Valid `POST /api/v2/token` requests by construction, from a consistent [`Identity`].
 //!
-//! A request is a function of three things: the identity behind it, which optional fields it
-//! carries (its shape: bit sets, one bit per field) and a seed for the values of those fields.
-//! Every value is drawn whether or not its field is present, so shrinking, which clears
-//! shape bits one at a time, removes fields without changing the others; fully shrunk, a
-//! request holds only its `clientId`.
+//! A request is a function of three things: the structural choices of the identity behind it
+//! (country, sex, age, document), which optional fields it carries (its shape: bit sets, one
+//! bit per field) and a seed for the identity's names and numbers and the fields' values.
+//! Every value is drawn whether or not its field is present, so shrinking, which clears shape
+//! bits one at a time, removes fields without changing the others; fully shrunk, a request
+//! holds only its `clientId`.
 //!
 //! Common fields are each present half of the time; advanced ones (additional steps,
 //! questionnaire, risk profile, theme, registry centres, age limits, video-call questions) a
@@ -14,14 +15,14 @@
 use idenfy_model::country::COUNTRY_CODES;
 use idenfy_model::validation::{EXPIRY_TIME_RANGE, SESSION_LENGTH_RANGE};
 use idenfy_model::{DocumentType, DummyStatus, Locale, TokenRequest, TokenType};
-use proptest::bits;
-use proptest::prelude::{Just, Strategy, any, prop_oneof};
+use proptest::prelude::{Strategy, any};
 use proptest::test_runner::TestRng;
 use rand::RngExt;
 use serde_json::{Value, json};
 
-use crate::identity::{Identity, REFERENCE_DATE, arb_identity};
+use crate::identity::{Choices, Identity, REFERENCE_DATE};
 use crate::seed::rng_from_seed;
+use crate::shape::{Advanced, Common, Shape, arb_shape};
 
 /// Valid token requests: every value passes [`TokenRequest::validate`]. `dummyStatus` is one
 /// of the optional fields, set to one of [`DummyStatus::ACCEPTED`] when present.
@@ -44,96 +45,12 @@ pub fn arb_dummy_token_request(status: DummyStatus) -> impl Strategy<Value = Tok
 /// date, number, country, sex or address, it is the identity's.
 pub fn arb_token_request_with_identity() -> impl Strategy<Value = (Identity, TokenRequest)> + Clone
 {
-    (arb_identity(), arb_shape(), any::<u64>()).prop_map(|(identity, shape, seed)| {
-        let request = token_request(&identity, shape, &mut rng_from_seed(seed));
+    (Choices::strategy(), arb_shape(), any::<u64>()).prop_map(|(choices, shape, seed)| {
+        let rng = &mut rng_from_seed(seed);
+        let identity = Identity::from_choices(choices, rng);
+        let request = token_request(&identity, shape, rng);
         (identity, request)
     })
-}
-
-/// Which optional fields a request carries.
-#[derive(Debug, Clone, Copy)]
-struct Shape {
-    common: u32,
-    advanced: u32,
-    features: u64,
-}
-
-/// Optional fields most integrations send, one bit each in [`Shape::common`].
-#[derive(Clone, Copy)]
-enum Common {
-    FirstName,
-    LastName,
-    SuccessUrl,
-    ErrorUrl,
-    UnverifiedUrl,
-    CallbackUrl,
-    Locale,
-    ShowInstructions,
-    ExpiryTime,
-    SessionLength,
-    Country,
-    Documents,
-    DateOfBirth,
-    DateOfExpiry,
-    DateOfIssue,
-    Nationality,
-    PersonalNumber,
-    DocumentNumber,
-    Sex,
-    Address,
-    GenerateDigitString,
-    TokenType,
-    ExternalRef,
-    DummyStatus,
-}
-
-const COMMON_COUNT: usize = Common::DummyStatus as usize + 1;
-
-/// Fields few integrations send, one bit each in [`Shape::advanced`].
-#[derive(Clone, Copy)]
-enum Advanced {
-    VideoCallQuestions,
-    UtilityBill,
-    AdditionalSteps,
-    AdditionalData,
-    Questionnaire,
-    QuestionnaireRequired,
-    RiskAssessmentProfile,
-    Theme,
-    RegistryCentersCountries,
-    AgeLimit,
-    AgeMax,
-}
-
-const ADVANCED_COUNT: usize = Advanced::AgeMax as usize + 1;
-
-/// The feature overrides: 29 flags, then six valued settings (see [`apply_features`]).
-const FEATURE_COUNT: usize = 35;
-
-impl Shape {
-    fn has(self, field: Common) -> bool {
-        self.common >> field as u32 & 1 == 1
-    }
-
-    fn has_advanced(self, field: Advanced) -> bool {
-        self.advanced >> field as u32 & 1 == 1
-    }
-}
-
-fn arb_shape() -> impl Strategy<Value = Shape> + Clone {
-    (
-        bits::u32::between(0, COMMON_COUNT),
-        prop_oneof![Just(0u32), bits::u32::sampled(1..=3, 0..ADVANCED_COUNT),],
-        prop_oneof![
-            3 => Just(0u64),
-            1 => bits::u64::sampled(1..=4, 0..FEATURE_COUNT),
-        ],
-    )
-        .prop_map(|(common, advanced, features)| Shape {
-            common,
-            advanced,
-            features,
-        })
 }
 
 /// Hosts of the partner sites the URLs point at; all reserved for documentation (RFC 2606).
@@ -171,38 +88,30 @@ const QUESTIONNAIRES: &[&str] = &[
     "pep-declaration",
     "employment",
 ];
+/// Additional-step names and types (the additional-steps page).
+const STEP_NAMES: &[&str] = &["UTILITY_BILL", "ADDITIONAL_PHOTO", "PROOF_OF_ADDRESS"];
+const STEP_KINDS: &[&str] = &["UPLOAD", "EXTRACT", "COMPARE"];
 const FRAUD_SERVICES: &[&str] = &["AML_NAMES_CHECK", "LID", "AML_NEWS"];
 const DETECTION_TYPES: &[&str] = &["FACE", "EYES"];
 
 /// The request `identity` makes with `shape`, values from `rng`.
+///
+/// Every random choice is drawn, in a fixed order, whether or not its field is present, so a
+/// field's value does not depend on which other fields the shape holds; values are only built
+/// (formatted, allocated) for the fields that are present.
 fn token_request(identity: &Identity, shape: Shape, rng: &mut TestRng) -> TokenRequest {
+    use Advanced as A;
     use Common as C;
     let client_id = client_id(rng);
     let host = pick(rng, HOSTS);
     let path = pick(rng, URL_PATHS);
-    let success_url = format!(
-        "https://{host}{path}/{}",
-        pick(rng, &["success", "complete"])
-    );
-    let error_url = format!("https://{host}{path}/{}", pick(rng, &["error", "failed"]));
-    let unverified_url = format!(
-        "https://{host}{path}/{}",
-        pick(rng, &["unverified", "cancelled"])
-    );
-    let callback_url = if rng.random_bool(0.5) {
-        format!("https://{host}/webhooks/idenfy")
-    } else {
-        format!(
-            "https://hooks.example.com/idenfy/{:08x}",
-            rng.random::<u32>()
-        )
-    };
-    let locale = match rng.random_range(0..10) {
-        0..7 => identity.locale.clone(),
-        7..9 => pick(rng, Locale::ALL).clone(),
-        // The supported-languages page writes codes in upper case; the API reads any case.
-        _ => Locale::from_wire(&identity.locale.as_str().to_ascii_uppercase()),
-    };
+    let success = pick(rng, &["success", "complete"]);
+    let error = pick(rng, &["error", "failed"]);
+    let unverified = pick(rng, &["unverified", "cancelled"]);
+    let own_callback_host = rng.random_bool(0.5);
+    let callback_token: u32 = rng.random();
+    let locale_choice = rng.random_range(0..10);
+    let any_locale = pick(rng, Locale::ALL);
     let show_instructions = rng.random_bool(0.5);
     let expiry_time = if rng.random_bool(0.75) {
         *pick(rng, EXPIRY_TIMES)
@@ -214,43 +123,32 @@ fn token_request(identity: &Identity, shape: Shape, rng: &mut TestRng) -> TokenR
     } else {
         rng.random_range(SESSION_LENGTH_RANGE)
     };
-    let country = if rng.random_bool(0.25) {
-        // The reference's own example sends "lt".
-        identity.issuing_country.to_ascii_lowercase()
-    } else {
-        identity.issuing_country.clone()
-    };
-    let documents = documents(identity, rng);
-    let nationality = if rng.random_bool(0.1) {
-        "ALL".to_owned()
-    } else {
-        identity.nationality.clone()
-    };
+    let lower_case_country = rng.random_bool(0.25);
+    let documents = Documents::draw(rng);
+    let nationality_all = rng.random_bool(0.1);
     let generate_digit_string = rng.random_bool(0.5);
     let token_type = match rng.random_range(0..10) {
         0..6 => TokenType::Identification,
         6..8 => TokenType::Document,
-        _ => pick(rng, &TokenType::ALL[2..]).clone(),
+        _ => pick(rng, TokenType::VIDEO_CALL).clone(),
     };
-    let external_ref = match rng.random_range(0..3) {
-        0 => format!("order-{}", rng.random_range(1..10_000_000)),
-        1 => format!("kyc-{:012x}", rng.random::<u64>() >> 16),
-        _ => format!(
-            "ref_{}_{}",
-            rng.random_range(2020..=2025),
-            rng.random_range(1..100_000)
-        ),
-    };
-    let dummy_status = pick(rng, DummyStatus::ACCEPTED).clone();
+    let external_ref = (
+        rng.random_range(0..3),
+        rng.random_range(1..10_000_000),
+        rng.random::<u64>() >> 16,
+        rng.random_range(2020..=2025),
+    );
+    let dummy_status = pick(rng, DummyStatus::ACCEPTED);
 
-    let video_questions = subset(rng, VIDEO_CALL_QUESTIONS);
+    let video_questions = Subset::draw(rng, VIDEO_CALL_QUESTIONS);
     let utility_bill = rng.random_bool(0.5);
-    let (additional_steps, additional_data) = additional_steps(identity, rng);
-    let questionnaire = pick(rng, QUESTIONNAIRES).to_string();
+    let steps = AdditionalSteps::draw(rng);
+    let questionnaire = pick(rng, QUESTIONNAIRES);
     let questionnaire_required = rng.random_bool(0.5);
-    let risk_assessment_profile = uuid_v4(rng);
-    let theme = uuid_v4(rng);
-    let registry_centers_countries = registry_centers_countries(identity, rng);
+    let risk_assessment_profile: [u8; 16] = rng.random();
+    let theme: [u8; 16] = rng.random();
+    let registry_centers = [pick(rng, COUNTRY_CODES), pick(rng, COUNTRY_CODES)];
+    let registry_count = rng.random_range(0..=2);
     // Limits the person meets, so only a dummy status decides the automatic result.
     let age = REFERENCE_DATE
         .years_since(identity.date_of_birth)
@@ -264,52 +162,85 @@ fn token_request(identity: &Identity, shape: Shape, rng: &mut TestRng) -> TokenR
 
     let common = |field: Common| shape.has(field);
     let advanced = |field: Advanced| shape.has_advanced(field);
-    let is_video_call = matches!(
-        token_type,
-        TokenType::VideoCall | TokenType::VideoCallPhotos | TokenType::VideoCallIdentification
-    );
-    let has_steps = advanced(Advanced::AdditionalSteps);
+    let url = |outcome: &str| format!("https://{host}{path}/{outcome}");
+    let is_video_call = TokenType::VIDEO_CALL.contains(&token_type);
+    let has_steps = advanced(A::AdditionalSteps);
     let mut request = TokenRequest {
         first_name: common(C::FirstName).then(|| identity.first_name.clone()),
         last_name: common(C::LastName).then(|| identity.last_name.clone()),
-        success_url: common(C::SuccessUrl).then_some(success_url),
-        error_url: common(C::ErrorUrl).then_some(error_url),
-        unverified_url: common(C::UnverifiedUrl).then_some(unverified_url),
-        callback_url: common(C::CallbackUrl).then_some(callback_url),
-        locale: common(C::Locale).then_some(locale),
+        success_url: common(C::SuccessUrl).then(|| url(success)),
+        error_url: common(C::ErrorUrl).then(|| url(error)),
+        unverified_url: common(C::UnverifiedUrl).then(|| url(unverified)),
+        callback_url: common(C::CallbackUrl).then(|| {
+            if own_callback_host {
+                format!("https://{host}/webhooks/idenfy")
+            } else {
+                format!("https://hooks.example.com/idenfy/{callback_token:08x}")
+            }
+        }),
+        locale: common(C::Locale).then(|| match locale_choice {
+            0..7 => identity.locale.clone(),
+            7..9 => any_locale.clone(),
+            // The supported-languages page writes codes in upper case; the API reads any case.
+            _ => Locale::from_wire(&identity.locale.as_str().to_ascii_uppercase()),
+        }),
         show_instructions: common(C::ShowInstructions).then_some(show_instructions),
         expiry_time: common(C::ExpiryTime).then_some(expiry_time),
         session_length: common(C::SessionLength).then_some(session_length),
-        country: common(C::Country).then_some(country),
-        documents: common(C::Documents).then_some(documents),
+        country: common(C::Country).then(|| {
+            if lower_case_country {
+                // The reference's own example sends "lt".
+                identity.issuing_country.to_ascii_lowercase()
+            } else {
+                identity.issuing_country.clone()
+            }
+        }),
+        documents: common(C::Documents).then(|| documents.list(identity)),
         date_of_birth: common(C::DateOfBirth).then(|| identity.date_of_birth.to_string()),
         date_of_expiry: common(C::DateOfExpiry).then(|| identity.date_of_expiry.to_string()),
         date_of_issue: common(C::DateOfIssue).then(|| identity.date_of_issue.to_string()),
-        nationality: common(C::Nationality).then_some(nationality),
+        nationality: common(C::Nationality).then(|| {
+            if nationality_all {
+                "ALL".to_owned()
+            } else {
+                identity.nationality.clone()
+            }
+        }),
         personal_number: common(C::PersonalNumber).then(|| identity.personal_number.clone()),
         document_number: common(C::DocumentNumber).then(|| identity.document_number.clone()),
         sex: common(C::Sex).then(|| identity.sex.clone()),
         address: common(C::Address).then(|| identity.address.clone()),
         generate_digit_string: common(C::GenerateDigitString).then_some(generate_digit_string),
+        video_call_questions: (advanced(A::VideoCallQuestions) && is_video_call)
+            .then(|| video_questions.strings()),
         token_type: common(C::TokenType).then_some(token_type),
-        video_call_questions: (advanced(Advanced::VideoCallQuestions) && is_video_call)
-            .then_some(video_questions),
-        external_ref: common(C::ExternalRef).then_some(external_ref),
+        external_ref: common(C::ExternalRef).then(|| match external_ref {
+            (0, order, _, _) => format!("order-{order}"),
+            (1, _, hex, _) => format!("kyc-{hex:012x}"),
+            (_, number, _, year) => format!("ref_{year}_{}", number % 100_000),
+        }),
         // `utilityBill: true` cannot be combined with `additionalSteps`.
-        utility_bill: advanced(Advanced::UtilityBill).then_some(utility_bill && !has_steps),
-        additional_steps: has_steps.then_some(additional_steps),
-        additional_data: advanced(Advanced::AdditionalData).then_some(additional_data),
-        questionnaire: advanced(Advanced::Questionnaire).then_some(questionnaire),
-        questionnaire_required: advanced(Advanced::QuestionnaireRequired)
+        utility_bill: advanced(A::UtilityBill).then_some(utility_bill && !has_steps),
+        additional_steps: has_steps.then(|| steps.steps()),
+        additional_data: advanced(A::AdditionalData).then(|| steps.data(identity)),
+        questionnaire: advanced(A::Questionnaire).then(|| questionnaire.to_string()),
+        questionnaire_required: advanced(A::QuestionnaireRequired)
             .then_some(questionnaire_required),
-        risk_assessment_profile: advanced(Advanced::RiskAssessmentProfile)
-            .then_some(risk_assessment_profile),
-        theme: advanced(Advanced::Theme).then_some(theme),
-        registry_centers_countries: advanced(Advanced::RegistryCentersCountries)
-            .then_some(registry_centers_countries),
-        age_limit: advanced(Advanced::AgeLimit).then_some(age_limit),
-        age_max: advanced(Advanced::AgeMax).then_some(age_max),
-        dummy_status: common(C::DummyStatus).then_some(dummy_status),
+        risk_assessment_profile: advanced(A::RiskAssessmentProfile)
+            .then(|| uuid_from(risk_assessment_profile)),
+        theme: advanced(A::Theme).then(|| uuid_from(theme)),
+        registry_centers_countries: advanced(A::RegistryCentersCountries).then(|| {
+            let mut countries = vec![identity.issuing_country.clone()];
+            for code in &registry_centers[..registry_count] {
+                if !countries.iter().any(|known| known == *code) {
+                    countries.push(code.to_string());
+                }
+            }
+            countries
+        }),
+        age_limit: advanced(A::AgeLimit).then_some(age_limit),
+        age_max: advanced(A::AgeMax).then_some(age_max),
+        dummy_status: common(C::DummyStatus).then(|| dummy_status.clone()),
         ..TokenRequest::new(client_id)
     };
     apply_features(&mut request, shape.features, rng);
@@ -320,11 +251,11 @@ fn token_request(identity: &Identity, shape: Shape, rng: &mut TestRng) -> TokenR
 fn apply_features(request: &mut TokenRequest, features: u64, rng: &mut TestRng) {
     let flags: u64 = rng.random();
     let threshold_modifier = f64::from(rng.random_range(-20..=20)) / 100.0;
-    let fraud_services = subset(rng, FRAUD_SERVICES);
+    let fraud_services = Subset::draw(rng, FRAUD_SERVICES);
     let max_attempt_count = rng.random_range(0..=5);
     let text_ratio = f64::from(rng.random_range(10..=20)) / 20.0;
     let mrz_ratio = f64::from(rng.random_range(10..=20)) / 20.0;
-    let detection_types = subset(rng, DETECTION_TYPES);
+    let detection_types = Subset::draw(rng, DETECTION_TYPES);
 
     let on = |index: u32| features >> index & 1 == 1;
     let flag = |index: u32| on(index).then_some(flags >> index & 1 == 1);
@@ -359,11 +290,11 @@ fn apply_features(request: &mut TokenRequest, features: u64, rng: &mut TestRng) 
     r.driver_license_back = flag(27);
     r.check_urjanet = flag(28);
     r.face_matching_threshold_modifier = on(29).then_some(threshold_modifier);
-    r.fraud_services = on(30).then_some(fraud_services);
+    r.fraud_services = on(30).then(|| fraud_services.strings());
     r.max_attempt_count = on(31).then_some(max_attempt_count);
     r.levenshtein_text_match_ratio = on(32).then_some(text_ratio);
     r.levenshtein_mrz_match_ratio = on(33).then_some(mrz_ratio);
-    r.detection_types = on(34).then_some(detection_types);
+    r.detection_types = on(34).then(|| detection_types.strings());
 }
 
 /// Partner-side identifiers of a person: ASCII, in the shapes integrations use.
@@ -382,80 +313,122 @@ fn client_id(rng: &mut TestRng) -> String {
     }
 }
 
-/// The identity's document first (the webhook reads its type from there), then some of the
-/// common ones, rarely any other known type.
-fn documents(identity: &Identity, rng: &mut TestRng) -> Vec<DocumentType> {
-    let mut documents = vec![identity.document_type.clone()];
-    for document in COMMON_DOCUMENTS {
-        if rng.random_bool(0.4) && !documents.contains(document) {
-            documents.push(document.clone());
-        }
-    }
-    let rare = pick(rng, DocumentType::ALL);
-    if rng.random_bool(0.1) && !documents.contains(rare) {
-        documents.push(rare.clone());
-    }
-    documents
+/// Which documents a request lists besides the identity's own.
+struct Documents {
+    common: [bool; 4],
+    rare: &'static DocumentType,
+    with_rare: bool,
 }
 
-/// An `additionalSteps` object in the shape of the additional-steps page, with the
-/// `additionalData` its `COMPARE` or `EXTRACT` fields refer to.
-pub(crate) fn additional_steps(identity: &Identity, rng: &mut TestRng) -> (Value, Value) {
-    let step = *pick(
-        rng,
-        &["UTILITY_BILL", "ADDITIONAL_PHOTO", "PROOF_OF_ADDRESS"],
-    );
-    let kind = *pick(rng, &["UPLOAD", "EXTRACT", "COMPARE"]);
-    let mut settings = json!({
-        "texts": {
-            "en": {
-                "name": "Proof of address document capturing",
-                "description": "Please upload the proof of address document photo."
+impl Documents {
+    fn draw(rng: &mut TestRng) -> Self {
+        Self {
+            common: std::array::from_fn(|_| rng.random_bool(0.4)),
+            rare: pick(rng, DocumentType::ALL),
+            with_rare: rng.random_bool(0.1),
+        }
+    }
+
+    /// The identity's document first (the webhook reads its type from there), then some of
+    /// the common ones, rarely any other known type.
+    fn list(&self, identity: &Identity) -> Vec<DocumentType> {
+        let mut documents = vec![identity.document_type.clone()];
+        let extra = COMMON_DOCUMENTS
+            .iter()
+            .zip(self.common)
+            .filter_map(|(document, chosen)| chosen.then_some(document))
+            .chain(self.with_rare.then_some(self.rare));
+        for document in extra {
+            if !documents.contains(document) {
+                documents.push(document.clone());
             }
-        },
-        "settings": {
-            "canUpload": rng.random_bool(0.5),
-            "canCapture": rng.random_bool(0.5),
-            "canUploadPDF": rng.random_bool(0.5)
-        },
-        "type": kind
-    });
-    if kind != "UPLOAD" {
-        settings["fields"] = json!(["address"]);
+        }
+        documents
     }
-    let steps = json!({ "ALL": { "ALL": { step: settings } } });
-    let data = json!({ step: { "address": identity.address } });
-    (steps, data)
 }
 
-/// One to three registry-centre countries, starting with the issuing one.
-fn registry_centers_countries(identity: &Identity, rng: &mut TestRng) -> Vec<String> {
-    let mut countries = vec![identity.issuing_country.clone()];
-    for _ in 0..rng.random_range(0..=2) {
-        let code = pick(rng, COUNTRY_CODES).to_string();
-        if !countries.contains(&code) {
-            countries.push(code);
+/// An `additionalSteps` object in the shape of the additional-steps page, and the
+/// `additionalData` its `COMPARE` or `EXTRACT` fields refer to.
+pub(crate) struct AdditionalSteps {
+    step: &'static str,
+    kind: &'static str,
+    settings: [bool; 3],
+}
+
+impl AdditionalSteps {
+    pub(crate) fn draw(rng: &mut TestRng) -> Self {
+        Self {
+            step: pick_str(rng, STEP_NAMES),
+            kind: pick_str(rng, STEP_KINDS),
+            settings: std::array::from_fn(|_| rng.random_bool(0.5)),
         }
     }
-    countries
+
+    pub(crate) fn steps(&self) -> Value {
+        let [can_upload, can_capture, can_upload_pdf] = self.settings;
+        let mut step = json!({
+            "texts": {
+                "en": {
+                    "name": "Proof of address document capturing",
+                    "description": "Please upload the proof of address document photo."
+                }
+            },
+            "settings": {
+                "canUpload": can_upload,
+                "canCapture": can_capture,
+                "canUploadPDF": can_upload_pdf
+            },
+            "type": self.kind
+        });
+        if self.kind != "UPLOAD" {
+            step["fields"] = json!(["address"]);
+        }
+        json!({ "ALL": { "ALL": { self.step: step } } })
+    }
+
+    fn data(&self, identity: &Identity) -> Value {
+        json!({ self.step: { "address": identity.address } })
+    }
+}
+
+/// A non-empty subset of a list, in the list's order.
+struct Subset {
+    items: &'static [&'static str],
+    mask: u32,
+}
+
+impl Subset {
+    fn draw(rng: &mut TestRng, items: &'static [&'static str]) -> Self {
+        Self {
+            items,
+            mask: rng.random_range(1..1u32 << items.len()),
+        }
+    }
+
+    fn strings(&self) -> Vec<String> {
+        self.items
+            .iter()
+            .enumerate()
+            .filter(|(index, _)| self.mask >> index & 1 == 1)
+            .map(|(_, item)| item.to_string())
+            .collect()
+    }
 }
 
 /// A random version-4 UUID, hyphenated.
 pub(crate) fn uuid_v4(rng: &mut TestRng) -> String {
-    uuid::Builder::from_random_bytes(rng.random())
+    uuid_from(rng.random())
+}
+
+fn uuid_from(random_bytes: [u8; 16]) -> String {
+    uuid::Builder::from_random_bytes(random_bytes)
         .into_uuid()
         .to_string()
 }
 
-/// A non-empty subset of `items`, in their order.
-fn subset(rng: &mut TestRng, items: &[&str]) -> Vec<String> {
-    let mask = rng.random_range(1..1u32 << items.len());
-    items
-        .iter()
-        .enumerate()
-        .filter(|(index, _)| mask >> index & 1 == 1)
-        .map(|(_, item)| item.to_string())
-        .collect()
+/// A uniformly chosen string of a non-empty list.
+fn pick_str(rng: &mut TestRng, items: &[&'static str]) -> &'static str {
+    items[rng.random_range(0..items.len())]
 }
 
 /// A uniformly chosen element of a non-empty slice.

@@ -33,14 +33,16 @@ pub const PROCESSING_SECONDS: i64 = 42;
 
 /// A webhook of the given statuses and `final` flag.
 ///
-/// An `EXPIRED` verification never took place: its `data` holds only nulls and it has no files,
-/// platform or client IP.
+/// A verification whose automatic step analysed nothing (an `EXPIRED` one, even after a manual
+/// review) never took place: its `data` holds only nulls and it has no files, platform or
+/// client IP.
 pub fn identification_webhook(
     context: &WebhookContext<'_>,
     status: WebhookStatus,
     is_final: bool,
 ) -> IdentificationWebhook {
-    let took_place = status.overall != OverallStatus::Expired;
+    let took_place = status.overall != OverallStatus::Expired
+        && (status.auto_face.is_some() || status.auto_document.is_some());
     let request = context.request;
     IdentificationWebhook {
         is_final,
@@ -161,13 +163,7 @@ fn document_data(context: &WebhookContext<'_>) -> IdentificationData {
                 .clone()
                 .unwrap_or_else(|| identity.date_of_issue.to_string()),
         ),
-        doc_type: Some(
-            request
-                .documents
-                .as_ref()
-                .and_then(|documents| documents.first().cloned())
-                .unwrap_or_else(|| identity.document_type.clone()),
-        ),
+        doc_type: Some(document_type(context)),
         doc_sex: Some(match &request.sex {
             Some(idenfy_model::Sex::Male) => idenfy_model::DocumentSex::Male,
             Some(idenfy_model::Sex::Female) => idenfy_model::DocumentSex::Female,
@@ -219,10 +215,18 @@ fn file_urls(context: &WebhookContext<'_>) -> BTreeMap<String, Option<String>> {
         ("FRONT".to_owned(), url("FRONT")),
         ("FACE".to_owned(), url("FACE")),
     ]);
-    let passport = context.identity.document_type == idenfy_model::DocumentType::Passport
-        && context.request.documents.is_none();
-    if !passport {
+    if document_type(context) != idenfy_model::DocumentType::Passport {
         urls.insert("BACK".to_owned(), url("BACK"));
     }
     urls
+}
+
+/// The document the client showed: the first the request allows, else the identity's.
+fn document_type(context: &WebhookContext<'_>) -> idenfy_model::DocumentType {
+    context
+        .request
+        .documents
+        .as_ref()
+        .and_then(|documents| documents.first().cloned())
+        .unwrap_or_else(|| context.identity.document_type.clone())
 }

@@ -1,1 +1,23 @@
-//! Async client, webhook receiver and scenarios for the iDenfy DEV API.
+//! Async client, webhook receiver, end-to-end scenarios and contract checks for iDenfy's DEV
+//! API, against the real API or the `idenfy-sim` simulator.
+//!
+//! - [`Client`]: `create_token`, `create_dummy_token`, `add_dummy_status`, `status`, typed with
+//!   `idenfy-model`, with one matchable [`Error`] and retries ([`RetryPolicy`]) that never
+//!   repeat a token creation that may have reached the server.
+//! - [`WebhookReceiver`]: a local endpoint that records and verifies webhooks, for any test.
+//! - [`scenario`]: the dummy flow (token, auto webhook, manual status, manual webhook) checked
+//!   against `idenfy_model::rules`, and the whole status matrix run over it.
+
+mod api;
+mod client;
+mod error;
+mod receiver;
+mod retry;
+pub mod scenario;
+
+pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_TIMEOUT, Endpoint, RawResponse};
+pub use error::{BODY_EXCERPT_CHARS, DEFAULT_RATE_LIMIT_WAIT, Error, PartnerEnvironment};
+pub use receiver::{
+    ReceivedWebhook, ReceiverBuilder, SignatureCheck, WEBHOOK_PATH, WebhookReceiver,
+};
+pub use retry::{Idempotency, RetryPolicy};

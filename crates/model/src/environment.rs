@@ -15,13 +15,3 @@ open_enum! {
         Prod = "PROD",
     }
 }
-
-impl Environment {
-    /// Parses `dev`, `DEV`, `Demo`… case-insensitively; unknown names become `Other`.
-    pub fn from_any_case(value: &str) -> Self {
-        match Self::from_wire(&value.to_ascii_uppercase()) {
-            Environment::Other(_) => Environment::Other(value.to_owned()),
-            known => known,
-        }
-    }
-}

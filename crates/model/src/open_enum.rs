@@ -45,6 +45,16 @@ macro_rules! open_enum {
                 }
             }
 
+            /// Parses a wire name ignoring ASCII case (`"en"`, `"EN"`); unknown names become
+            /// `Other` with the value as given.
+            pub fn from_any_case(value: &str) -> Self {
+                Self::ALL
+                    .iter()
+                    .find(|known| known.as_str().eq_ignore_ascii_case(value))
+                    .cloned()
+                    .unwrap_or_else(|| Self::Other(value.to_owned()))
+            }
+
             /// Whether this is one of the known values (not `Other`).
             pub fn is_known(&self) -> bool {
                 !matches!(self, $name::Other(_))

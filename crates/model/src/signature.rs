@@ -128,12 +128,13 @@ impl ApiCredentials {
     /// Whether an `Authorization` header carries exactly these credentials, compared in
     /// constant time. Malformed headers simply do not match.
     pub fn matches_authorization_header(&self, header: &[u8]) -> bool {
-        let Some(encoded) = header
-            .strip_prefix(b"Basic ")
-            .or_else(|| header.strip_prefix(b"basic "))
-        else {
+        // RFC 7235: the scheme name is case-insensitive.
+        let Some((scheme, encoded)) = header.split_at_checked(6) else {
             return false;
         };
+        if !scheme.eq_ignore_ascii_case(b"basic ") {
+            return false;
+        }
         let Ok(decoded) = base64::engine::general_purpose::STANDARD.decode(encoded.trim_ascii())
         else {
             return false;

@@ -159,16 +159,6 @@ open_enum! {
     }
 }
 
-impl Locale {
-    /// Parses a locale the way the API reads it: case-insensitively (`"EN"` is English).
-    pub fn from_any_case(value: &str) -> Self {
-        match Self::from_wire(&value.to_ascii_lowercase()) {
-            Locale::Other(_) => Locale::Other(value.to_owned()),
-            known => known,
-        }
-    }
-}
-
 open_enum! {
     /// Verification flow (`tokenType`). Source: OAS (`IDENTIFICATION`, `DOCUMENT`) and older docs
     /// (the video-call types).
@@ -184,6 +174,15 @@ open_enum! {
         /// Video call with identification.
         VideoCallIdentification = "VIDEO_CALL_IDENTIFICATION",
     }
+}
+
+impl TokenType {
+    /// The video-call flows, listed by older docs only; `videoCallQuestions` applies to them.
+    pub const VIDEO_CALL: &'static [TokenType] = &[
+        TokenType::VideoCall,
+        TokenType::VideoCallPhotos,
+        TokenType::VideoCallIdentification,
+    ];
 }
 
 open_enum! {

@@ -341,7 +341,8 @@ pub fn all() -> Vec<Assumption> {
             "add-dummy-status after EXPIRED",
             "allowed, like any dummy verification: the manual webhook carries the given manual \
              statuses, the overall status from the model's rule and the (null) automatic \
-             statuses unchanged."
+             statuses unchanged; since the session never took place, its `data` stays null and \
+             it has no files, platform or client IP."
                 .to_owned(),
         ),
         item(

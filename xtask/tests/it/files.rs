@@ -51,6 +51,14 @@ fn check_reports_changed_files_and_tolerates_crlf() {
     std::fs::write(root.join("x.json"), "{\r\n  \"a\": 1\r\n}\r\n").unwrap();
     assert!(sync(&root, &files, Mode::Check).unwrap().is_clean());
 
+    // Raw bodies (no trailing newline) are signed byte for byte: CRLF there is a change.
+    files.insert("raw.json".into(), "{\"a\":\n1}".into());
+    std::fs::write(root.join("raw.json"), "{\"a\":\r\n1}").unwrap();
+    let report = sync(&root, &files, Mode::Check).unwrap();
+    assert_eq!(report.changed, vec![PathBuf::from("raw.json")]);
+    files.remove(&PathBuf::from("raw.json"));
+    std::fs::remove_file(root.join("raw.json")).unwrap();
+
     std::fs::write(root.join("x.json"), "{\n  \"a\": 2\n}\n").unwrap();
     let report = sync(&root, &files, Mode::Check).unwrap();
     assert_eq!(report.changed, vec![PathBuf::from("x.json")]);

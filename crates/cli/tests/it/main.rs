@@ -1,3 +1,12 @@
 //! Integration tests of the idenfy-testkit binary, run as a child process.
 
+mod battery;
+mod gen_status;
+mod gen_token;
+mod gen_webhook;
+mod help;
+mod matrix;
 mod serve;
+mod support;
+mod trigger;
+mod verify;

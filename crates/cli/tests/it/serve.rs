@@ -2,75 +2,39 @@
 //! (flags or environment), stops gracefully on SIGINT and SIGTERM, never prints secrets, and
 //! refuses to start without credentials.
 
-use std::io::{BufRead, BufReader, Read};
-use std::process::{Child, Command, Stdio};
+use std::io::Read;
+use std::process::{Child, Command};
 use std::time::{Duration, Instant};
+
+use crate::support::{run, start_serve as start, testkit};
 
 const SECRET: &str = "api-secret-6f1d";
 const SIGNING_KEY: &str = "signing-key-9c3e";
 
-/// The binary with no `IDENFY_*` variables inherited.
-fn testkit() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_idenfy-testkit"));
-    for variable in [
-        "IDENFY_API_KEY",
-        "IDENFY_API_SECRET",
-        "IDENFY_SIGNING_KEY",
-        "IDENFY_LOG",
-    ] {
-        command.env_remove(variable);
-    }
-    command
-}
-
-/// Starts `serve` and returns the child and the base URL from its first stdout line.
-fn start(command: &mut Command) -> (Child, String) {
-    let mut child = command
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut first_line = String::new();
-    BufReader::new(child.stdout.as_mut().unwrap())
-        .read_line(&mut first_line)
-        .unwrap();
-    let base = first_line
-        .strip_prefix("listening on ")
-        .unwrap_or_else(|| panic!("unexpected first line {first_line:?}"))
-        .trim_end()
-        .to_owned();
-    assert!(first_line.ends_with('\n'));
-    assert!(base.starts_with("http://127.0.0.1:"), "{base}");
-    assert_ne!(base, "http://127.0.0.1:0");
-    (child, base)
-}
-
 /// Runs `serve` with credentials and `args` to completion; returns its exit code and stderr.
 fn serve_with_credentials(args: &[&str]) -> (Option<i32>, String) {
-    let output = testkit()
-        .args([
-            "serve",
-            "--api-key",
-            "k",
-            "--api-secret",
-            "s",
-            "--signing-key",
-            "w",
-        ])
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        output.status.code(),
-        String::from_utf8(output.stderr).unwrap(),
-    )
+    let mut command = vec![
+        "serve",
+        "--api-key",
+        "k",
+        "--api-secret",
+        "s",
+        "--signing-key",
+        "w",
+    ];
+    command.extend(args);
+    let out = run(&command);
+    (out.code, out.stderr)
 }
 
 /// Creates a dummy token against `base` with `key:secret`; returns the HTTP status.
 fn create_token(base: &str, key: &str, secret: &str) -> u16 {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     runtime.block_on(async {
-        reqwest::Client::new()
+        reqwest::Client::builder()
+            .no_proxy()
+            .build()
+            .unwrap()
             .post(format!("{base}/api/v2/token"))
             .basic_auth(key, Some(secret))
             .json(&serde_json::json!({"clientId": "cli-test", "dummyStatus": "APPROVED"}))
@@ -194,6 +158,30 @@ fn serve_refuses_to_start_without_credentials() {
     assert!(
         !stderr.contains("IDENFY_API_KEY)"),
         "the key was given: {stderr}"
+    );
+}
+
+#[test]
+fn serve_refuses_empty_credentials() {
+    let output = testkit()
+        .args([
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--api-key",
+            "k",
+            "--api-secret",
+            "",
+        ])
+        .args(["--signing-key", "w"])
+        .env_remove("IDENFY_API_SECRET")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.contains("missing or empty: --api-secret"),
+        "{stderr}"
     );
 }
 

@@ -7,7 +7,7 @@ use idenfy_gen::invalid::sample_invalid;
 use idenfy_gen::json_breakage::arb_json_breakage;
 use idenfy_gen::verification::arb_webhook_pair;
 use idenfy_gen::{
-    BreakageKind, arb_dummy_token_request, arb_identity, arb_token_request, matrix, sample,
+    BreakageKind, arb_dummy_token_request, arb_identity, arb_token_request, matrix, sample, samples,
 };
 use idenfy_model::{DummyStatus, Rule};
 use serde_json::json;
@@ -49,6 +49,15 @@ fn sample_bytes(seed: u64) -> Vec<u8> {
 fn the_same_seed_gives_the_same_bytes() {
     assert_eq!(sample_bytes(7), sample_bytes(7));
     assert_ne!(sample_bytes(7), sample_bytes(8));
+}
+
+#[test]
+fn fewer_values_are_a_prefix_of_more_and_streaming_draws_the_same() {
+    let five = sample(&arb_token_request(), 11, 5);
+    assert_eq!(sample(&arb_token_request(), 11, 2), five[..2]);
+    let streamed: Vec<_> = samples(&arb_token_request(), 11).take(5).collect();
+    assert_eq!(streamed, five);
+    assert_ne!(sample(&arb_token_request(), 12, 5), five);
 }
 
 /// Runs this very test in a second process, which prints its sample instead of comparing, and

@@ -4,9 +4,10 @@
 use std::collections::BTreeMap;
 
 use idenfy_gen::token::arb_token_request_with_identity;
-use idenfy_gen::{arb_dummy_token_request, arb_token_request, sample};
+use idenfy_gen::{arb_dummy_token_request, arb_token_request, rng_from_seed, sample};
 use idenfy_model::{DummyStatus, Rule, TokenRequest, parse_body};
 use proptest::prelude::*;
+use proptest::test_runner::{Config, TestError, TestRunner};
 
 use crate::support::{check_property, fully_shrunk};
 
@@ -138,5 +139,29 @@ fn requests_shrink_to_the_client_id_alone() {
         let request = fully_shrunk(&arb_token_request(), seed);
         assert_eq!(request, TokenRequest::new(request.client_id.clone()));
         assert_eq!(request.validate(), vec![]);
+    }
+}
+
+#[test]
+fn shrinking_keeps_only_the_field_a_failure_needs() {
+    for seed in [1, 2, 3] {
+        let config = Config {
+            failure_persistence: None,
+            ..Config::default()
+        };
+        let mut runner = TestRunner::new_with_rng(config, rng_from_seed(seed));
+        let result = runner.run(&arb_token_request(), |request| {
+            prop_assert!(request.documents.is_none());
+            Ok(())
+        });
+        let Err(TestError::Fail(_, minimal)) = result else {
+            panic!("some request lists documents: {result:?}");
+        };
+        let expected = TokenRequest {
+            documents: minimal.documents.clone(),
+            ..TokenRequest::new(minimal.client_id.clone())
+        };
+        assert_eq!(minimal, expected);
+        assert!(minimal.documents.is_some());
     }
 }

@@ -64,6 +64,8 @@ fn basic_auth_header_round_trips_and_rejects_others() {
     let header = credentials.authorization_header();
     assert_eq!(header, "Basic a2V5OnNlY3JldA==");
     assert!(credentials.matches_authorization_header(header.as_bytes()));
+    assert!(credentials.matches_authorization_header(b"BASIC a2V5OnNlY3JldA=="));
+    assert!(credentials.matches_authorization_header(b"basic a2V5OnNlY3JldA=="));
     for wrong in [
         "".as_bytes(),
         b"Basic",

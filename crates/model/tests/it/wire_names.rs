@@ -126,6 +126,10 @@ fn smaller_vocabularies_list_the_reference() {
         TokenType::ALL,
         "IDENTIFICATION, DOCUMENT, VIDEO_CALL, VIDEO_CALL_PHOTOS, VIDEO_CALL_IDENTIFICATION",
     );
+    check(
+        TokenType::VIDEO_CALL,
+        "VIDEO_CALL, VIDEO_CALL_PHOTOS, VIDEO_CALL_IDENTIFICATION",
+    );
     check(Sex::ALL, "M, F");
     check(DocumentSex::ALL, "MALE, FEMALE, UNDEFINED");
     check(

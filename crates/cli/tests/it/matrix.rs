@@ -1,0 +1,189 @@
+//! `matrix`: every triple passes end to end through the embedded simulator; a run against a
+//! running `serve` passes with its keys and fails (exit 1) with the wrong signing key; missing
+//! credentials or callback URL are explained.
+
+use serde_json::Value;
+
+use crate::support::{Served, run, run_command, testkit};
+
+const SECRET: &str = "matrix-secret-91be";
+const SIGNING_KEY: &str = "matrix-signing-key-4d20";
+
+fn serve() -> Served {
+    Served::start(testkit().args([
+        "serve",
+        "--addr",
+        "127.0.0.1:0",
+        "--api-key",
+        "matrix-key",
+        "--api-secret",
+        SECRET,
+        "--signing-key",
+        SIGNING_KEY,
+    ]))
+}
+
+#[test]
+fn every_triple_passes_through_the_embedded_simulator() {
+    let out = run(&["matrix", "--json"]).success();
+    let report: Value = serde_json::from_str(out.stdout.trim()).unwrap();
+    let total = idenfy_gen::matrix::matrix().len();
+    assert_eq!(report["target"], "embedded simulator");
+    assert_eq!(report["total"], total);
+    assert_eq!(report["passed"], total);
+    assert_eq!(report["failed"], 0);
+    assert_eq!(report["outcomes"].as_array().unwrap().len(), total);
+    assert!(
+        out.stderr
+            .contains(&format!("{total}/{total} flows done, 0 failed")),
+        "plain progress lines without a terminal: {}",
+        out.stderr
+    );
+}
+
+#[test]
+fn filters_narrow_the_run_and_the_table_sums_it_up() {
+    let out = run(&[
+        "matrix",
+        "--auto",
+        "expired",
+        "--face",
+        "FACE_MATCH",
+        "--concurrency",
+        "4",
+    ])
+    .success();
+    let row = out
+        .stdout
+        .lines()
+        .find(|line| line.starts_with("EXPIRED"))
+        .unwrap();
+    assert_eq!(
+        row.split_whitespace().collect::<Vec<_>>()[..4],
+        ["EXPIRED", "28", "28", "0"]
+    );
+    assert!(out.stdout.contains("28 flows in "), "{}", out.stdout);
+    assert!(out.stdout.contains("28 passed, 0 failed"), "{}", out.stdout);
+    assert!(!out.stdout.contains("APPROVED"), "{}", out.stdout);
+}
+
+#[test]
+fn a_run_against_serve_passes_with_its_keys_and_fails_with_another_signing_key() {
+    let served = serve();
+    let narrow = [
+        "--auto",
+        "DENIED",
+        "--face",
+        "FACE_MISMATCH",
+        "--doc",
+        "DOC_FAKE",
+    ];
+    let passing = run_command(
+        testkit()
+            .args(["matrix", "--base-url", &served.base, "--json"])
+            .args(narrow)
+            .env("IDENFY_API_KEY", "matrix-key")
+            .env("IDENFY_API_SECRET", SECRET)
+            .env("IDENFY_SIGNING_KEY", SIGNING_KEY),
+    )
+    .success();
+    let report: Value = serde_json::from_str(passing.stdout.trim()).unwrap();
+    assert_eq!(
+        (report["total"].as_u64(), report["passed"].as_u64()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(report["target"], format!("{}/", served.base));
+    passing.never_shows(SECRET);
+
+    let failing = run_command(
+        testkit()
+            .args([
+                "matrix",
+                "--base-url",
+                &served.base,
+                "--webhook-timeout",
+                "2",
+            ])
+            .args(["--api-key", "matrix-key", "--api-secret", SECRET])
+            .args(["--signing-key", "not-the-simulator-s-key"])
+            .args(narrow),
+    );
+    assert_eq!(failing.code, Some(1), "{failing:#?}");
+    assert!(
+        failing
+            .stderr
+            .contains("FAILED DENIED/FACE_MISMATCH/DOC_FAKE"),
+        "{}",
+        failing.stderr
+    );
+    assert!(
+        failing.stdout.contains("0 passed, 1 failed"),
+        "{}",
+        failing.stdout
+    );
+    assert!(
+        failing.stdout.contains("auto webhook: webhook"),
+        "{}",
+        failing.stdout
+    );
+    failing.never_shows(SECRET);
+}
+
+#[test]
+fn missing_credentials_and_callback_url_are_explained() {
+    let out = run_command(
+        testkit()
+            .args(["matrix", "--base-url", "http://127.0.0.1:9/"])
+            .env("IDENFY_API_SECRET", SECRET),
+    )
+    .fails_with(
+        2,
+        &[
+            "needs the API key pair",
+            "--api-key (or IDENFY_API_KEY)",
+            "--signing-key (or IDENFY_SIGNING_KEY)",
+        ],
+    );
+    assert!(
+        !out.stderr.contains("IDENFY_API_SECRET)"),
+        "the secret was given: {}",
+        out.stderr
+    );
+    out.never_shows(SECRET);
+
+    let remote = [
+        "matrix",
+        "--base-url",
+        "https://ivs.idenfy.com",
+        "--api-key",
+        "k",
+        "--api-secret",
+        SECRET,
+    ];
+    let mut args = remote.to_vec();
+    args.extend(["--signing-key", "w"]);
+    run(&args)
+        .fails_with(
+            2,
+            &[
+                "must reach this machine",
+                "--callback-url (or IDENFY_CALLBACK_URL)",
+                "127.0.0.1:8787",
+            ],
+        )
+        .never_shows(SECRET);
+    args.extend(["--callback-url", "http://my-laptop.example.com/hook"]);
+    run(&args).fails_with(2, &["must be an https:// URL"]);
+    run(&[
+        "matrix",
+        "--base-url",
+        "http://api.example.com",
+        "--api-key",
+        "k",
+        "--api-secret",
+        "s",
+        "--signing-key",
+        "w",
+    ])
+    .fails_with(2, &["--base-url: insecure URL"]);
+}

@@ -1,0 +1,319 @@
+//! The crate's one error type, and how an HTTP answer that is not a success becomes one.
+//!
+//! Every variant says what went wrong and what to do about it. No variant ever holds the API
+//! secret or the webhook signing key.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use idenfy_model::error::messages;
+use idenfy_model::{ErrorIdentifier, WebhookEventType};
+use serde::Deserialize;
+
+/// How long [`Error::RateLimited`] tells a caller to wait when iDenfy sends no `Retry-After`.
+///
+/// iDenfy documents an hourly request limit ("Requests per hour limit has been reached") but no
+/// header saying when it resets, so this is a guess: long enough not to hammer the API, short
+/// enough to notice a limit that was only briefly exceeded.
+pub const DEFAULT_RATE_LIMIT_WAIT: Duration = Duration::from_secs(60);
+
+/// Longest body excerpt an error carries, in characters.
+pub const BODY_EXCERPT_CHARS: usize = 512;
+
+/// Everything that can go wrong when talking to iDenfy or receiving its webhooks.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// 401: the API key pair was refused.
+    #[error(
+        "unauthorized: iDenfy refused the API key {key:?} or its secret ({message}); check \
+         IDENFY_API_KEY and IDENFY_API_SECRET against the dashboard's API keys page"
+    )]
+    Unauthorized {
+        /// The API key that was sent (the key names the partner and is not secret).
+        key: String,
+        /// iDenfy's message.
+        message: String,
+    },
+    /// The dummy endpoints were called with a key pair of another environment than DEV.
+    #[error(
+        "wrong environment: this API key belongs to a {environment} partner, but dummy results \
+         work only in the DEV environment; use a DEV key pair ({message})"
+    )]
+    WrongEnvironment {
+        /// The environment named in iDenfy's message.
+        environment: PartnerEnvironment,
+        /// iDenfy's message.
+        message: String,
+    },
+    /// 402: no credits left, or an expense limit reached.
+    #[error(
+        "insufficient funds: the environment has no verification credits left or reached its \
+         expense limit; add finances to it in the dashboard ({message})"
+    )]
+    InsufficientFunds {
+        /// iDenfy's message.
+        message: String,
+    },
+    /// 429: the hourly request limit was reached, and retrying did not help.
+    #[error(
+        "rate limited after {attempts} attempt(s): wait {} s before sending more requests \
+         ({message})",
+        retry_after.as_secs()
+    )]
+    RateLimited {
+        /// How long to wait: the `Retry-After` header if present, else [`DEFAULT_RATE_LIMIT_WAIT`].
+        retry_after: Duration,
+        /// Whether `retry_after` came from a `Retry-After` header.
+        from_header: bool,
+        /// Requests sent, retries included.
+        attempts: u32,
+        /// iDenfy's message.
+        message: String,
+    },
+    /// Another 4xx: the request itself is wrong, and sending it again will not help.
+    #[error(
+        "invalid request (HTTP {status}, {}): {message}; fix the request, retrying it will not help",
+        identifier.as_ref().map_or("no identifier", |identifier| identifier.as_str())
+    )]
+    InvalidRequest {
+        /// The HTTP status.
+        status: u16,
+        /// iDenfy's stable identifier, when the body had one.
+        identifier: Option<ErrorIdentifier>,
+        /// iDenfy's message, or the start of the body when it was not an error body.
+        message: String,
+    },
+    /// 404: no such verification, or the base URL does not point at iDenfy's API.
+    #[error(
+        "not found ({message}): check the scanRef, and that the base URL points at iDenfy's API"
+    )]
+    NotFound {
+        /// iDenfy's message, or the start of the body.
+        message: String,
+    },
+    /// 5xx: iDenfy failed, and retrying (where allowed) did not help.
+    #[error(
+        "server error (HTTP {status}) after {attempts} attempt(s): {message}; iDenfy failed, try \
+         again later"
+    )]
+    Server {
+        /// The HTTP status.
+        status: u16,
+        /// Requests sent, retries included.
+        attempts: u32,
+        /// iDenfy's message, or the start of the body.
+        message: String,
+    },
+    /// The request could not be sent or its answer not read: DNS, connection, TLS or timeout.
+    #[error(
+        "transport error after {attempts} attempt(s): {}; check the base URL and the network, \
+         or raise the timeout",
+        causes(source)
+    )]
+    Transport {
+        /// Requests tried, retries included.
+        attempts: u32,
+        /// What the HTTP client reported (it names the URL, which holds no credentials); the
+        /// message lists its whole chain of causes.
+        #[source]
+        source: reqwest::Error,
+    },
+    /// A success answer whose body is not the expected JSON.
+    #[error(
+        "undecodable body (HTTP {status}): {reason}; the API may have changed, compare with the \
+         contract snapshots; body: {body}"
+    )]
+    UndecodableBody {
+        /// The HTTP status.
+        status: u16,
+        /// Why decoding failed.
+        reason: String,
+        /// The body, cut to [`BODY_EXCERPT_CHARS`] characters.
+        body: String,
+    },
+    /// A plain `http://` URL to a host other than loopback.
+    #[error(
+        "insecure URL {url}: use https://, plain http:// is allowed only for loopback hosts such \
+         as 127.0.0.1"
+    )]
+    InsecureUrl {
+        /// The refused URL.
+        url: String,
+    },
+    /// A URL that does not parse or cannot serve as a base URL.
+    #[error("invalid URL {url:?}: {reason}")]
+    InvalidUrl {
+        /// The refused URL.
+        url: String,
+        /// Why it was refused.
+        reason: String,
+    },
+    /// A required environment variable is unset or empty.
+    #[error("environment variable {name} is not set: {hint}")]
+    MissingEnvironmentVariable {
+        /// The variable's name.
+        name: &'static str,
+        /// What to put in it.
+        hint: &'static str,
+    },
+    /// The HTTP client could not be built (for example, no TLS roots).
+    #[error("could not build the HTTP client: {0}")]
+    HttpClient(#[source] reqwest::Error),
+    /// The webhook receiver could not listen.
+    #[error("the webhook receiver could not listen on {addr}: {source}; choose another address")]
+    Bind {
+        /// The address it tried.
+        addr: SocketAddr,
+        /// Why it failed.
+        #[source]
+        source: std::io::Error,
+    },
+    /// No accepted webhook arrived in time.
+    #[error(
+        "no accepted {event} webhook for scanRef {scan_ref} within {} ms; check the callback URL, \
+         the signing key, and the receiver's answers in received()",
+        waited.as_millis()
+    )]
+    WebhookTimeout {
+        /// The verification awaited.
+        scan_ref: String,
+        /// The event awaited.
+        event: WebhookEventType,
+        /// How long it waited.
+        waited: Duration,
+    },
+}
+
+/// The environment a wrong-environment error names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PartnerEnvironment {
+    /// "…not available for DEMO partners."
+    Demo,
+    /// "…not available for TESTING/PRODUCTION partners."
+    TestingOrProduction,
+    /// Another name, verbatim.
+    Other(String),
+}
+
+impl std::fmt::Display for PartnerEnvironment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            PartnerEnvironment::Demo => "DEMO",
+            PartnerEnvironment::TestingOrProduction => "TESTING/PRODUCTION",
+            PartnerEnvironment::Other(name) => name,
+        })
+    }
+}
+
+impl PartnerEnvironment {
+    /// The environment named by "This endpoint is not available for {ENV} partners.", if the
+    /// message has that form.
+    pub fn from_message(message: &str) -> Option<Self> {
+        let name = message
+            .split_once("not available for ")?
+            .1
+            .split_once(" partners")?
+            .0
+            .trim();
+        Some(match name {
+            "DEMO" => PartnerEnvironment::Demo,
+            "TESTING/PRODUCTION" => PartnerEnvironment::TestingOrProduction,
+            other => PartnerEnvironment::Other(other.to_owned()),
+        })
+    }
+}
+
+impl Error {
+    /// Whether the request may succeed if sent again later (rate limits, server errors,
+    /// transport failures).
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            Error::RateLimited { .. } | Error::Server { .. } | Error::Transport { .. }
+        )
+    }
+}
+
+/// An error body, read leniently: iDenfy documents `{identifier, message}` but says some
+/// authentication errors come without `identifier`.
+#[derive(Debug, Default, Deserialize)]
+struct LenientErrorBody {
+    #[serde(default)]
+    identifier: Option<ErrorIdentifier>,
+    #[serde(default)]
+    message: Option<String>,
+}
+
+/// What a failed answer says, for [`classify`].
+#[derive(Debug)]
+pub(crate) struct FailedAnswer<'a> {
+    pub status: u16,
+    pub body: &'a [u8],
+    pub retry_after: Option<Duration>,
+    pub attempts: u32,
+    pub api_key: &'a str,
+}
+
+/// The error for a non-success answer, from its status and body.
+pub(crate) fn classify(answer: FailedAnswer<'_>) -> Error {
+    let parsed: LenientErrorBody = serde_json::from_slice(answer.body).unwrap_or_default();
+    let message = parsed
+        .message
+        .unwrap_or_else(|| excerpt(&String::from_utf8_lossy(answer.body)));
+    let identifier = parsed.identifier;
+    if let Some(environment) = PartnerEnvironment::from_message(&message) {
+        return Error::WrongEnvironment {
+            environment,
+            message,
+        };
+    }
+    let funds_message =
+        message == messages::LACK_OF_FUNDS || message == messages::TOKEN_LIMIT_REACHED;
+    match (answer.status, &identifier) {
+        (401, _) | (_, Some(ErrorIdentifier::Unauthorized)) => Error::Unauthorized {
+            key: answer.api_key.to_owned(),
+            message,
+        },
+        (402, _) => Error::InsufficientFunds { message },
+        _ if funds_message => Error::InsufficientFunds { message },
+        (429, _) | (_, Some(ErrorIdentifier::TooManyRequests)) => Error::RateLimited {
+            retry_after: answer.retry_after.unwrap_or(DEFAULT_RATE_LIMIT_WAIT),
+            from_header: answer.retry_after.is_some(),
+            attempts: answer.attempts,
+            message,
+        },
+        (404, _) => Error::NotFound { message },
+        (500.., _) => Error::Server {
+            status: answer.status,
+            attempts: answer.attempts,
+            message,
+        },
+        (status, _) => Error::InvalidRequest {
+            status,
+            identifier,
+            message,
+        },
+    }
+}
+
+/// An error and its causes, innermost last: "error sending request: …: connection refused".
+fn causes(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut cause = error.source();
+    while let Some(inner) = cause {
+        text.push_str(": ");
+        text.push_str(&inner.to_string());
+        cause = inner.source();
+    }
+    text
+}
+
+/// `text` cut to [`BODY_EXCERPT_CHARS`] characters, marking the cut.
+pub(crate) fn excerpt(text: &str) -> String {
+    match text.char_indices().nth(BODY_EXCERPT_CHARS) {
+        Some((cut, _)) => format!("{}… ({} bytes in all)", &text[..cut], text.len()),
+        None => text.to_owned(),
+    }
+}

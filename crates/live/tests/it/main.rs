@@ -1,0 +1,13 @@
+//! Integration tests of idenfy-live: the client against scripted servers and the in-process
+//! simulator, the webhook receiver, the scenarios, and the contract snapshots.
+
+mod classify;
+mod config;
+mod contract;
+mod endpoints;
+mod receiver;
+mod retries;
+mod scenarios;
+mod sim_errors;
+mod sim_retries;
+mod support;
