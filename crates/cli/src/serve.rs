@@ -128,17 +128,18 @@ fn missing_credentials(args: &ServeArgs) -> String {
     )
 }
 
-/// One line on what shutdown did, then one line per webhook not sent.
+/// One line on what shutdown did, then one line per webhook not confirmed (never attempted,
+/// or attempted without an answer before the grace period ran out).
 fn describe(report: &ShutdownReport) -> String {
     let mut text = format!(
-        "stopped: {} webhooks delivered, {} failed, {} not sent",
+        "stopped: {} webhooks delivered, {} failed, {} unconfirmed",
         report.delivered,
         report.failed,
         report.unfinished.len()
     );
     for delivery in &report.unfinished {
         text.push_str(&format!(
-            "\n  not sent: {} {} to {}",
+            "\n  unconfirmed (may have been received): {} {} to {}",
             delivery.event, delivery.scan_ref, delivery.target
         ));
     }

@@ -18,7 +18,10 @@ pub fn parse_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     let value: serde_json::Value = serde_json::from_str(text).map_err(|error| {
         ApiError::new(
             ErrorIdentifier::JsonError,
-            format!("Request body is not valid JSON: {error}."),
+            format!(
+                "Request body is not valid JSON: {}.",
+                clipped(&error.to_string())
+            ),
         )
     })?;
     if !value.is_object() {
@@ -29,7 +32,7 @@ pub fn parse_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     }
     serde_path_to_error::deserialize(value).map_err(|error| {
         let path = error.path().to_string();
-        let inner = error.into_inner().to_string();
+        let inner = clipped(&error.into_inner().to_string());
         match missing_field(&inner) {
             Some(field) => ApiError::new(
                 ErrorIdentifier::MissingValue,
@@ -41,6 +44,18 @@ pub fn parse_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
             ),
         }
     })
+}
+
+/// Longest part of a parser message quoted in an error body: serde quotes the offending
+/// value, which may be megabytes long.
+pub const MAX_QUOTED_CHARS: usize = 200;
+
+/// `message`, cut to [`MAX_QUOTED_CHARS`] characters with an ellipsis.
+fn clipped(message: &str) -> String {
+    match message.char_indices().nth(MAX_QUOTED_CHARS) {
+        Some((end, _)) => format!("{}…", &message[..end]),
+        None => message.to_owned(),
+    }
 }
 
 /// The field name in serde's "missing field `x`" message.

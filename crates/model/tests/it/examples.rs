@@ -181,6 +181,18 @@ fn body_parsing_reports_the_api_identifiers() {
         ErrorIdentifier::BadValue,
         "checkAml",
     );
+    // A huge wrong-typed value is not echoed back whole.
+    let huge = format!(
+        "{{\"clientId\": \"a\", \"expiryTime\": \"{}\"}}",
+        "9".repeat(100_000)
+    );
+    let error = parse_body::<TokenRequest>(huge.as_bytes()).unwrap_err();
+    assert_eq!(error.identifier, ErrorIdentifier::BadValue);
+    assert!(
+        error.message.contains("expiryTime") && error.message.len() < 400,
+        "{}",
+        error.message.len()
+    );
     let ok: TokenRequest = parse_body(br#"{"clientId": "a", "unknownField": 1}"#).unwrap();
     assert_eq!(ok, TokenRequest::new("a"));
 }
