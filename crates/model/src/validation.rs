@@ -12,6 +12,7 @@ use crate::country::is_country_code;
 use crate::dummy::{AddDummyStatusRequest, DummyStatus};
 use crate::error::{ApiError, ErrorIdentifier};
 use crate::status::{DocumentStatus, FaceStatus};
+use crate::status_api::ScanRefRequest;
 use crate::token::TokenRequest;
 use crate::vocabulary::{Locale, Sex};
 
@@ -245,6 +246,18 @@ impl Checker {
         );
     }
 
+    fn scan_ref(&mut self, scan_ref: &str) {
+        if scan_ref.is_empty() {
+            self.fail(
+                "scanRef",
+                Rule::ScanRefMissing,
+                "is required and must not be empty",
+            );
+        } else {
+            self.length(scan_ref, 1..=SCAN_REF_MAX, "scanRef", Rule::ScanRefTooLong);
+        }
+    }
+
     fn uuid(&mut self, value: &str, field: &str) {
         self.check(is_uuid(value), field, Rule::UuidFormat, "must be a UUID");
     }
@@ -427,24 +440,20 @@ impl TokenRequest {
     }
 }
 
+impl ScanRefRequest {
+    /// Every violation of the `scanRef` rules; empty when valid.
+    pub fn validate(&self) -> Vec<Violation> {
+        let mut c = Checker::default();
+        c.scan_ref(&self.scan_ref);
+        c.violations
+    }
+}
+
 impl AddDummyStatusRequest {
     /// Every violation, in field order; empty when valid.
     pub fn validate(&self) -> Vec<Violation> {
         let mut c = Checker::default();
-        if self.scan_ref.is_empty() {
-            c.fail(
-                "scanRef",
-                Rule::ScanRefMissing,
-                "is required and must not be empty",
-            );
-        } else {
-            c.length(
-                &self.scan_ref,
-                1..=SCAN_REF_MAX,
-                "scanRef",
-                Rule::ScanRefTooLong,
-            );
-        }
+        c.scan_ref(&self.scan_ref);
         c.check(
             FaceStatus::DUMMY_MANUAL.contains(&self.manual_face_match_result),
             "manualFaceMatchResult",

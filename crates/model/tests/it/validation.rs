@@ -315,6 +315,20 @@ fn add_dummy_status_accepts_exactly_the_dummy_subsets() {
 }
 
 #[test]
+fn status_requests_check_the_scan_ref() {
+    let rules = |scan_ref: &str| -> Vec<Rule> {
+        let request = ScanRefRequest {
+            scan_ref: scan_ref.to_owned(),
+        };
+        request.validate().iter().map(|v| v.rule).collect()
+    };
+    assert_eq!(rules("ec6a7108-8c26-11e9-9758-309c231b1bac"), []);
+    assert_eq!(rules(&"x".repeat(40)), []);
+    assert_eq!(rules(""), [Rule::ScanRefMissing]);
+    assert_eq!(rules(&"x".repeat(41)), [Rule::ScanRefTooLong]);
+}
+
+#[test]
 fn rule_names_are_unique_and_parse_back() {
     let mut names: Vec<&str> = Rule::ALL.iter().map(|rule| rule.name()).collect();
     for rule in Rule::ALL {

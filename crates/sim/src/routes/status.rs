@@ -10,11 +10,12 @@ use crate::assumptions;
 use crate::errors::{ApiRejection, JsonBody};
 use crate::state::{AppState, lock};
 
-/// 200 with the statuses, or 404 naming an unknown `scanRef`.
+/// 200 with the statuses, 400 for an empty or overlong `scanRef`, or 404 naming an unknown one.
 pub(super) async fn status(
     State(state): State<Arc<AppState>>,
     JsonBody(request, _): JsonBody<ScanRefRequest>,
 ) -> Result<Json<StatusResponse>, ApiRejection> {
+    ApiRejection::unless_violations(&request.validate())?;
     lock(&state.verifications)
         .get(&request.scan_ref)
         .map(|verification| Json(verification.status_response(&request.scan_ref)))

@@ -127,9 +127,8 @@ impl Route {
                 check::<AddDummyStatusRequest>(body, AddDummyStatusRequest::validate)
                     .map(|()| Expected::unknown_scan_ref())
             }
-            Route::Status => {
-                check::<ScanRefRequest>(body, |_| Vec::new()).map(|()| Expected::unknown_scan_ref())
-            }
+            Route::Status => check::<ScanRefRequest>(body, ScanRefRequest::validate)
+                .map(|()| Expected::unknown_scan_ref()),
             Route::Webhooks => Ok(Expected::ok(200)),
         };
         outcome.unwrap_or_else(|error| error)
