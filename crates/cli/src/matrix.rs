@@ -168,8 +168,23 @@ pub fn run(args: MatrixArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
+/// `url` for messages: any user name or password in it replaced, so a secret typed into the
+/// URL is never echoed.
+fn without_credentials(url: &str) -> String {
+    match reqwest::Url::parse(url) {
+        Ok(mut parsed) if !parsed.username().is_empty() || parsed.password().is_some() => {
+            let _ = parsed.set_username("redacted");
+            let _ = parsed.set_password(None);
+            parsed.to_string()
+        }
+        Ok(_) => url.to_owned(),
+        Err(_) => "the given URL".to_owned(),
+    }
+}
+
 /// The client and receiver for a run against `base_url`, or what is missing.
 async fn remote(args: &MatrixArgs, base_url: &str) -> anyhow::Result<(Client, WebhookReceiver)> {
+    let shown = without_credentials(base_url);
     let missing: Vec<&str> = [
         (args.api_key.is_none(), "--api-key (or IDENFY_API_KEY)"),
         (
@@ -188,7 +203,7 @@ async fn remote(args: &MatrixArgs, base_url: &str) -> anyhow::Result<(Client, We
         (&args.api_key, &args.api_secret, &args.signing_key)
     else {
         return Err(UsageError(format!(
-            "--base-url {base_url} needs the API key pair that creates tokens there and the key \
+            "--base-url {shown} needs the API key pair that creates tokens there and the key \
              that signs its webhooks; missing: {}",
             missing.join(", ")
         ))
@@ -203,7 +218,7 @@ async fn remote(args: &MatrixArgs, base_url: &str) -> anyhow::Result<(Client, We
         None if is_loopback_host(client.base_url()) => None,
         None => {
             return Err(UsageError(format!(
-                "{base_url} must reach this machine to deliver webhooks: give --callback-url (or \
+                "{shown} must reach this machine to deliver webhooks: give --callback-url (or \
                  IDENFY_CALLBACK_URL), a public HTTPS URL that forwards to the local receiver on \
                  --listen (default 127.0.0.1:{DEFAULT_TUNNEL_PORT}), e.g. from a tunnel such as \
                  `cloudflared tunnel --url http://127.0.0.1:{DEFAULT_TUNNEL_PORT}`"

@@ -130,6 +130,14 @@ fn a_run_against_serve_passes_with_its_keys_and_fails_with_another_signing_key()
 }
 
 #[test]
+fn credentials_typed_into_the_base_url_are_never_echoed() {
+    let url = format!("https://someone:{SECRET}@ivs.idenfy.example/");
+    let out = run_command(testkit().args(["matrix", "--base-url", &url]))
+        .fails_with(2, &["--base-url https://redacted@ivs.idenfy.example/"]);
+    out.never_shows(SECRET);
+}
+
+#[test]
 fn missing_credentials_and_callback_url_are_explained() {
     let out = run_command(
         testkit()
