@@ -4,6 +4,7 @@
 use std::io::Write;
 use std::net::SocketAddr;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use anyhow::Context;
 use clap::Args;
@@ -19,7 +20,8 @@ use crate::exit::UsageError;
       --api-key my-key --api-secret my-secret --signing-key my-signing-key \\\n    \
       --webhook-url http://127.0.0.1:3000/webhooks/idenfy --seed 42\n  \
     export IDENFY_API_KEY=my-key IDENFY_API_SECRET=my-secret IDENFY_SIGNING_KEY=my-signing-key\n  \
-    idenfy-testkit serve --addr 127.0.0.1:0 --balance 100\n\n\
+    idenfy-testkit serve --addr 127.0.0.1:0 --balance 100\n  \
+    idenfy-testkit serve --seed 42 --fixed-time 1767225600 --retries 1 --retry-interval-ms 100\n\n\
     The first line on stdout is `listening on http://HOST:PORT`; logs go to stderr \
     (IDENFY_LOG=debug for more).")]
 pub struct ServeArgs {
@@ -54,6 +56,27 @@ pub struct ServeArgs {
     /// Also deliver to `callbackUrl`s whose host is not loopback.
     #[arg(long)]
     external_callbacks: bool,
+    /// Freeze the clock used in webhook bodies at these Unix seconds; with --seed, the same
+    /// requests then give byte-identical webhooks.
+    #[arg(long, value_name = "UNIX_SECONDS")]
+    fixed_time: Option<i64>,
+    /// Attempts after the first for a webhook your endpoint does not answer with 2xx.
+    #[arg(long, default_value_t = idenfy_sim::assumptions::DEFAULT_RETRY_SCHEDULE.len())]
+    retries: usize,
+    /// Milliseconds between webhook attempts.
+    #[arg(long, value_name = "MS", default_value_t = millis(idenfy_sim::assumptions::DEFAULT_RETRY_SCHEDULE[0]))]
+    retry_interval_ms: u64,
+    /// Milliseconds one webhook attempt may take before it counts as failed.
+    #[arg(long, value_name = "MS", default_value_t = millis(idenfy_sim::assumptions::DEFAULT_DELIVERY_TIMEOUT))]
+    delivery_timeout_ms: u64,
+    /// Send `IDENTIFICATION_AUTO_FINISHED` with `final: true` (no manual review expected).
+    #[arg(long)]
+    auto_final: bool,
+}
+
+/// `duration` in whole milliseconds, for flag defaults.
+fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
 }
 
 /// Runs the simulator until a shutdown signal.
@@ -72,7 +95,16 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         .credentials(ApiCredentials::new(key, secret))
         .signing_key(SigningKey::new(signing_key.as_bytes()))
         .rate_limit_per_hour(args.rate_limit)
-        .external_callbacks(args.external_callbacks);
+        .external_callbacks(args.external_callbacks)
+        .retry_schedule(vec![
+            Duration::from_millis(args.retry_interval_ms);
+            args.retries
+        ])
+        .delivery_timeout(Duration::from_millis(args.delivery_timeout_ms))
+        .auto_webhook_final(args.auto_final);
+    if let Some(unix_seconds) = args.fixed_time {
+        builder = builder.fixed_time(unix_seconds);
+    }
     if let Some(url) = &args.webhook_url {
         builder = builder.default_webhook_url(url);
     }

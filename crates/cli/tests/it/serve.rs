@@ -116,6 +116,67 @@ fn serve_answers_then_stops_gracefully_on_sigterm_and_sigint() {
 
 #[cfg(unix)]
 #[test]
+fn serve_delivery_flags_set_retries_timeout_clock_and_final() {
+    let (child, base) = start(testkit().args([
+        "serve",
+        "--addr",
+        "127.0.0.1:0",
+        "--api-key",
+        "cli-key",
+        "--api-secret",
+        SECRET,
+        "--signing-key",
+        SIGNING_KEY,
+        "--webhook-url",
+        &crate::support::closed_port_url(),
+        "--retries",
+        "1",
+        "--retry-interval-ms",
+        "10",
+        "--delivery-timeout-ms",
+        "500",
+        "--fixed-time",
+        "1767225600",
+        "--auto-final",
+    ]));
+    assert_eq!(create_token(&base, "cli-key", SECRET), 201);
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let delivery = runtime.block_on(async {
+        let http = reqwest::Client::builder().no_proxy().build().unwrap();
+        // A hang guard, not a timing assertion.
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let deliveries: serde_json::Value = http
+                .get(format!("{base}/sim/webhooks"))
+                .basic_auth("cli-key", Some(SECRET))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            let delivery = deliveries[0].clone();
+            if delivery["state"] == "FAILED" {
+                break delivery;
+            }
+            assert!(Instant::now() < deadline, "never failed: {deliveries}");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    });
+    assert_eq!(
+        delivery["attempts"].as_array().unwrap().len(),
+        2,
+        "the first attempt and one retry: {delivery}"
+    );
+    let body: serde_json::Value = serde_json::from_str(delivery["body"].as_str().unwrap()).unwrap();
+    assert_eq!(body["startTime"], 1_767_225_600);
+    assert_eq!(body["final"], true);
+    let (status, output) = stop(child, "TERM");
+    assert_eq!(status.code(), Some(0), "{output}");
+}
+
+#[cfg(unix)]
+#[test]
 fn serve_reads_credentials_from_the_environment() {
     let (child, base) = start(
         testkit()
