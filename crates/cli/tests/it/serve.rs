@@ -27,6 +27,17 @@ fn serve_with_credentials(args: &[&str]) -> (Option<i32>, String) {
     (out.code, out.stderr)
 }
 
+/// `serve` on a free loopback port with the key `cli-key`, [`SECRET`] and [`SIGNING_KEY`],
+/// plus `extra` arguments.
+fn serving(extra: &[&str]) -> Command {
+    let mut command = testkit();
+    command
+        .args(["serve", "--addr", "127.0.0.1:0", "--api-key", "cli-key"])
+        .args(["--api-secret", SECRET, "--signing-key", SIGNING_KEY])
+        .args(extra);
+    command
+}
+
 /// Creates a dummy token against `base` with `key:secret`; returns the HTTP status.
 fn create_token(base: &str, key: &str, secret: &str) -> u16 {
     let runtime = tokio::runtime::Runtime::new().unwrap();
@@ -87,21 +98,7 @@ fn stop(mut child: Child, signal: &str) -> (std::process::ExitStatus, String) {
 #[test]
 fn serve_answers_then_stops_gracefully_on_sigterm_and_sigint() {
     for signal in ["TERM", "INT"] {
-        let (child, base) = start(testkit().args([
-            "serve",
-            "--addr",
-            "127.0.0.1:0",
-            "--environment",
-            "DEV",
-            "--api-key",
-            "cli-key",
-            "--api-secret",
-            SECRET,
-            "--signing-key",
-            SIGNING_KEY,
-            "--seed",
-            "3",
-        ]));
+        let (child, base) = start(&mut serving(&["--environment", "DEV", "--seed", "3"]));
         assert_eq!(create_token(&base, "cli-key", SECRET), 201);
         assert_eq!(create_token(&base, "cli-key", "wrong"), 401);
         let (status, output) = stop(child, signal);
@@ -117,16 +114,7 @@ fn serve_answers_then_stops_gracefully_on_sigterm_and_sigint() {
 #[cfg(unix)]
 #[test]
 fn serve_delivery_flags_set_retries_timeout_clock_and_final() {
-    let (child, base) = start(testkit().args([
-        "serve",
-        "--addr",
-        "127.0.0.1:0",
-        "--api-key",
-        "cli-key",
-        "--api-secret",
-        SECRET,
-        "--signing-key",
-        SIGNING_KEY,
+    let (child, base) = start(&mut serving(&[
         "--webhook-url",
         &crate::support::closed_port_url(),
         "--retries",
