@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use idenfy_gen::{Identity, WebhookContext};
 use idenfy_model::{
@@ -13,7 +13,7 @@ use proptest::test_runner::TestRng;
 use tokio::time::Instant;
 
 use crate::assumptions;
-use crate::delivery::Deliverer;
+use crate::delivery::Deliveries;
 
 /// Everything the handlers share.
 pub(crate) struct AppState {
@@ -30,7 +30,7 @@ pub(crate) struct AppState {
     /// The seeded generator behind `scanRef`, `authToken`, `digitString` and fake identities.
     pub(crate) rng: Mutex<TestRng>,
     /// Webhook delivery.
-    pub(crate) deliverer: Arc<Deliverer>,
+    pub(crate) deliveries: Deliveries,
 }
 
 /// Settings the handlers read.
