@@ -274,7 +274,7 @@ impl SimulatorBuilder {
     /// Rejects settings the simulator cannot honour.
     fn check(&self) -> Result<(), SimError> {
         if let Some(url) = &self.default_webhook_url {
-            let parsed = reqwest::Url::parse(url).map_err(|error| {
+            let parsed = idenfy_sender::Url::parse(url).map_err(|error| {
                 SimError::InvalidConfig(format!("default webhook URL {url:?} is invalid: {error}"))
             })?;
             if !matches!(parsed.scheme(), "http" | "https") {

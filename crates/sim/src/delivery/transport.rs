@@ -69,7 +69,75 @@ impl AsRef<[u8]> for SharedBody {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Mutex;
+
+    use axum::http::{HeaderMap, StatusCode};
+    use idenfy_model::WebhookEventType;
+    use idenfy_model::signature::{EVENT_TYPE_HEADER, SIGNATURE_HEADER};
+    use idenfy_model::support::lock;
+
     use super::*;
+
+    /// What a receiver got: `Idenfy-Signature`, `Idenfy-Event-Type` and the body.
+    type Got = (String, String, Bytes);
+
+    /// A loopback receiver answering 202 and keeping what it got; returns its URL.
+    async fn receiver(got: Arc<Mutex<Vec<Got>>>) -> String {
+        let app = axum::Router::new().route(
+            "/hook",
+            axum::routing::post(move |headers: HeaderMap, body: Bytes| async move {
+                let header = |name: &str| headers[name].to_str().unwrap().to_owned();
+                lock(&got).push((header(SIGNATURE_HEADER), header(EVENT_TYPE_HEADER), body));
+                StatusCode::ACCEPTED
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/hook", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        url
+    }
+
+    fn start(target: &str) -> Start {
+        Start {
+            id: 1,
+            target: Arc::from(target),
+            body: Arc::from(r#"{"final":true}"#),
+            signature: Arc::from("the-signature"),
+            event: WebhookEventType::IdentificationManualFinished,
+        }
+    }
+
+    #[tokio::test]
+    async fn the_sender_posts_the_shared_body_and_headers_and_reports_the_status() {
+        let got = Arc::new(Mutex::new(Vec::new()));
+        let url = receiver(Arc::clone(&got)).await;
+        let sender = Sender::new(Duration::from_secs(30)).unwrap();
+        let outcome = sender.post(&start(&url)).await;
+        assert_eq!(outcome.answer, Ok(202));
+        let got = lock(&got).clone();
+        assert_eq!(
+            got,
+            [(
+                "the-signature".to_owned(),
+                "IDENTIFICATION_MANUAL_FINISHED".to_owned(),
+                Bytes::from_static(br#"{"final":true}"#)
+            )]
+        );
+    }
+
+    #[tokio::test]
+    async fn an_invalid_target_gives_the_reason_without_sending() {
+        let sender = Sender::new(Duration::from_secs(30)).unwrap();
+        let invalid = sender.post(&start("http://")).await;
+        assert!(
+            invalid
+                .answer
+                .as_ref()
+                .is_err_and(|reason| reason.starts_with("request failed: invalid URL")),
+            "{invalid:?}"
+        );
+        assert_eq!(invalid.elapsed, Duration::ZERO);
+    }
 
     #[test]
     fn only_non_loopback_callbacks_are_refused_and_only_when_external_ones_are_disabled() {
