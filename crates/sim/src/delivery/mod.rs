@@ -241,13 +241,10 @@ impl Deliveries {
             if let Some(found) = lock(&self.queue).finished(scan_ref, event, count) {
                 return Some(found);
             }
-            // Wait for a change of this verification; a lagging subscriber checks again.
-            loop {
-                match tokio::time::timeout_at(deadline, changes.recv()).await {
-                    Ok(Ok(change)) if *change.scan_ref != *scan_ref => {}
-                    Ok(Ok(_) | Err(broadcast::error::RecvError::Lagged(_))) => break,
-                    Ok(Err(broadcast::error::RecvError::Closed)) | Err(_) => return None,
-                }
+            // Any change may be the awaited one; a lagging subscriber checks again too.
+            match tokio::time::timeout_at(deadline, changes.recv()).await {
+                Ok(Ok(_) | Err(broadcast::error::RecvError::Lagged(_))) => {}
+                Ok(Err(broadcast::error::RecvError::Closed)) | Err(_) => return None,
             }
         }
     }

@@ -131,6 +131,14 @@ async fn finished(deliveries: &Deliveries, scan_ref: &str, event: &WebhookEventT
         .remove(0)
 }
 
+/// Runs `future` to its end, failing (at once, in paused time) if it has not ended in two
+/// hours: a broken engine fails a test rather than hanging it.
+async fn bounded<F: Future>(future: F) -> F::Output {
+    tokio::time::timeout(2 * HOUR, future)
+        .await
+        .expect("ends within two hours of paused time")
+}
+
 fn ids(deliveries: &[Delivery]) -> Vec<u64> {
     deliveries.iter().map(|delivery| delivery.id).collect()
 }
@@ -209,7 +217,7 @@ async fn every_change_is_published_in_order() {
     enqueue(&deliveries, "a", AUTO);
     let mut stages = Vec::new();
     while stages.last().is_none_or(|stage: &Stage| !stage.is_final()) {
-        let change = changes.recv().await.unwrap();
+        let change = bounded(changes.recv()).await.unwrap();
         assert_eq!((change.id, &*change.scan_ref), (1, "a"));
         assert_eq!(change.event, AUTO);
         assert_eq!(&*change.target, DEFAULT_URL);
@@ -280,7 +288,7 @@ async fn a_waiter_is_woken_by_its_own_scan_refs_change_among_many() {
         // Last in line: far more changes than the buffer holds come before its own.
         enqueue(&deliveries, "a", AUTO);
     };
-    let (found, ()) = tokio::join!(waiting, queue_all);
+    let (found, ()) = bounded(async { tokio::join!(waiting, queue_all) }).await;
     assert_eq!(ids(&found.unwrap()), [u64::from(OTHERS) + 1]);
     assert_eq!(started.elapsed(), (OTHERS + 1) * SECOND, "one at a time");
 }
@@ -293,7 +301,7 @@ async fn drain_returns_as_soon_as_every_delivery_finished() {
     enqueue(&deliveries, "a", MANUAL);
     enqueue(&deliveries, "b", AUTO);
     let started = Instant::now();
-    let report = deliveries.drain(started + HOUR).await;
+    let report = bounded(deliveries.drain(started + HOUR)).await;
     assert_eq!(
         started.elapsed(),
         4 * SECOND,
@@ -318,7 +326,7 @@ async fn drain_stops_at_the_deadline_and_reports_what_is_unfinished() {
         .unwrap();
     deliveries.enqueue(refused);
     let started = Instant::now();
-    let report = deliveries.drain(started + 5 * SECOND).await;
+    let report = bounded(deliveries.drain(started + 5 * SECOND)).await;
     assert_eq!(started.elapsed(), 5 * SECOND);
     assert_eq!((report.delivered, report.failed), (1, 1));
     assert_eq!(ids(&report.unfinished), [2, 3]);
