@@ -12,11 +12,13 @@ use std::time::Duration;
 use anyhow::Context;
 use clap::Args;
 use idenfy_live::scenario::{
-    FlowOptions, FlowOutcome, MatrixOptions, MatrixReport, Progress, Triple, matrix, run_matrix,
+    FlowOptions, FlowOutcome, MatrixOptions, MatrixReport, Progress, run_matrix,
 };
 use idenfy_live::{Client, WebhookReceiver};
 use idenfy_model::validation::is_loopback_host;
-use idenfy_model::{ApiCredentials, DocumentStatus, DummyStatus, FaceStatus, SigningKey};
+use idenfy_model::{
+    ApiCredentials, DocumentStatus, DummyStatus, FaceStatus, SigningKey, Triple, matrix,
+};
 use idenfy_sim::Simulator;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;

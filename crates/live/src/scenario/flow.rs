@@ -7,13 +7,13 @@ use std::time::{Duration, Instant};
 use idenfy_model::error::messages;
 use idenfy_model::rules::{self, MANUAL_REVIEW_EVENT};
 use idenfy_model::{
-    IdentificationWebhook, ScanRefRequest, StatusResponse, TokenRequest, TokenResponse,
+    IdentificationWebhook, ScanRefRequest, StatusResponse, TokenRequest, TokenResponse, Triple,
     WebhookEventType, WebhookStatus,
 };
 use serde::{Deserialize, Serialize};
 
 use super::compare::first_difference;
-use super::{Triple, millis};
+use super::millis;
 use crate::api::{decode_add_dummy_status, with_dummy_status};
 use crate::client::{Client, Endpoint, RawResponse};
 use crate::error::{Error, excerpt};

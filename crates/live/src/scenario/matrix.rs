@@ -7,7 +7,9 @@ use serde::{Deserialize, Serialize};
 use tokio::task::JoinSet;
 
 use super::flow::{FlowOptions, FlowOutcome, dummy_flow};
-use super::{Triple, millis};
+use idenfy_model::Triple;
+
+use super::millis;
 use crate::client::Client;
 use crate::receiver::WebhookReceiver;
 
@@ -63,7 +65,7 @@ pub struct MatrixReport {
 
 /// Runs [`dummy_flow`] for every triple, at most `options.concurrency` at once, calling
 /// `progress` after each finished flow. Each flow creates one token, which costs money on the
-/// real API: [`matrix()`](super::matrix()) is 1232 tokens.
+/// real API: [`matrix()`](idenfy_model::matrix()) is 1232 tokens.
 pub async fn run_matrix(
     client: &Client,
     receiver: &WebhookReceiver,

@@ -3,12 +3,11 @@
 
 use std::time::Duration;
 
-use idenfy_live::scenario::{
-    FlowOptions, FlowStep, MatrixOptions, Triple, dummy_flow, matrix, run_matrix,
-};
+use idenfy_live::scenario::{FlowOptions, FlowStep, MatrixOptions, dummy_flow, run_matrix};
 use idenfy_live::{RetryPolicy, WebhookReceiver};
 use idenfy_model::{
-    DocumentStatus, DummyStatus, Environment, FaceStatus, SigningKey, WebhookEventType,
+    DocumentStatus, DummyStatus, Environment, FaceStatus, SigningKey, Triple, WebhookEventType,
+    matrix,
 };
 use idenfy_sim::{Simulator, SimulatorBuilder};
 
