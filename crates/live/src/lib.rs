@@ -16,7 +16,9 @@ mod retry;
 pub mod scenario;
 
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_TIMEOUT, Endpoint, RawResponse};
-pub use error::{BODY_EXCERPT_CHARS, DEFAULT_RATE_LIMIT_WAIT, Error, PartnerEnvironment};
+pub use error::{
+    BODY_EXCERPT_CHARS, DEFAULT_RATE_LIMIT_WAIT, Error, HttpError, PartnerEnvironment,
+};
 pub use receiver::{
     ReceivedWebhook, ReceiverBuilder, SignatureCheck, WEBHOOK_PATH, WebhookReceiver,
 };
