@@ -1,0 +1,3 @@
+//! Integration tests of the webhook sender against receivers on loopback.
+
+mod send;
