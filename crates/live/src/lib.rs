@@ -7,6 +7,8 @@
 //! - [`WebhookReceiver`]: a local endpoint that records and verifies webhooks, for any test.
 //! - [`scenario`]: the dummy flow (token, auto webhook, manual status, manual webhook) checked
 //!   against `idenfy_model::rules`, and the whole status matrix run over it.
+//! - [`webhook`]: webhooks sent to a team's own endpoint through `idenfy_sender::Sender`, and
+//!   the forgery battery that grades its signature check ([`webhook::battery`]).
 
 mod api;
 mod client;
@@ -14,6 +16,7 @@ mod error;
 mod receiver;
 mod retry;
 pub mod scenario;
+pub mod webhook;
 
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_TIMEOUT, Endpoint, RawResponse};
 pub use error::{
