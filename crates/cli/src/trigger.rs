@@ -156,5 +156,6 @@ pub fn explain_no_answer(url: &Url, no_answer: &NoAnswer) -> anyhow::Error {
 
 /// A status code with its reason phrase, e.g. `401 Unauthorized`.
 fn status_with_reason(status: u16) -> String {
-    reqwest::StatusCode::from_u16(status).map_or_else(|_| status.to_string(), |code| code.to_string())
+    reqwest::StatusCode::from_u16(status)
+        .map_or_else(|_| status.to_string(), |code| code.to_string())
 }

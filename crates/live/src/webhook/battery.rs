@@ -221,7 +221,8 @@ impl Case {
     /// The valid case sends `webhook` as the simulator does: compact JSON, fields in the
     /// model's order.
     pub fn request(self, webhook: &IdentificationWebhook, key: &SigningKey) -> Request {
-        let body = Bytes::from(serde_json::to_vec(webhook).expect("webhook bodies serialize to JSON"));
+        let body =
+            Bytes::from(serde_json::to_vec(webhook).expect("webhook bodies serialize to JSON"));
         let signature = sign(key, &body);
         let (body, signature) = match self {
             Case::Valid | Case::Replay => (body, Some(signature)),
@@ -299,7 +300,9 @@ impl Grade {
     /// Whether no case failed: the endpoint accepted the valid webhook and refused every
     /// forgery (warnings allowed).
     pub fn passed(&self) -> bool {
-        self.cases.iter().all(|graded| graded.verdict != Verdict::Fail)
+        self.cases
+            .iter()
+            .all(|graded| graded.verdict != Verdict::Fail)
     }
 
     /// The failed cases the endpoint accepted: forgeries it should have refused.

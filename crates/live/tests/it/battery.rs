@@ -137,7 +137,11 @@ fn only_the_valid_webhook_and_its_replay_verify_under_the_key() {
             }
             Case::TamperedBody => {
                 let sent: IdentificationWebhook = serde_json::from_slice(&request.body).unwrap();
-                assert_eq!(sent.status.overall, OverallStatus::Approved, "DENIED turned");
+                assert_eq!(
+                    sent.status.overall,
+                    OverallStatus::Approved,
+                    "DENIED turned"
+                );
                 let mut restored = sent.clone();
                 restored.status.overall = webhook.status.overall.clone();
                 assert_eq!(restored, webhook, "only status.overall changed");
@@ -155,7 +159,10 @@ fn only_the_valid_webhook_and_its_replay_verify_under_the_key() {
             }
             Case::UppercaseSignature => {
                 assert_eq!(request.body, exact);
-                assert_eq!(request.signature, Some(valid_signature.to_ascii_uppercase()));
+                assert_eq!(
+                    request.signature,
+                    Some(valid_signature.to_ascii_uppercase())
+                );
             }
             Case::MalformedSignature => {
                 assert_eq!(request.body, exact);
