@@ -9,6 +9,14 @@
 //!   against `idenfy_model::rules`, and the whole status matrix run over it.
 //! - [`webhook`]: webhooks sent to a team's own endpoint through `idenfy_sender::Sender`, and
 //!   the forgery battery that grades its signature check ([`webhook::battery`]).
+//!
+//! Every type has one path: the core (client, errors, retries, receiver) lives in private
+//! modules re-exported here at the root; the two families [`scenario`] and [`webhook`] are
+//! public modules whose items are never re-exported at the root. Anything that names a URL says
+//! `url` (`WebhookReceiver::url`, `ClientBuilder::base_url`, `ReceiverBuilder::public_url`),
+//! after iDenfy's `callbackUrl` and the `url` crate; `uri()` is left to servers started
+//! wiremock-style, such as `idenfy_sim::Simulator::uri`. Types that will grow are
+//! `#[non_exhaustive]`; options are built from `Default` with setters.
 
 mod api;
 mod client;

@@ -122,6 +122,11 @@ impl WebhookReceiver {
     /// Webhooks the receiver refused (bad signature, a configured failure status) are in
     /// [`WebhookReceiver::received`] but never returned here, so when the sender retries after a
     /// configured failure, this returns the delivery that finally got through.
+    ///
+    /// It is named `next_…` because it consumes: two calls return two different webhooks (the
+    /// second waits for a second one), as a handler that processes each webhook once would see
+    /// them. The simulator's `wait_for`, by contrast, returns the same first delivery every
+    /// time.
     pub async fn next_for(
         &self,
         scan_ref: &str,

@@ -13,8 +13,10 @@ use super::millis;
 use crate::client::Client;
 use crate::receiver::WebhookReceiver;
 
-/// How a matrix runs.
+/// How a matrix runs: [`MatrixOptions::default`] and the setters, e.g.
+/// `MatrixOptions::default().concurrency(16)`; new fields may come.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct MatrixOptions {
     /// Flows in flight at once; at least 1.
     pub concurrency: usize,
@@ -34,6 +36,7 @@ impl Default for MatrixOptions {
 
 /// Where a matrix run stands, after each finished flow.
 #[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
 pub struct Progress<'a> {
     /// Flows finished so far.
     pub done: usize,
@@ -48,6 +51,7 @@ pub struct Progress<'a> {
 /// What a matrix run found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct MatrixReport {
     /// Flows run.
     pub total: usize,
@@ -61,6 +65,21 @@ pub struct MatrixReport {
     pub elapsed_ms: u64,
     /// Every flow's outcome, in the order of the triples given.
     pub outcomes: Vec<FlowOutcome>,
+}
+
+impl MatrixOptions {
+    /// The same options with `concurrency` flows in flight at once (at least 1 is used).
+    pub fn concurrency(self, concurrency: usize) -> Self {
+        Self {
+            concurrency,
+            ..self
+        }
+    }
+
+    /// The same options, running each flow with `flow`.
+    pub fn flow(self, flow: FlowOptions) -> Self {
+        Self { flow, ..self }
+    }
 }
 
 /// Runs [`dummy_flow`] for every triple, at most `options.concurrency` at once, calling
