@@ -6,7 +6,6 @@ mod exit;
 mod r#gen;
 mod matrix;
 mod output;
-mod send;
 mod serve;
 mod trigger;
 mod values;

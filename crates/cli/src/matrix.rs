@@ -12,11 +12,13 @@ use std::time::Duration;
 use anyhow::Context;
 use clap::Args;
 use idenfy_live::scenario::{
-    FlowOptions, FlowOutcome, MatrixOptions, MatrixReport, Progress, Triple, matrix, run_matrix,
+    FlowOptions, FlowOutcome, MatrixOptions, MatrixReport, Progress, run_matrix,
 };
 use idenfy_live::{Client, WebhookReceiver};
 use idenfy_model::validation::is_loopback_host;
-use idenfy_model::{ApiCredentials, DocumentStatus, DummyStatus, FaceStatus, SigningKey};
+use idenfy_model::{
+    ApiCredentials, DocumentStatus, DummyStatus, FaceStatus, SigningKey, Triple, matrix,
+};
 use idenfy_sim::Simulator;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
@@ -115,13 +117,13 @@ pub fn run(args: MatrixArgs) -> anyhow::Result<ExitCode> {
                 && args.doc.as_ref().is_none_or(|doc| *doc == triple.document)
         })
         .collect();
-    let options = MatrixOptions {
-        concurrency: usize::from(args.concurrency),
-        flow: FlowOptions {
-            webhook_timeout: Duration::from_secs(args.webhook_timeout),
-            client_id_prefix: "idenfy-testkit".to_owned(),
-        },
-    };
+    let options = MatrixOptions::default()
+        .concurrency(usize::from(args.concurrency))
+        .flow(
+            FlowOptions::default()
+                .webhook_timeout(Duration::from_secs(args.webhook_timeout))
+                .client_id_prefix("idenfy-testkit"),
+        );
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     let (target, report) = runtime.block_on(async {
         match &args.base_url {

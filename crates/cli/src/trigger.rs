@@ -1,19 +1,21 @@
 //! `idenfy-testkit trigger`: sends one signed webhook to a team's own endpoint, exactly as the
-//! simulator would, and prints the answer's status code and time; with `--battery`, grades the
-//! endpoint instead (see [`crate::battery`]).
+//! simulator would (through `idenfy_sender`, the simulator's own sender), and prints the
+//! answer's status code and time; with `--battery`, grades the endpoint instead (see
+//! [`crate::battery`]). The words for an endpoint that did not answer live here.
 
 use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::Context;
+use bytes::Bytes;
 use clap::Args;
 use idenfy_model::{SigningKey, sign};
+use idenfy_sender::{NoAnswer, NoAnswerKind, Outgoing, Sender, Url};
 use serde::Serialize;
 
 use crate::battery;
 use crate::exit::{FAILURE, UsageError};
 use crate::output::Stdout;
-use crate::send::{Request, Sender};
 use crate::values;
 use crate::webhook_choice::WebhookChoice;
 
@@ -64,10 +66,11 @@ struct Sent<'a> {
 /// Sends the webhook, or runs the battery.
 pub fn run(args: TriggerArgs) -> anyhow::Result<ExitCode> {
     let key = values::require_signing_key(args.signing_key)?;
-    let sender = Sender::new(&args.to, Duration::from_secs(args.timeout))?;
+    let url = parse_endpoint(&args.to)?;
+    let sender = Sender::new(Duration::from_secs(args.timeout))?;
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     if args.battery {
-        return runtime.block_on(battery::run(&sender, &key, &args.webhook, args.json));
+        return runtime.block_on(battery::run(&sender, &url, &key, &args.webhook, args.json));
     }
     if !args.webhook.is_given() {
         return Err(UsageError(
@@ -79,32 +82,34 @@ pub fn run(args: TriggerArgs) -> anyhow::Result<ExitCode> {
     }
     let webhook = args.webhook.generate();
     let signature = sign(&key, webhook.body.as_bytes());
-    let answer = runtime.block_on(sender.send(&Request {
-        body: webhook.body.as_bytes(),
-        signature: Some(&signature),
-        event: &webhook.event,
-    }))?;
+    let answer = runtime
+        .block_on(sender.send(
+            &url,
+            &Outgoing {
+                body: Bytes::from(webhook.body.clone()),
+                signature: Some(&signature),
+                event: webhook.event.as_str(),
+            },
+        ))
+        .map_err(|no_answer| explain_no_answer(&url, &no_answer))?;
     let mut out = Stdout::lock();
     if args.json {
         out.json_line(&Sent {
-            url: sender.url(),
+            url: url.as_str(),
             event: webhook.event.as_str(),
             scan_ref: &webhook.webhook.scan_ref,
-            status: answer.status.as_u16(),
+            status: answer.status,
             elapsed_ms: answer.elapsed.as_millis(),
             accepted: answer.is_accepted(),
         })?;
     } else {
         out.line(&format!(
-            "sent {} (scanRef {}, overall {}) to {}",
-            webhook.event,
-            webhook.webhook.scan_ref,
-            webhook.webhook.status.overall,
-            sender.url()
+            "sent {} (scanRef {}, overall {}) to {url}",
+            webhook.event, webhook.webhook.scan_ref, webhook.webhook.status.overall,
         ))?;
         out.line(&format!(
             "{} in {} ms",
-            answer.status,
+            status_with_reason(answer.status),
             answer.elapsed.as_millis()
         ))?;
     }
@@ -116,7 +121,41 @@ pub fn run(args: TriggerArgs) -> anyhow::Result<ExitCode> {
         "error: the endpoint answered {} to a correctly signed webhook, so iDenfy would count the \
          delivery as failed and retry it; check that it verifies Idenfy-Signature with the same \
          signing key over the raw body. It answered: {:?}",
-        answer.status, answer.body_excerpt
+        status_with_reason(answer.status),
+        answer.body_excerpt
     );
     Ok(ExitCode::from(FAILURE))
+}
+
+/// `--to`, which must be an absolute `http` or `https` URL.
+fn parse_endpoint(to: &str) -> Result<Url, UsageError> {
+    Url::parse(to)
+        .ok()
+        .filter(|parsed| matches!(parsed.scheme(), "http" | "https") && parsed.has_host())
+        .ok_or_else(|| {
+            UsageError(format!(
+                "--to {to:?} is not an absolute http:// or https:// URL, e.g. \
+                 http://127.0.0.1:3000/webhooks/idenfy"
+            ))
+        })
+}
+
+/// Why `url` gave no answer, and what to check.
+pub fn explain_no_answer(url: &Url, no_answer: &NoAnswer) -> anyhow::Error {
+    let cause = &no_answer.cause;
+    match no_answer.kind {
+        NoAnswerKind::Timeout => {
+            anyhow::anyhow!("{url} did not answer in time ({cause}); raise --timeout if it is slow")
+        }
+        NoAnswerKind::Connect => anyhow::anyhow!(
+            "cannot connect to {url}: {cause}; is the server running and listening there?"
+        ),
+        _ => anyhow::anyhow!("sending to {url} failed: {cause}"),
+    }
+}
+
+/// A status code with its reason phrase, e.g. `401 Unauthorized`.
+fn status_with_reason(status: u16) -> String {
+    reqwest::StatusCode::from_u16(status)
+        .map_or_else(|_| status.to_string(), |code| code.to_string())
 }

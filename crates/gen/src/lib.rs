@@ -16,7 +16,7 @@
 //! | [`invalid`] | token bodies breaking one rule; [`invalid::sample_invalid`] for any rule |
 //! | [`dummy`] | `POST /api/v2/add-dummy-status` bodies, valid and invalid |
 //! | [`json_breakage`] | bodies broken below the types, with the error they get |
-//! | [`matrix`](mod@matrix) | the 4 × 11 × 28 status triples |
+//! | [`matrix`](mod@matrix) | any of the 4 × 11 × 28 status triples of [`idenfy_model::matrix`] |
 //! | [`webhook`] | webhook bodies from a verification and the model's rules |
 //! | [`verification`] | generated verifications and both their webhooks |
 //! | [`seed`] | seeded runners and [`sample`] |
@@ -53,7 +53,7 @@ pub mod webhook;
 pub use identity::{Identity, arb_identity};
 pub use invalid::{InvalidCase, InvalidRequest};
 pub use json_breakage::{BreakageKind, JsonBreakage};
-pub use matrix::{Triple, arb_triple, matrix};
+pub use matrix::arb_triple;
 pub use seed::{rng_from_seed, runner_from_seed, sample, samples};
 pub use token::{arb_dummy_token_request, arb_token_request};
 pub use verification::{Verification, WebhookPair};

@@ -5,7 +5,7 @@
 
 use chrono::NaiveTime;
 use idenfy_model::webhook::WebhookEventType;
-use idenfy_model::{DummyStatus, IdentificationWebhook, TokenRequest};
+use idenfy_model::{DummyStatus, IdentificationWebhook, TokenRequest, Triple};
 use proptest::prelude::{Strategy, any};
 use proptest::strategy::{BoxedStrategy, Union};
 use proptest::test_runner::TestRng;
@@ -13,7 +13,7 @@ use rand::RngExt;
 use serde::{Deserialize, Serialize};
 
 use crate::identity::{Identity, REFERENCE_DATE};
-use crate::matrix::{Triple, arb_triple};
+use crate::matrix::arb_triple;
 use crate::seed::rng_from_seed;
 use crate::token::arb_token_request_with_identity;
 use crate::webhook::{WebhookContext, auto_webhook, manual_webhook};

@@ -12,7 +12,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use url::Url;
 
-use crate::error::{Error, FailedAnswer, classify, excerpt};
+use crate::error::{Error, FailedAnswer, HttpError, classify, excerpt};
 use crate::retry::{Idempotency, Outcome, RetryPolicy};
 
 /// iDenfy's API host; the key pair decides the environment (DEV, DEMO, TEST, PROD).
@@ -158,7 +158,10 @@ impl Client {
                 }
                 None => {
                     tracing::debug!(?endpoint, attempts, ?outcome, "answered");
-                    return answer.map_err(|source| Error::Transport { attempts, source });
+                    return answer.map_err(|source| Error::Transport {
+                        attempts,
+                        source: HttpError::new(source),
+                    });
                 }
             }
         }
@@ -250,7 +253,9 @@ impl ClientBuilder {
             // A system proxy must never see loopback traffic or its Basic credentials.
             http = http.no_proxy();
         }
-        let http = http.build().map_err(Error::HttpClient)?;
+        let http = http
+            .build()
+            .map_err(|error| Error::HttpClient(HttpError::new(error)))?;
         Ok(Client {
             http,
             base_url,

@@ -7,6 +7,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use idenfy_model::error::messages;
+use idenfy_model::support::{clip, error_chain};
 use idenfy_model::{ErrorIdentifier, WebhookEventType};
 use serde::Deserialize;
 
@@ -109,7 +110,7 @@ pub enum Error {
     #[error(
         "transport error after {attempts} attempt(s): {}; check the base URL and the network, \
          or raise the timeout",
-        causes(source)
+        error_chain(source)
     )]
     Transport {
         /// Requests tried, retries included.
@@ -117,7 +118,7 @@ pub enum Error {
         /// What the HTTP client reported (it names the URL, which holds no credentials); the
         /// message lists its whole chain of causes.
         #[source]
-        source: reqwest::Error,
+        source: HttpError,
     },
     /// A success answer whose body is not the expected JSON.
     #[error(
@@ -159,7 +160,7 @@ pub enum Error {
     },
     /// The HTTP client could not be built (for example, no TLS roots).
     #[error("could not build the HTTP client: {0}")]
-    HttpClient(#[source] reqwest::Error),
+    HttpClient(#[source] HttpError),
     /// The webhook receiver could not listen.
     #[error("the webhook receiver could not listen on {addr}: {source}; choose another address")]
     Bind {
@@ -184,6 +185,11 @@ pub enum Error {
         waited: Duration,
     },
 }
+
+/// What the HTTP client reported, opaque so that the crate can change or upgrade its HTTP
+/// client without changing [`Error`]. Its `Display` and `source()` chain are the client's.
+#[derive(Debug)]
+pub struct HttpError(reqwest::Error);
 
 /// The environment a wrong-environment error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -222,6 +228,35 @@ impl PartnerEnvironment {
             "TESTING/PRODUCTION" => PartnerEnvironment::TestingOrProduction,
             other => PartnerEnvironment::Other(other.to_owned()),
         })
+    }
+}
+
+impl HttpError {
+    /// Wraps what reqwest reported; crate-private, so no reqwest type is in the public API.
+    pub(crate) fn new(error: reqwest::Error) -> Self {
+        HttpError(error)
+    }
+
+    /// Whether the request or its answer took longer than the timeout.
+    pub fn is_timeout(&self) -> bool {
+        self.0.is_timeout()
+    }
+
+    /// Whether the connection could not be established (refused, unreachable, DNS, TLS).
+    pub fn is_connect(&self) -> bool {
+        self.0.is_connect()
+    }
+}
+
+impl std::fmt::Display for HttpError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for HttpError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0.source()
     }
 }
 
@@ -298,22 +333,15 @@ pub(crate) fn classify(answer: FailedAnswer<'_>) -> Error {
     }
 }
 
-/// An error and its causes, innermost last: "error sending request: …: connection refused".
-fn causes(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut cause = error.source();
-    while let Some(inner) = cause {
-        text.push_str(": ");
-        text.push_str(&inner.to_string());
-        cause = inner.source();
-    }
-    text
-}
-
-/// `text` cut to [`BODY_EXCERPT_CHARS`] characters, marking the cut.
+/// `text` cut to [`BODY_EXCERPT_CHARS`] characters, marking the cut and the whole length.
 pub(crate) fn excerpt(text: &str) -> String {
-    match text.char_indices().nth(BODY_EXCERPT_CHARS) {
-        Some((cut, _)) => format!("{}… ({} bytes in all)", &text[..cut], text.len()),
-        None => text.to_owned(),
+    if text.chars().nth(BODY_EXCERPT_CHARS).is_some() {
+        format!(
+            "{} ({} bytes in all)",
+            clip(text, BODY_EXCERPT_CHARS),
+            text.len()
+        )
+    } else {
+        text.to_owned()
     }
 }

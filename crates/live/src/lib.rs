@@ -7,6 +7,16 @@
 //! - [`WebhookReceiver`]: a local endpoint that records and verifies webhooks, for any test.
 //! - [`scenario`]: the dummy flow (token, auto webhook, manual status, manual webhook) checked
 //!   against `idenfy_model::rules`, and the whole status matrix run over it.
+//! - [`webhook`]: webhooks sent to a team's own endpoint through `idenfy_sender::Sender`, and
+//!   the forgery battery that grades its signature check ([`webhook::battery`]).
+//!
+//! Every type has one path: the core (client, errors, retries, receiver) lives in private
+//! modules re-exported here at the root; the two families [`scenario`] and [`webhook`] are
+//! public modules whose items are never re-exported at the root. Anything that names a URL says
+//! `url` (`WebhookReceiver::url`, `ClientBuilder::base_url`, `ReceiverBuilder::public_url`),
+//! after iDenfy's `callbackUrl` and the `url` crate; `uri()` is left to servers started
+//! wiremock-style, such as `idenfy_sim::Simulator::uri`. Types that will grow are
+//! `#[non_exhaustive]`; options are built from `Default` with setters.
 
 mod api;
 mod client;
@@ -14,9 +24,12 @@ mod error;
 mod receiver;
 mod retry;
 pub mod scenario;
+pub mod webhook;
 
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_TIMEOUT, Endpoint, RawResponse};
-pub use error::{BODY_EXCERPT_CHARS, DEFAULT_RATE_LIMIT_WAIT, Error, PartnerEnvironment};
+pub use error::{
+    BODY_EXCERPT_CHARS, DEFAULT_RATE_LIMIT_WAIT, Error, HttpError, PartnerEnvironment,
+};
 pub use receiver::{
     ReceivedWebhook, ReceiverBuilder, SignatureCheck, WEBHOOK_PATH, WebhookReceiver,
 };

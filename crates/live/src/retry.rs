@@ -14,7 +14,12 @@ use std::time::Duration;
 /// clients spread out without any retry coming too early. A 429 with a `Retry-After` header
 /// waits exactly that long, unless it exceeds `max_retry_after`, in which case the client gives
 /// up at once and returns [`Error::RateLimited`](crate::Error::RateLimited).
+///
+/// Build one from [`RetryPolicy::default`] or [`RetryPolicy::none`] and the setters, e.g.
+/// `RetryPolicy::default().max_retries(5).initial_backoff(Duration::from_millis(100))`; the
+/// fields stay readable, and new ones may come.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RetryPolicy {
     /// Retries after the first attempt; 0 disables retrying.
     pub max_retries: u32,
@@ -66,9 +71,38 @@ impl Default for RetryPolicy {
 impl RetryPolicy {
     /// Never retry.
     pub fn none() -> Self {
+        Self::default().max_retries(0)
+    }
+
+    /// The same policy with `max_retries` retries after the first attempt.
+    pub fn max_retries(self, max_retries: u32) -> Self {
         Self {
-            max_retries: 0,
-            ..Self::default()
+            max_retries,
+            ..self
+        }
+    }
+
+    /// The same policy waiting `initial_backoff` (before jitter) before the first retry.
+    pub fn initial_backoff(self, initial_backoff: Duration) -> Self {
+        Self {
+            initial_backoff,
+            ..self
+        }
+    }
+
+    /// The same policy waiting at most `max_backoff` (before jitter) between two attempts.
+    pub fn max_backoff(self, max_backoff: Duration) -> Self {
+        Self {
+            max_backoff,
+            ..self
+        }
+    }
+
+    /// The same policy sleeping through a `Retry-After` of at most `max_retry_after`.
+    pub fn max_retry_after(self, max_retry_after: Duration) -> Self {
+        Self {
+            max_retry_after,
+            ..self
         }
     }
 

@@ -14,6 +14,7 @@ pub mod country;
 pub mod dummy;
 pub mod environment;
 pub mod error;
+pub mod matrix;
 pub mod parse;
 pub mod rules;
 pub mod signature;
@@ -28,6 +29,7 @@ pub mod webhook;
 pub use dummy::{AddDummyStatusRequest, AddDummyStatusResponse, DummyStatus};
 pub use environment::Environment;
 pub use error::{ApiError, ErrorIdentifier};
+pub use matrix::{Triple, matrix};
 pub use parse::parse_body;
 pub use signature::{ApiCredentials, SignatureError, SigningKey, sign, verify};
 pub use status::{

@@ -223,7 +223,7 @@ impl Setup {
     /// Every triple of the dummy matrix through the simulator: token and add-dummy-status,
     /// timed until the receiver answered both webhooks of every triple.
     async fn simulator_matrix(self: &Arc<Self>) -> Duration {
-        let triples = idenfy_gen::matrix();
+        let triples = idenfy_model::matrix();
         let target = self.receiver.answered() + 2 * triples.len() as u64;
         let started = Instant::now();
         self.concurrently(triples, |setup, triple| async move {
@@ -255,7 +255,7 @@ impl Setup {
     async fn bare_matrix(self: &Arc<Self>, webhook: &Arc<idenfy_sim::Delivery>) -> Duration {
         let started = Instant::now();
         let webhook = Arc::clone(webhook);
-        self.concurrently(idenfy_gen::matrix(), move |setup, _| {
+        self.concurrently(idenfy_model::matrix(), move |setup, _| {
             let webhook = Arc::clone(&webhook);
             async move {
                 for path in ["/api/v2/token", "/api/v2/add-dummy-status"] {
@@ -354,7 +354,7 @@ fn main() {
     group
         .sampling_mode(SamplingMode::Flat)
         .measurement_time(Duration::from_secs(10))
-        .throughput(Throughput::Elements(idenfy_gen::matrix().len() as u64));
+        .throughput(Throughput::Elements(idenfy_model::matrix().len() as u64));
     bench(
         &mut group,
         &runtime,

@@ -2,9 +2,8 @@
 //! can force, one JSON object per line, with what the rules say each produces.
 
 use clap::Args;
-use idenfy_gen::matrix::{Triple, matrix};
 use idenfy_model::rules::{auto_result, overall_after_manual_review};
-use idenfy_model::{OverallStatus, WebhookEventType};
+use idenfy_model::{OverallStatus, Triple, WebhookEventType, matrix};
 use serde::Serialize;
 
 use crate::output::Stdout;

@@ -4,9 +4,8 @@
 
 use std::collections::BTreeSet;
 
-use idenfy_gen::matrix::{Triple, matrix};
 use idenfy_model::rules::{auto_result, overall_after_manual_review};
-use idenfy_model::{AddDummyStatusRequest, DocumentStatus, FaceStatus};
+use idenfy_model::{AddDummyStatusRequest, DocumentStatus, FaceStatus, Triple, matrix};
 use serde_json::Value;
 
 use crate::support::run;

@@ -27,7 +27,7 @@ fn serve() -> Served {
 fn every_triple_passes_through_the_embedded_simulator() {
     let out = run(&["matrix", "--json"]).success();
     let report: Value = serde_json::from_str(out.stdout.trim()).unwrap();
-    let total = idenfy_gen::matrix::matrix().len();
+    let total = idenfy_model::matrix().len();
     assert_eq!(report["target"], "embedded simulator");
     assert_eq!(report["total"], total);
     assert_eq!(report["passed"], total);

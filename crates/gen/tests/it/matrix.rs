@@ -3,8 +3,8 @@
 
 use std::collections::BTreeSet;
 
-use idenfy_gen::{Triple, arb_triple, matrix};
-use idenfy_model::{DocumentStatus, DummyStatus, FaceStatus};
+use idenfy_gen::arb_triple;
+use idenfy_model::{DocumentStatus, DummyStatus, FaceStatus, Triple, matrix};
 use proptest::prelude::*;
 
 use crate::support::fully_shrunk;

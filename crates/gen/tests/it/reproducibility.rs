@@ -7,9 +7,9 @@ use idenfy_gen::invalid::sample_invalid;
 use idenfy_gen::json_breakage::arb_json_breakage;
 use idenfy_gen::verification::arb_webhook_pair;
 use idenfy_gen::{
-    BreakageKind, arb_dummy_token_request, arb_identity, arb_token_request, matrix, sample, samples,
+    BreakageKind, arb_dummy_token_request, arb_identity, arb_token_request, sample, samples,
 };
-use idenfy_model::{DummyStatus, Rule};
+use idenfy_model::{DummyStatus, Rule, matrix};
 use serde_json::json;
 
 /// Set in the child process to the seed whose sample it prints.

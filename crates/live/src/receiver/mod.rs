@@ -1,5 +1,6 @@
 //! A local webhook endpoint for tests: it records every webhook, checks `Idenfy-Signature`, and
-//! answers 200 or a configured status so the sender's retries can be exercised.
+//! answers 200 or a configured status (after a configured delay) so the sender's retries and
+//! timeouts can be exercised; [`WebhookReceiver::shutdown`] stops it gracefully.
 //!
 //! ```no_run
 //! # async fn example() -> Result<(), idenfy_live::Error> {
@@ -26,6 +27,7 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use idenfy_model::support::lock;
 use idenfy_model::{SigningKey, WebhookEventType};
 use tokio::sync::{oneshot, watch};
 
@@ -54,6 +56,7 @@ pub struct ReceiverBuilder {
     status: u16,
     failures: usize,
     failure_status: u16,
+    delay: Duration,
 }
 
 struct Inner {
@@ -61,6 +64,8 @@ struct Inner {
     addr: SocketAddr,
     url: String,
     shutdown: Mutex<Option<oneshot::Sender<()>>>,
+    /// Turns true once the server stopped: no listener, no connection left.
+    stopped: watch::Receiver<bool>,
 }
 
 /// What the server task and the handle share.
@@ -69,6 +74,7 @@ struct Shared {
     status: u16,
     failures: usize,
     failure_status: u16,
+    delay: Duration,
     log: Mutex<Log>,
     /// Bumped after every recorded request, to wake `next_for`.
     recorded: watch::Sender<usize>,
@@ -84,6 +90,7 @@ impl WebhookReceiver {
             status: 200,
             failures: 0,
             failure_status: 503,
+            delay: Duration::ZERO,
         }
     }
 
@@ -115,6 +122,11 @@ impl WebhookReceiver {
     /// Webhooks the receiver refused (bad signature, a configured failure status) are in
     /// [`WebhookReceiver::received`] but never returned here, so when the sender retries after a
     /// configured failure, this returns the delivery that finally got through.
+    ///
+    /// It is named `next_…` because it consumes: two calls return two different webhooks (the
+    /// second waits for a second one), as a handler that processes each webhook once would see
+    /// them. The simulator's `wait_for`, by contrast, returns the same first delivery every
+    /// time.
     pub async fn next_for(
         &self,
         scan_ref: &str,
@@ -141,6 +153,20 @@ impl WebhookReceiver {
                 event: event.clone(),
                 waited: timeout,
             })
+    }
+
+    /// Stops gracefully, for this handle and every clone: stops accepting connections, lets
+    /// the requests in progress finish and get their answers, then returns every request
+    /// received, as [`WebhookReceiver::received`] would. Clones still read what was received.
+    ///
+    /// It waits as long as a request in progress takes: a configured
+    /// [`ReceiverBuilder::respond_after`], or a client that is slow to send its body.
+    pub async fn shutdown(self) -> Vec<ReceivedWebhook> {
+        self.inner.stop();
+        let mut stopped = self.inner.stopped.clone();
+        // An error means the server task is gone, which is stopped too.
+        let _ = stopped.wait_for(|stopped| *stopped).await;
+        self.received()
     }
 }
 
@@ -175,6 +201,12 @@ impl ReceiverBuilder {
         }
     }
 
+    /// Records each request at once, then waits `delay` before answering it: for testing a
+    /// sender's timeout, or a shutdown with requests in progress. Default: no delay.
+    pub fn respond_after(self, delay: Duration) -> Self {
+        Self { delay, ..self }
+    }
+
     /// Binds and starts serving.
     pub async fn start(self) -> Result<WebhookReceiver, Error> {
         let listener = tokio::net::TcpListener::bind(self.addr)
@@ -192,20 +224,23 @@ impl ReceiverBuilder {
             status: self.status,
             failures: self.failures,
             failure_status: self.failure_status,
+            delay: self.delay,
             log: Mutex::new(Log::default()),
             recorded: watch::Sender::new(0),
         });
         let router = Router::new()
             .fallback(receive)
             .with_state(Arc::clone(&shared));
-        let (shutdown, stopped) = oneshot::channel::<()>();
+        let (shutdown, stop) = oneshot::channel::<()>();
+        let (report_stopped, stopped) = watch::channel(false);
         tokio::spawn(async move {
             let server = axum::serve(listener, router).with_graceful_shutdown(async {
-                let _ = stopped.await;
+                let _ = stop.await;
             });
             if let Err(error) = server.await {
                 tracing::warn!(%error, "webhook receiver stopped");
             }
+            report_stopped.send_replace(true);
         });
         let url = self
             .public_url
@@ -216,6 +251,7 @@ impl ReceiverBuilder {
                 addr,
                 url,
                 shutdown: Mutex::new(Some(shutdown)),
+                stopped,
             }),
         })
     }
@@ -223,9 +259,7 @@ impl ReceiverBuilder {
 
 impl Shared {
     fn log(&self) -> std::sync::MutexGuard<'_, Log> {
-        self.log
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        lock(&self.log)
     }
 
     /// The answer to a correctly signed webhook, given how many such came before it.
@@ -248,21 +282,23 @@ impl std::fmt::Debug for WebhookReceiver {
     }
 }
 
-impl Drop for Inner {
-    fn drop(&mut self) {
-        if let Some(shutdown) = self
-            .shutdown
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .take()
-        {
+impl Inner {
+    /// Tells the server to stop accepting and finish; the first call counts.
+    fn stop(&self) {
+        if let Some(shutdown) = lock(&self.shutdown).take() {
             let _ = shutdown.send(());
         }
     }
 }
 
-/// Records one request and answers it: 405 to anything but POST (not recorded), 401 to a
-/// missing or invalid signature, the configured status otherwise.
+impl Drop for Inner {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// Records one request and answers it, after the configured delay: 405 to anything but POST
+/// (not recorded), 401 to a missing or invalid signature, the configured status otherwise.
 async fn receive(
     State(shared): State<Arc<Shared>>,
     method: Method,
@@ -300,5 +336,8 @@ async fn receive(
         answered
     };
     shared.recorded.send_modify(|count| *count += 1);
+    if !shared.delay.is_zero() {
+        tokio::time::sleep(shared.delay).await;
+    }
     StatusCode::from_u16(answered).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
 }

@@ -9,6 +9,7 @@ use serde::Deserialize;
 
 /// One webhook request as the receiver saw and answered it.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ReceivedWebhook {
     /// The request path, e.g. `/webhook`.
     pub path: String,

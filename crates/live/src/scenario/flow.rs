@@ -7,20 +7,22 @@ use std::time::{Duration, Instant};
 use idenfy_model::error::messages;
 use idenfy_model::rules::{self, MANUAL_REVIEW_EVENT};
 use idenfy_model::{
-    IdentificationWebhook, ScanRefRequest, StatusResponse, TokenRequest, TokenResponse,
+    IdentificationWebhook, ScanRefRequest, StatusResponse, TokenRequest, TokenResponse, Triple,
     WebhookEventType, WebhookStatus,
 };
 use serde::{Deserialize, Serialize};
 
 use super::compare::first_difference;
-use super::{Triple, millis};
+use super::millis;
 use crate::api::{decode_add_dummy_status, with_dummy_status};
 use crate::client::{Client, Endpoint, RawResponse};
 use crate::error::{Error, excerpt};
 use crate::receiver::{ReceivedWebhook, WebhookReceiver};
 
-/// How a flow runs.
+/// How a flow runs: [`FlowOptions::default`] and the setters, e.g.
+/// `FlowOptions::default().webhook_timeout(Duration::from_secs(10))`; new fields may come.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct FlowOptions {
     /// How long to wait for each webhook. The simulator delivers in milliseconds; iDenfy's DEV
     /// environment may take minutes.
@@ -42,6 +44,7 @@ impl Default for FlowOptions {
 /// A step of the flow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum FlowStep {
     /// `POST /api/v2/token` with `dummyStatus`.
     CreateToken,
@@ -57,6 +60,7 @@ pub enum FlowStep {
 
 /// The first place the API's behaviour differed from the expected one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Difference {
     /// The step.
     pub step: FlowStep,
@@ -71,6 +75,7 @@ pub struct Difference {
 /// What one flow found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct FlowOutcome {
     /// The status triple run.
     pub triple: Triple,
@@ -80,6 +85,24 @@ pub struct FlowOutcome {
     pub difference: Option<Difference>,
     /// How long the flow took, in milliseconds.
     pub elapsed_ms: u64,
+}
+
+impl FlowOptions {
+    /// The same options, waiting up to `webhook_timeout` for each webhook.
+    pub fn webhook_timeout(self, webhook_timeout: Duration) -> Self {
+        Self {
+            webhook_timeout,
+            ..self
+        }
+    }
+
+    /// The same options, starting every `clientId` with `prefix`.
+    pub fn client_id_prefix(self, prefix: impl Into<String>) -> Self {
+        Self {
+            client_id_prefix: prefix.into(),
+            ..self
+        }
+    }
 }
 
 impl FlowOutcome {

@@ -7,12 +7,16 @@ use serde::{Deserialize, Serialize};
 use tokio::task::JoinSet;
 
 use super::flow::{FlowOptions, FlowOutcome, dummy_flow};
-use super::{Triple, millis};
+use idenfy_model::Triple;
+
+use super::millis;
 use crate::client::Client;
 use crate::receiver::WebhookReceiver;
 
-/// How a matrix runs.
+/// How a matrix runs: [`MatrixOptions::default`] and the setters, e.g.
+/// `MatrixOptions::default().concurrency(16)`; new fields may come.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct MatrixOptions {
     /// Flows in flight at once; at least 1.
     pub concurrency: usize,
@@ -32,6 +36,7 @@ impl Default for MatrixOptions {
 
 /// Where a matrix run stands, after each finished flow.
 #[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
 pub struct Progress<'a> {
     /// Flows finished so far.
     pub done: usize,
@@ -46,6 +51,7 @@ pub struct Progress<'a> {
 /// What a matrix run found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct MatrixReport {
     /// Flows run.
     pub total: usize,
@@ -61,9 +67,24 @@ pub struct MatrixReport {
     pub outcomes: Vec<FlowOutcome>,
 }
 
+impl MatrixOptions {
+    /// The same options with `concurrency` flows in flight at once (at least 1 is used).
+    pub fn concurrency(self, concurrency: usize) -> Self {
+        Self {
+            concurrency,
+            ..self
+        }
+    }
+
+    /// The same options, running each flow with `flow`.
+    pub fn flow(self, flow: FlowOptions) -> Self {
+        Self { flow, ..self }
+    }
+}
+
 /// Runs [`dummy_flow`] for every triple, at most `options.concurrency` at once, calling
 /// `progress` after each finished flow. Each flow creates one token, which costs money on the
-/// real API: [`matrix()`](super::matrix()) is 1232 tokens.
+/// real API: [`matrix()`](idenfy_model::matrix()) is 1232 tokens.
 pub async fn run_matrix(
     client: &Client,
     receiver: &WebhookReceiver,

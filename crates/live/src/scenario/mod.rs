@@ -1,14 +1,14 @@
 //! End-to-end scenarios against the DEV API or the simulator: one dummy flow, checked step by
 //! step against `idenfy_model::rules`, and the whole status matrix run over it.
 //!
-//! The cases are `idenfy_gen`'s status triples: [`matrix`] lists all 4 x 11 x 28 = 1232.
+//! The cases are `idenfy_model`'s status triples: [`idenfy_model::matrix()`] lists all
+//! 4 x 11 x 28 = 1232.
 
 mod compare;
 mod flow;
 mod matrix;
 
 pub use flow::{Difference, FlowOptions, FlowOutcome, FlowStep, dummy_flow};
-pub use idenfy_gen::matrix::{Triple, matrix};
 pub use matrix::{MatrixOptions, MatrixReport, Progress, run_matrix};
 
 /// A duration in whole milliseconds, saturating.

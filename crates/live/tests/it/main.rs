@@ -1,6 +1,7 @@
 //! Integration tests of idenfy-live: the client against scripted servers and the in-process
-//! simulator, the webhook receiver, the scenarios, and the contract snapshots.
+//! simulator, the webhook receiver, the scenarios, the forgery battery, and the contract snapshots.
 
+mod battery;
 mod classify;
 mod config;
 mod contract;

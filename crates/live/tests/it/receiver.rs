@@ -1,6 +1,6 @@
 //! The webhook receiver: records every request, verifies `Idenfy-Signature`, answers 401 to bad
-//! signatures and the configured status otherwise, and hands out accepted webhooks per
-//! verification and event.
+//! signatures and the configured status otherwise, hands out accepted webhooks per
+//! verification and event, and shuts down gracefully.
 
 use std::time::Duration;
 
@@ -274,6 +274,83 @@ async fn dropping_the_last_clone_stops_the_server() {
         refused,
         "the server still answers after the last clone was dropped"
     );
+}
+
+#[tokio::test]
+async fn respond_after_records_at_once_and_answers_late() {
+    let receiver = WebhookReceiver::builder(key())
+        .respond_after(Duration::from_secs(5))
+        .start()
+        .await
+        .unwrap();
+    let body = body("scan-10");
+    let signature = sign(&key(), &body);
+    let sender = idenfy_sender::Sender::new(Duration::from_millis(200)).unwrap();
+    let no_answer = sender
+        .send(
+            &receiver.url().parse().unwrap(),
+            &idenfy_sender::Outgoing {
+                body: body.clone().into(),
+                signature: Some(&signature),
+                event: AUTO.as_str(),
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(no_answer.kind, idenfy_sender::NoAnswerKind::Timeout);
+    let received = receiver.received();
+    assert_eq!(received.len(), 1, "recorded before the answer");
+    assert_eq!(received[0].body, body);
+}
+
+#[tokio::test]
+async fn shutdown_answers_requests_in_flight_returns_every_request_and_stops_accepting() {
+    let receiver = WebhookReceiver::builder(key())
+        .respond_after(Duration::from_millis(300))
+        .start()
+        .await
+        .unwrap();
+    let addr = receiver.addr();
+    let bad = body("scan-8-bad");
+    assert_eq!(post(&receiver, &bad, Some("bad")).await, 401);
+    let in_flight = {
+        let receiver = receiver.clone();
+        let body = body("scan-8");
+        tokio::spawn(async move { post(&receiver, &body, Some(&sign(&key(), &body))).await })
+    };
+    // Recorded at once, answered later: the request is in progress from here on.
+    receiver.next_for("scan-8", &AUTO, LONG).await.unwrap();
+
+    let received = receiver.shutdown().await;
+    assert_eq!(
+        in_flight.await.unwrap(),
+        200,
+        "the request in flight got its answer"
+    );
+    let scan_refs: Vec<Option<&str>> = received.iter().map(|w| w.scan_ref.as_deref()).collect();
+    assert_eq!(scan_refs, [Some("scan-8-bad"), Some("scan-8")]);
+    assert_eq!(received[1].answered, 200);
+    assert!(
+        tokio::net::TcpStream::connect(addr).await.is_err(),
+        "the listener is closed once shutdown returns"
+    );
+}
+
+#[tokio::test]
+async fn shutdown_stops_every_clone_and_clones_keep_what_was_received() {
+    let receiver = WebhookReceiver::start(key()).await.unwrap();
+    let clone = receiver.clone();
+    let body = body("scan-9");
+    assert_eq!(post(&clone, &body, Some(&sign(&key(), &body))).await, 200);
+    let received = receiver.shutdown().await;
+    assert_eq!(received, clone.received());
+    assert_eq!(received.len(), 1);
+    assert!(
+        tokio::net::TcpStream::connect(clone.addr()).await.is_err(),
+        "a clone does not keep the server running"
+    );
+    let webhook = clone.next_for("scan-9", &AUTO, SHORT).await.unwrap();
+    assert_eq!(webhook.body, body);
 }
 
 #[test]

@@ -147,7 +147,7 @@ async fn token_creation_is_not_retried_after_a_timeout() {
         .await
         .unwrap_err();
     assert!(
-        matches!(error, Error::Transport { attempts: 1, .. }),
+        matches!(&error, Error::Transport { attempts: 1, source } if source.is_timeout() && !source.is_connect()),
         "{error:?}"
     );
     assert_eq!(server.hits(), 1);
@@ -178,7 +178,7 @@ async fn connection_failures_are_retried_for_every_endpoint() {
         .await
         .unwrap_err();
     assert!(
-        matches!(error, Error::Transport { attempts: 3, .. }),
+        matches!(&error, Error::Transport { attempts: 3, source } if source.is_connect() && !source.is_timeout()),
         "{error:?}"
     );
     assert!(error.to_string().contains(&addr.to_string()), "{error}");
@@ -260,6 +260,24 @@ fn no_retries_means_none() {
     assert_eq!(RetryPolicy::default().max_retries, 3);
 }
 
+#[test]
+fn each_setter_changes_its_own_field_only() {
+    let default = RetryPolicy::default();
+    let changed = RetryPolicy::default().max_retries(9);
+    assert_eq!(changed.max_retries, 9);
+    assert_eq!(changed.max_retries(default.max_retries), default);
+    let changed = RetryPolicy::default().initial_backoff(Duration::from_millis(7));
+    assert_eq!(changed.initial_backoff, Duration::from_millis(7));
+    assert_eq!(changed.initial_backoff(default.initial_backoff), default);
+    let changed = RetryPolicy::default().max_backoff(Duration::from_millis(8));
+    assert_eq!(changed.max_backoff, Duration::from_millis(8));
+    assert_eq!(changed.max_backoff(default.max_backoff), default);
+    let changed = RetryPolicy::default().max_retry_after(Duration::from_millis(9));
+    assert_eq!(changed.max_retry_after, Duration::from_millis(9));
+    assert_eq!(changed.max_retry_after(default.max_retry_after), default);
+    assert_eq!(RetryPolicy::none(), default.max_retries(0));
+}
+
 proptest! {
     #[test]
     fn backoff_doubles_within_its_cap_and_jitters_in_the_upper_half(
@@ -267,12 +285,11 @@ proptest! {
         max_ms in 0u64..60_000,
         retry in 0u32..40,
     ) {
-        let policy = RetryPolicy {
-            max_retries: 50,
-            initial_backoff: Duration::from_millis(initial_ms),
-            max_backoff: Duration::from_millis(max_ms),
-            max_retry_after: Duration::from_secs(60),
-        };
+        let policy = RetryPolicy::default()
+            .max_retries(50)
+            .initial_backoff(Duration::from_millis(initial_ms))
+            .max_backoff(Duration::from_millis(max_ms))
+            .max_retry_after(Duration::from_secs(60));
         let ceiling = Duration::from_millis(initial_ms)
             .saturating_mul(2u32.saturating_pow(retry))
             .min(Duration::from_millis(max_ms));

@@ -3,12 +3,11 @@
 
 use std::time::Duration;
 
-use idenfy_live::scenario::{
-    FlowOptions, FlowStep, MatrixOptions, Triple, dummy_flow, matrix, run_matrix,
-};
+use idenfy_live::scenario::{FlowOptions, FlowStep, MatrixOptions, dummy_flow, run_matrix};
 use idenfy_live::{RetryPolicy, WebhookReceiver};
 use idenfy_model::{
-    DocumentStatus, DummyStatus, Environment, FaceStatus, SigningKey, WebhookEventType,
+    DocumentStatus, DummyStatus, Environment, FaceStatus, SigningKey, Triple, WebhookEventType,
+    matrix,
 };
 use idenfy_sim::{Simulator, SimulatorBuilder};
 
@@ -16,10 +15,7 @@ use crate::support::{quick_simulator, sim_client};
 
 /// Options with a webhook timeout that fits a simulator.
 fn options() -> FlowOptions {
-    FlowOptions {
-        webhook_timeout: Duration::from_secs(10),
-        ..FlowOptions::default()
-    }
+    FlowOptions::default().webhook_timeout(Duration::from_secs(10))
 }
 
 fn triple(auto: DummyStatus, face: FaceStatus, document: DocumentStatus) -> Triple {
@@ -101,10 +97,7 @@ async fn a_wrong_signing_key_is_reported_at_the_auto_webhook() {
         Some(SigningKey::new("not the simulator's key")),
     )
     .await;
-    let options = FlowOptions {
-        webhook_timeout: Duration::from_millis(500),
-        ..options()
-    };
+    let options = options().webhook_timeout(Duration::from_millis(500));
     let triple = triple(
         DummyStatus::Approved,
         FaceStatus::FaceMatch,
@@ -181,10 +174,7 @@ async fn an_unaccepted_dummy_status_is_reported_before_anything_is_sent() {
 async fn the_whole_matrix_passes_against_the_simulator() {
     let (_simulator, receiver, client) = setup(quick_simulator(), None).await;
     let triples = matrix();
-    let options = MatrixOptions {
-        concurrency: 8,
-        flow: options(),
-    };
+    let options = MatrixOptions::default().concurrency(8).flow(options());
     let mut seen = Vec::new();
     let report = run_matrix(&client, &receiver, &triples, &options, |progress| {
         assert_eq!(progress.total, triples.len());
@@ -234,10 +224,7 @@ async fn a_failing_matrix_lists_each_failure_with_its_first_difference() {
             )
         })
         .collect();
-    let options = MatrixOptions {
-        concurrency: 2,
-        flow: options(),
-    };
+    let options = MatrixOptions::default().concurrency(2).flow(options());
     let mut failed_so_far = Vec::new();
     let report = run_matrix(&client, &receiver, &triples, &options, |progress| {
         failed_so_far.push(progress.failed);
@@ -275,4 +262,20 @@ async fn a_failing_matrix_lists_each_failure_with_its_first_difference() {
     assert_eq!(json["outcomes"][0]["difference"]["field"], "webhook.final");
     let back: idenfy_live::scenario::MatrixReport = serde_json::from_value(json).unwrap();
     assert_eq!(back, report);
+}
+
+#[test]
+fn option_setters_change_their_own_field_only() {
+    let flow = FlowOptions::default()
+        .webhook_timeout(Duration::from_millis(1234))
+        .client_id_prefix("prefix-x");
+    assert_eq!(flow.webhook_timeout, Duration::from_millis(1234));
+    assert_eq!(flow.client_id_prefix, "prefix-x");
+    let matrix = MatrixOptions::default().concurrency(3).flow(flow.clone());
+    assert_eq!(matrix.concurrency, 3);
+    assert_eq!(matrix.flow, flow);
+    assert_eq!(
+        MatrixOptions::default().concurrency(3).flow,
+        FlowOptions::default()
+    );
 }

@@ -85,12 +85,11 @@ async fn token_creation_is_retried_until_the_server_is_there() {
     let client = client(
         &format!("http://{addr}"),
         &ApiCredentials::new(idenfy_sim::DEFAULT_API_KEY, idenfy_sim::DEFAULT_API_SECRET),
-        RetryPolicy {
-            max_retries: 200,
-            initial_backoff: Duration::from_millis(5),
-            max_backoff: Duration::from_millis(20),
-            max_retry_after: Duration::from_secs(1),
-        },
+        RetryPolicy::default()
+            .max_retries(200)
+            .initial_backoff(Duration::from_millis(5))
+            .max_backoff(Duration::from_millis(20))
+            .max_retry_after(Duration::from_secs(1)),
     );
     let token = client
         .create_dummy_token(&TokenRequest::new("c"), DummyStatus::Approved)

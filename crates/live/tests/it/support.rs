@@ -16,12 +16,11 @@ use idenfy_model::ApiCredentials;
 
 /// A retry policy fast enough for tests: `max_retries` retries 1 to 2 ms apart.
 pub fn quick_retries(max_retries: u32) -> RetryPolicy {
-    RetryPolicy {
-        max_retries,
-        initial_backoff: Duration::from_millis(1),
-        max_backoff: Duration::from_millis(2),
-        max_retry_after: Duration::from_secs(1),
-    }
+    RetryPolicy::default()
+        .max_retries(max_retries)
+        .initial_backoff(Duration::from_millis(1))
+        .max_backoff(Duration::from_millis(2))
+        .max_retry_after(Duration::from_secs(1))
 }
 
 /// A client of `base_url` with `credentials` and `retry`.

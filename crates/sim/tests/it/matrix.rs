@@ -1,13 +1,12 @@
 //! The full dummy status matrix (4 automatic x 11 face x 28 document results) through one
-//! simulator, enumerated by idenfy-gen: token, automatic webhook, add-dummy-status, manual
+//! simulator, enumerated by idenfy-model: token, automatic webhook, add-dummy-status, manual
 //! webhook, all verified.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use idenfy_gen::{Triple, matrix};
 use idenfy_model::rules::{MANUAL_REVIEW_EVENT, auto_result, status_after_manual_review};
-use idenfy_model::{IdentificationWebhook, SigningKey, sign};
+use idenfy_model::{IdentificationWebhook, SigningKey, Triple, matrix, sign};
 use idenfy_sim::{Delivery, DeliveryState, Simulator};
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
