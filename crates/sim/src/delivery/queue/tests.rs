@@ -251,6 +251,21 @@ fn the_journal_forgets_the_oldest_finished_records_only() {
 }
 
 #[test]
+fn a_full_journal_of_finished_records_forgets_only_the_oldest() {
+    let now = Instant::now();
+    let mut queue = queue(0, 3, 10);
+    for scan_ref in ["a", "b", "c"] {
+        queue.enqueue(new(scan_ref, AUTO));
+    }
+    for id in started(&mut queue, now) {
+        queue.finish(id, answered(200), now).unwrap();
+    }
+    queue.enqueue(new("d", AUTO));
+    let kept: Vec<u64> = queue.deliveries(None, None).iter().map(|d| d.id).collect();
+    assert_eq!(kept, [2, 3, 4], "one forgotten to make room for one");
+}
+
+#[test]
 fn a_cap_of_zero_keeps_the_newest_record() {
     let now = Instant::now();
     let mut queue = queue(0, 0, 10);
