@@ -194,7 +194,8 @@ impl SimulatorBuilder {
         self
     }
 
-    /// How long [`Simulator::shutdown`] waits for queued webhooks; default 5 s.
+    /// The most [`Simulator::shutdown`] waits, for requests in progress and queued webhooks
+    /// together; default 5 s.
     pub fn shutdown_grace(mut self, grace: Duration) -> Self {
         self.shutdown_grace = grace;
         self
