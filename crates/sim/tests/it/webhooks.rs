@@ -237,9 +237,9 @@ async fn auto_delivery_with_one_retry(
     .await
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn refused_connections_are_retried_then_fail() {
-    let delivery = auto_delivery_with_one_retry(&refused_url().await, |builder| builder).await;
+    let delivery = auto_delivery_with_one_retry(&refused_url(), |builder| builder).await;
     assert_eq!(delivery.state, DeliveryState::Failed);
     assert_eq!(delivery.attempts.len(), 2);
     for attempt in &delivery.attempts {
@@ -255,7 +255,7 @@ async fn refused_connections_are_retried_then_fail() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn slow_receivers_time_out_and_are_retried() {
     let receiver = Receiver::start(&signing_key(), Behaviour::Slow(Duration::from_secs(5))).await;
     let delivery = auto_delivery_with_one_retry(&receiver.url(), |builder| {
