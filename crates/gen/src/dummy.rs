@@ -5,12 +5,11 @@ use idenfy_model::validation::SCAN_REF_MAX;
 use idenfy_model::{AddDummyStatusRequest, DocumentStatus, FaceStatus, Rule};
 use proptest::prelude::{Strategy, any};
 use proptest::strategy::{BoxedStrategy, Union};
-use proptest::test_runner::TestRng;
 use rand::RngExt;
 
 use crate::invalid::InvalidCase;
 use crate::matrix::arb_triple;
-use crate::seed::rng_from_seed;
+use crate::seed::{SeededRng, rng_from_seed};
 use crate::token::{pick, uuid_v4};
 
 /// Valid `add-dummy-status` bodies: a UUID `scanRef` and a manual result of the matrix,
@@ -55,7 +54,7 @@ const UNKNOWN_FACE_RESULTS: &[&str] = &["MATCH", "face_match", "FACE_OK", "APPRO
 const UNKNOWN_DOCUMENT_RESULTS: &[&str] = &["VALID", "doc_validated", "DOC_OK", "APPROVED"];
 
 /// Breaks one rule in a valid body, and says how.
-type Breaker = fn(&mut AddDummyStatusRequest, &mut TestRng) -> String;
+type Breaker = fn(&mut AddDummyStatusRequest, &mut SeededRng) -> String;
 
 fn breaker(rule: Rule) -> Option<Breaker> {
     let breaker: Breaker = match rule {

@@ -8,13 +8,12 @@ use idenfy_model::webhook::WebhookEventType;
 use idenfy_model::{DummyStatus, IdentificationWebhook, TokenRequest};
 use proptest::prelude::{Strategy, any};
 use proptest::strategy::{BoxedStrategy, Union};
-use proptest::test_runner::TestRng;
 use rand::RngExt;
 use serde::{Deserialize, Serialize};
 
 use crate::identity::{Identity, REFERENCE_DATE};
 use crate::matrix::{Triple, arb_triple};
-use crate::seed::rng_from_seed;
+use crate::seed::{SeededRng, rng_from_seed};
 use crate::token::arb_token_request_with_identity;
 use crate::webhook::{WebhookContext, auto_webhook, manual_webhook};
 
@@ -134,7 +133,7 @@ fn verification(
     identity: Identity,
     mut request: TokenRequest,
     status: &DummyStatus,
-    rng: &mut TestRng,
+    rng: &mut SeededRng,
 ) -> Verification {
     request.dummy_status = Some(status.clone());
     let reference = REFERENCE_DATE
@@ -152,7 +151,7 @@ fn verification(
 }
 
 /// A version-1 UUID at `created` (unix seconds), like `ec6a7108-8c26-11e9-9758-309c231b1bac`.
-fn scan_ref(created: i64, rng: &mut TestRng) -> String {
+fn scan_ref(created: i64, rng: &mut SeededRng) -> String {
     /// 100-nanosecond intervals from the Gregorian calendar's start to the Unix epoch.
     const GREGORIAN_TO_UNIX: u64 = 0x01B2_1DD2_1381_4000;
     let ticks = GREGORIAN_TO_UNIX

@@ -2,7 +2,7 @@
 //! one strategy with a given number of cases.
 
 use proptest::strategy::{Strategy, ValueTree};
-use proptest::test_runner::{Config, TestCaseError, TestRunner};
+use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRng, TestRunner};
 
 /// The value `strategy` shrinks to when every simplification is accepted, as when a
 /// property fails for every value.
@@ -30,4 +30,11 @@ pub fn check_property<S: Strategy>(
     if let Err(failure) = runner.run(strategy, property) {
         panic!("{label}: {failure}");
     }
+}
+
+/// Proptest's own ChaCha generator with the key `idenfy_gen::rng_from_seed(seed)` uses.
+pub fn proptest_rng(seed: u64) -> TestRng {
+    let mut key = [0u8; 32];
+    key[..8].copy_from_slice(&seed.to_le_bytes());
+    TestRng::from_seed(RngAlgorithm::ChaCha, &key)
 }
