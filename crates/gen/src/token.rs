@@ -419,7 +419,8 @@ pub(crate) fn uuid_v4(rng: &mut SeededRng) -> String {
     uuid_from(rng.random())
 }
 
-fn uuid_from(random_bytes: [u8; 16]) -> String {
+/// The version-4 UUID made of `random_bytes`, hyphenated.
+pub(crate) fn uuid_from(random_bytes: [u8; 16]) -> String {
     uuid::Builder::from_random_bytes(random_bytes)
         .into_uuid()
         .to_string()

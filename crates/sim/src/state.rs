@@ -134,7 +134,7 @@ impl DummyVerification {
             request,
             identity: &self.identity,
             start_time: self.start_time,
-            file_url_base: assumptions::FILE_URL_BASE,
+            defaults: &assumptions::WEBHOOK_DEFAULTS,
         }
     }
 }

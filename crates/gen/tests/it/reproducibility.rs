@@ -12,7 +12,7 @@ use idenfy_gen::{
 use idenfy_model::{DummyStatus, Rule};
 use serde_json::json;
 
-use crate::support::proptest_rng;
+use crate::support::{defaults, proptest_rng};
 
 /// Set in the child process to the seed whose sample it prints.
 const CHILD_SEED: &str = "IDENFY_GEN_TEST_PRINT_SAMPLE_SEED";
@@ -41,7 +41,7 @@ fn sample_bytes(seed: u64) -> Vec<u8> {
         "addDummyStatusRequests": sample(&arb_add_dummy_status_request(), seed, 4),
         "invalid": invalid,
         "breakages": breakages,
-        "webhookPairs": sample(&arb_webhook_pair(), seed, 3),
+        "webhookPairs": sample(&arb_webhook_pair(defaults()), seed, 3),
         "matrix": matrix(),
     });
     serde_json::to_vec(&value).unwrap()

@@ -1,6 +1,8 @@
 //! Helpers shared by the test modules: fully shrinking a strategy, running a property over
 //! one strategy with a given number of cases.
 
+use idenfy_gen::WebhookDefaults;
+use idenfy_model::Platform;
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRng, TestRunner};
 
@@ -37,4 +39,15 @@ pub fn proptest_rng(seed: u64) -> TestRng {
     let mut key = [0u8; 32];
     key[..8].copy_from_slice(&seed.to_le_bytes());
     TestRng::from_seed(RngAlgorithm::ChaCha, &key)
+}
+
+/// The open webhook values these tests build with: unlike the simulator's, so that a value
+/// idenfy-gen decided by itself would show.
+pub fn defaults() -> WebhookDefaults {
+    WebhookDefaults {
+        processing_seconds: 7,
+        platform: Platform::MobileApp,
+        client_ip: "198.51.100.7",
+        file_url_base: "https://files.example.test/",
+    }
 }

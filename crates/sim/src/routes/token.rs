@@ -80,9 +80,7 @@ pub(super) async fn create_token(
 /// Draws the token's identifiers, and a fake person for a dummy verification.
 fn draw(rng: &mut SeededRng, dummy: bool, digit_string: bool) -> Drawn {
     const ALPHANUMERIC: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-    let scan_ref = uuid::Builder::from_random_bytes(rng.random::<u128>().to_le_bytes())
-        .into_uuid()
-        .to_string();
+    let scan_ref = idenfy_gen::scan_ref(rng);
     let auth_token = (0..assumptions::AUTH_TOKEN_LENGTH)
         .map(|_| char::from(ALPHANUMERIC[rng.random_range(0..ALPHANUMERIC.len())]))
         .collect();

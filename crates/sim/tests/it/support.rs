@@ -16,8 +16,8 @@ use idenfy_model::signature::{EVENT_TYPE_HEADER, SIGNATURE_HEADER};
 use idenfy_model::{IdentificationWebhook, SignatureError, SigningKey, verify};
 use idenfy_sim::{Delivery, Simulator, SimulatorBuilder};
 use serde_json::{Value, json};
-use tokio::runtime::Runtime;
 use tokio::net::{TcpListener, TcpSocket};
+use tokio::runtime::Runtime;
 use tokio::sync::{oneshot, watch};
 
 /// The longest any test waits for a webhook: a hang guard, not a timing assertion.

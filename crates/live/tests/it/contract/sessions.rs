@@ -62,7 +62,11 @@ async fn dummy_sessions_match_the_contract() {
 
         if let Ok(receiver) = &receiver {
             let auto_webhook = nth_webhook(receiver, &scan_ref, 0, target.webhook_timeout).await;
-            assert_contract!(target, format!("{name}_2_auto_webhook"), webhook(&auto_webhook));
+            assert_contract!(
+                target,
+                format!("{name}_2_auto_webhook"),
+                webhook(&auto_webhook)
+            );
         }
 
         let manual = AddDummyStatusRequest {
@@ -75,7 +79,11 @@ async fn dummy_sessions_match_the_contract() {
 
         if let Ok(receiver) = &receiver {
             let manual_webhook = nth_webhook(receiver, &scan_ref, 1, target.webhook_timeout).await;
-            assert_contract!(target, format!("{name}_4_manual_webhook"), webhook(&manual_webhook));
+            assert_contract!(
+                target,
+                format!("{name}_4_manual_webhook"),
+                webhook(&manual_webhook)
+            );
         }
 
         let raw = target
