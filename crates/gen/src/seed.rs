@@ -4,10 +4,12 @@
 //! Every draw goes through ChaCha20 ([`SeededRng`], `chacha20::ChaCha20Rng`): the direct draws
 //! of [`rng_from_seed`], and the runners of [`runner_from_seed`], whose proptest `TestRng`
 //! (`TestRng::from_seed(RngAlgorithm::ChaCha, ..)`) wraps the same generator, so both give the
-//! same words for the same seed. The bytes of generated values also depend on the locked
-//! versions of `chacha20`, `rand`, `proptest` and `fake` (their streams, strategies and word
-//! lists): upgrading any may change them, which `cargo xtask fixtures --check` then shows as a
-//! fixture diff.
+//! same words for the same seed. The bytes of generated values also depend on the versions of
+//! `chacha20`, `rand`, `proptest` and `fake` (their streams, strategies and word lists), which
+//! this crate pins exactly (`=` in its `Cargo.toml`), so a project depending on it draws the
+//! same bytes without this workspace's `Cargo.lock`. Their own dependencies (`rand_core`,
+//! `deunicode`, …) are not pinned: only a lock file holds those. Upgrading any of them may
+//! change the bytes, which `cargo xtask fixtures --check` then shows as a fixture diff.
 
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
