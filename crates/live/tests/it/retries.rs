@@ -255,10 +255,20 @@ async fn requests_carry_basic_auth_and_json() {
     assert_eq!(server.bodies()[0], br#"{"scanRef":"the-scan-ref"}"#);
 }
 
-#[test]
-fn no_retries_means_none() {
-    assert_eq!(RetryPolicy::none().max_retries, 0);
-    assert_eq!(RetryPolicy::default().max_retries, 3);
+#[tokio::test(start_paused = true)]
+async fn no_retries_means_one_attempt_and_the_default_retries_three_times() {
+    for (policy, attempts) in [(RetryPolicy::none(), 1), (RetryPolicy::default(), 4)] {
+        let server = Scripted::start(vec![Answer::new(503, "{}")]).await;
+        let error = client(&server.uri(), &any_credentials(), policy)
+            .status("s")
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(error, Error::Server { status: 503, attempts: made, .. } if made == attempts),
+            "{error:?}"
+        );
+        assert_eq!(server.hits(), attempts as usize);
+    }
 }
 
 proptest! {
