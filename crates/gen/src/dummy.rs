@@ -13,8 +13,8 @@ use crate::seed::{SeededRng, rng_from_seed};
 use crate::token::{pick, uuid_v4};
 use crate::verification::scan_ref;
 
-/// Valid `add-dummy-status` bodies: a `scanRef` from [`scan_ref`] and a manual result of the matrix,
-/// shrinking toward `FACE_MATCH` and `DOC_VALIDATED`.
+/// Valid `add-dummy-status` bodies: a `scanRef` from [`scan_ref`] and a manual result of the
+/// matrix, shrinking toward `FACE_MATCH` and `DOC_VALIDATED`.
 pub fn arb_add_dummy_status_request() -> impl Strategy<Value = AddDummyStatusRequest> + Clone {
     (arb_triple(), any::<u64>()).prop_map(|(triple, seed)| {
         triple.add_dummy_status_request(&scan_ref(&mut rng_from_seed(seed)))

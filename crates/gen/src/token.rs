@@ -414,7 +414,8 @@ impl Subset {
     }
 }
 
-/// A random version-4 UUID, hyphenated.
+/// A random version-4 UUID, hyphenated, for request fields (`scanRef`s come from
+/// [`crate::scan_ref`]).
 pub(crate) fn uuid_v4(rng: &mut SeededRng) -> String {
     uuid_from(rng.random())
 }

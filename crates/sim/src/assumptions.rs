@@ -278,9 +278,8 @@ pub fn all() -> Vec<Assumption> {
             format!(
                 "`authToken` is {AUTH_TOKEN_LENGTH} ASCII letters and digits, `scanRef` a UUID \
                  (version 4 bits, drawn from the seeded generator by `idenfy_gen::scan_ref`), \
-                 `digitString` \
-                 {DIGIT_STRING_LENGTH} digits and present only when `generateDigitString` is \
-                 true; all reproducible with a seed."
+                 `digitString` {DIGIT_STRING_LENGTH} digits and present only when \
+                 `generateDigitString` is true; all reproducible with a seed."
             ),
         ),
         item(
@@ -385,12 +384,15 @@ pub fn all() -> Vec<Assumption> {
         item(
             "Webhook session values",
             format!(
-                "a verification that took place reports `platform` {}, `clientIp` \
-                 {CLIENT_IP} (a documentation address) with the fake person's country and \
-                 city, `finishTime` {PROCESSING_SECONDS} s after `startTime`, and `fileUrls` \
-                 `{FILE_URL_BASE}/<scanRef>/<FRONT|BACK|FACE>.png` (no BACK for a passport); \
-                 one value, `WEBHOOK_DEFAULTS`, carries them to `idenfy_gen::webhook`.",
-                PLATFORM.as_str()
+                "a verification that took place reports `platform` {}, `clientIp` {} (a \
+                 documentation address) with the fake person's country and city, \
+                 `finishTime` {} s after `startTime`, and `fileUrls` \
+                 `{}/<scanRef>/<FRONT|BACK|FACE>.png` (no BACK for a passport); one value, \
+                 `WEBHOOK_DEFAULTS`, carries them to `idenfy_gen::webhook`.",
+                WEBHOOK_DEFAULTS.platform.as_str(),
+                WEBHOOK_DEFAULTS.client_ip,
+                WEBHOOK_DEFAULTS.processing_seconds,
+                WEBHOOK_DEFAULTS.file_url_base
             ),
         ),
         item(

@@ -46,6 +46,20 @@ async fn auto_webhook_is_signed_and_carries_the_automatic_result() {
         auto_result(&DummyStatus::Denied).unwrap().status
     );
     assert_eq!(webhook.data.unwrap().doc_first_name.as_deref(), Some("ONA"));
+    // The values the docs leave open are the assumptions' one value.
+    let defaults = &idenfy_sim::assumptions::WEBHOOK_DEFAULTS;
+    assert_eq!(webhook.platform.as_ref(), Some(&defaults.platform));
+    assert_eq!(webhook.client_ip.as_deref(), Some(defaults.client_ip));
+    assert_eq!(
+        webhook.finish_time.unwrap() - webhook.start_time.unwrap(),
+        defaults.processing_seconds
+    );
+    let files = webhook.file_urls.unwrap();
+    assert!(!files.is_empty());
+    for url in files.values() {
+        let prefix = format!("{}/{scan_ref}/", defaults.file_url_base);
+        assert!(url.as_deref().unwrap().starts_with(&prefix), "{url:?}");
+    }
 
     assert_eq!(delivery.state, DeliveryState::Delivered);
     assert_eq!(delivery.target, receiver.url());
