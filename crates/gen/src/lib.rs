@@ -19,7 +19,7 @@
 //! | [`matrix`](mod@matrix) | the 4 × 11 × 28 status triples |
 //! | [`webhook`] | webhook bodies from a verification and the model's rules |
 //! | [`verification`] | generated verifications and both their webhooks |
-//! | [`seed`] | seeded runners and [`sample`] |
+//! | [`seed`] | the seeded generator [`SeededRng`], seeded runners and [`sample`] |
 //!
 //! # Reproducibility
 //!
