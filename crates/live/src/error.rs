@@ -7,6 +7,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use idenfy_model::error::messages;
+use idenfy_model::support::{clip, error_chain};
 use idenfy_model::{ErrorIdentifier, WebhookEventType};
 use serde::Deserialize;
 
@@ -109,7 +110,7 @@ pub enum Error {
     #[error(
         "transport error after {attempts} attempt(s): {}; check the base URL and the network, \
          or raise the timeout",
-        causes(source)
+        error_chain(source)
     )]
     Transport {
         /// Requests tried, retries included.
@@ -298,22 +299,12 @@ pub(crate) fn classify(answer: FailedAnswer<'_>) -> Error {
     }
 }
 
-/// An error and its causes, innermost last: "error sending request: …: connection refused".
-fn causes(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut cause = error.source();
-    while let Some(inner) = cause {
-        text.push_str(": ");
-        text.push_str(&inner.to_string());
-        cause = inner.source();
-    }
-    text
-}
-
-/// `text` cut to [`BODY_EXCERPT_CHARS`] characters, marking the cut.
+/// `text` cut to [`BODY_EXCERPT_CHARS`] characters, marking the cut and the whole length.
 pub(crate) fn excerpt(text: &str) -> String {
-    match text.char_indices().nth(BODY_EXCERPT_CHARS) {
-        Some((cut, _)) => format!("{}… ({} bytes in all)", &text[..cut], text.len()),
-        None => text.to_owned(),
+    let clipped = clip(text, BODY_EXCERPT_CHARS);
+    if clipped == text {
+        clipped
+    } else {
+        format!("{clipped} ({} bytes in all)", text.len())
     }
 }

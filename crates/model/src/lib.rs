@@ -19,6 +19,7 @@ pub mod rules;
 pub mod signature;
 pub mod status;
 pub mod status_api;
+pub mod support;
 pub mod token;
 pub mod validation;
 pub mod vocabulary;

@@ -26,6 +26,7 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use idenfy_model::support::lock;
 use idenfy_model::{SigningKey, WebhookEventType};
 use tokio::sync::{oneshot, watch};
 
@@ -223,9 +224,7 @@ impl ReceiverBuilder {
 
 impl Shared {
     fn log(&self) -> std::sync::MutexGuard<'_, Log> {
-        self.log
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        lock(&self.log)
     }
 
     /// The answer to a correctly signed webhook, given how many such came before it.
@@ -250,12 +249,7 @@ impl std::fmt::Debug for WebhookReceiver {
 
 impl Drop for Inner {
     fn drop(&mut self) {
-        if let Some(shutdown) = self
-            .shutdown
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .take()
-        {
+        if let Some(shutdown) = lock(&self.shutdown).take() {
             let _ = shutdown.send(());
         }
     }

@@ -4,5 +4,6 @@
 mod examples;
 mod rules;
 mod signature;
+mod support;
 mod validation;
 mod wire_names;
