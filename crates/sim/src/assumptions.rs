@@ -109,7 +109,7 @@ pub fn unknown_scan_ref(scan_ref: &str) -> (u16, ApiError) {
     (
         404,
         ApiError::new(
-            ErrorIdentifier::Other(NOT_FOUND_IDENTIFIER.to_owned()),
+            ErrorIdentifier::from(NOT_FOUND_IDENTIFIER),
             format!("Verification with scanRef '{scan_ref}' was not found."),
         ),
     )
@@ -134,7 +134,7 @@ pub fn unknown_path(method: &str, path: &str) -> (u16, ApiError) {
     (
         404,
         ApiError::new(
-            ErrorIdentifier::Other(NOT_FOUND_IDENTIFIER.to_owned()),
+            ErrorIdentifier::from(NOT_FOUND_IDENTIFIER),
             format!("No endpoint {method} {path}."),
         ),
     )
@@ -156,7 +156,7 @@ pub fn body_too_large() -> (u16, ApiError) {
     (
         413,
         ApiError::new(
-            ErrorIdentifier::Other(TOO_LARGE_IDENTIFIER.to_owned()),
+            ErrorIdentifier::from(TOO_LARGE_IDENTIFIER),
             format!("Request body is larger than the limit of {MAX_BODY_BYTES} bytes."),
         ),
     )

@@ -136,5 +136,5 @@ fn auto_webhooks_exist_for_accepted_statuses_only() {
         );
     }
     assert!(arb_auto_webhook(DummyStatus::Active).is_none());
-    assert!(arb_auto_webhook(DummyStatus::Other("PENDING".to_owned())).is_none());
+    assert!(arb_auto_webhook(DummyStatus::from("PENDING")).is_none());
 }

@@ -2,6 +2,7 @@
 //! validation boundaries, rules and webhook signatures.
 
 mod examples;
+mod open_enum;
 mod rules;
 mod signature;
 mod support;

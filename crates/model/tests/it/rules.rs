@@ -16,11 +16,7 @@ fn only_dev_may_call_the_dummy_endpoints() {
     );
     assert_eq!(demo.identifier, ErrorIdentifier::PermissionsError);
     assert_eq!(demo.http_status(), 403);
-    for environment in [
-        Environment::Test,
-        Environment::Prod,
-        Environment::Other("X".into()),
-    ] {
+    for environment in [Environment::Test, Environment::Prod, Environment::from("X")] {
         let error = dummy_endpoint_error(&environment).unwrap();
         assert_eq!(error.message, messages::NOT_FOR_TESTING_PRODUCTION);
         assert_eq!(
@@ -71,7 +67,7 @@ fn each_accepted_dummy_status_has_an_auto_result() {
         }
     }
     assert_eq!(auto_result(&DummyStatus::Active), None);
-    assert_eq!(auto_result(&DummyStatus::Other("NEW".into())), None);
+    assert_eq!(auto_result(&DummyStatus::from("NEW")), None);
 }
 
 #[test]

@@ -4,7 +4,6 @@ use idenfy_model::environment::Environment;
 use idenfy_model::error::ErrorIdentifier;
 use idenfy_model::webhook::{ExpirationThreshold, WebhookEventType};
 use idenfy_model::*;
-use proptest::prelude::*;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -173,29 +172,9 @@ fn smaller_vocabularies_list_the_reference() {
 fn case_insensitive_parsers_accept_what_the_api_accepts() {
     assert_eq!(Locale::from_any_case("EN"), Locale::En);
     assert_eq!(Locale::from_any_case("ZH_TW"), Locale::ZhTw);
-    assert_eq!(Locale::from_any_case("XX"), Locale::Other("XX".into()));
+    let unknown = Locale::from_any_case("Xx");
+    assert!(matches!(&unknown, Locale::Other(value) if value.as_str() == "Xx"));
     assert_eq!(Environment::from_any_case("dev"), Environment::Dev);
     assert_eq!(Environment::from_any_case("Prod"), Environment::Prod);
     assert!(!Environment::from_any_case("staging").is_known());
-}
-
-proptest! {
-    /// Unknown values are kept verbatim and round-trip; known names never become `Other`.
-    #[test]
-    fn unknown_values_are_kept(value in "[A-Z_-]{1,24}") {
-        let parsed: FraudTag = serde_json::from_value(serde_json::Value::String(value.clone())).unwrap();
-        prop_assert_eq!(parsed.as_str(), value.as_str());
-        prop_assert_eq!(parsed.is_known(), FraudTag::ALL.iter().any(|tag| tag.as_str() == value));
-        let back = serde_json::to_value(&parsed).unwrap();
-        prop_assert_eq!(back, serde_json::Value::String(value));
-    }
-
-    /// `Other` holding a known name still serializes to that name and parses back to the known variant.
-    #[test]
-    fn other_never_shadows_a_known_value(index in 0..DocumentStatus::ALL.len()) {
-        let known = &DocumentStatus::ALL[index];
-        let other = DocumentStatus::Other(known.as_str().to_owned());
-        let reparsed: DocumentStatus = serde_json::from_str(&serde_json::to_string(&other).unwrap()).unwrap();
-        prop_assert_eq!(&reparsed, known);
-    }
 }
