@@ -96,6 +96,17 @@ rules! {
     DummyDocumentNotAccepted = "dummy-document-not-accepted",
 }
 
+/// The request whose validation reports a rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Endpoint {
+    /// `POST /api/v2/token`: [`TokenRequest::validate`].
+    Token,
+    /// `POST /api/v2/add-dummy-status`: [`AddDummyStatusRequest::validate`]. Its `scanRef` rules
+    /// also apply to `POST /api/v2/status` ([`ScanRefRequest::validate`]).
+    AddDummyStatus,
+}
+
 /// One broken rule: where, which, and a message naming the field and the rule.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Violation {
@@ -137,6 +148,18 @@ impl Rule {
         match self {
             Rule::ClientIdMissing | Rule::ScanRefMissing => ErrorIdentifier::MissingValue,
             _ => ErrorIdentifier::BadValue,
+        }
+    }
+
+    /// The request whose validation reports this rule, so callers need not probe generators
+    /// or validators to find it.
+    pub fn endpoint(self) -> Endpoint {
+        match self {
+            Rule::ScanRefMissing
+            | Rule::ScanRefTooLong
+            | Rule::DummyFaceNotAccepted
+            | Rule::DummyDocumentNotAccepted => Endpoint::AddDummyStatus,
+            _ => Endpoint::Token,
         }
     }
 

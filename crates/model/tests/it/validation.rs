@@ -333,6 +333,7 @@ fn rule_names_are_unique_and_parse_back() {
     let mut names: Vec<&str> = Rule::ALL.iter().map(|rule| rule.name()).collect();
     for rule in Rule::ALL {
         assert_eq!(Rule::from_name(rule.name()), Some(*rule));
+        assert_eq!(rule.to_string(), rule.name());
         assert_eq!(
             serde_json::to_string(rule).unwrap(),
             format!("\"{}\"", rule.name())
@@ -341,4 +342,32 @@ fn rule_names_are_unique_and_parse_back() {
     names.sort_unstable();
     names.dedup();
     assert_eq!(names.len(), Rule::ALL.len());
+}
+
+#[test]
+fn a_rules_endpoint_is_the_request_that_reports_it() {
+    let request =
+        |scan_ref: String, face: &FaceStatus, document: &DocumentStatus| AddDummyStatusRequest {
+            scan_ref,
+            manual_face_match_result: face.clone(),
+            manual_document_validity: document.clone(),
+        };
+    let mut dummy_rules = std::collections::BTreeSet::new();
+    for scan_ref in [String::new(), "x".repeat(41), "scan".into()] {
+        for face in FaceStatus::ALL {
+            for document in DocumentStatus::ALL {
+                let violations = request(scan_ref.clone(), face, document).validate();
+                dummy_rules.extend(violations.iter().map(|v| v.rule));
+            }
+        }
+    }
+    assert_eq!(dummy_rules.len(), 4, "{dummy_rules:?}");
+    for rule in Rule::ALL {
+        let expected = if dummy_rules.contains(rule) {
+            validation::Endpoint::AddDummyStatus
+        } else {
+            validation::Endpoint::Token
+        };
+        assert_eq!(rule.endpoint(), expected, "{rule}");
+    }
 }
