@@ -82,21 +82,83 @@ fn urls() {
         &[],
     );
     check(
-        |r| r.callback_url = Some("http://127.0.0.1:9000/hook".into()),
-        &[],
-    );
-    check(
-        |r| r.callback_url = Some("http://localhost/hook".into()),
-        &[],
-    );
-    check(
-        |r| r.callback_url = Some("http://[::1]:80/hook".into()),
-        &[],
-    );
-    check(
         |r| r.callback_url = Some("http://hooks.example.com/idenfy".into()),
         &[Rule::CallbackUrlNotHttps],
     );
+}
+
+#[test]
+fn only_the_simulator_profile_accepts_plain_http_callbacks_to_loopback() {
+    use idenfy_model::validation::ValidationProfile;
+    let rules = |url: &str, profile: ValidationProfile| -> Vec<Rule> {
+        let mut request = base();
+        request.callback_url = Some(url.to_owned());
+        assert_eq!(
+            request.validate_with(ValidationProfile::Dev),
+            request.validate(),
+            "validate() is the DEV profile"
+        );
+        let violations = request.validate_with(profile);
+        for violation in &violations {
+            assert_eq!(violation.field, "callbackUrl");
+        }
+        violations.iter().map(|v| v.rule).collect()
+    };
+    let refused = [Rule::CallbackUrlNotHttps];
+    for url in [
+        "http://127.0.0.1:9000/hook",
+        "http://127.1.2.3/hook",
+        "http://localhost/hook",
+        "http://LOCALHOST:8080/hook",
+        "http://[::1]:80/hook",
+    ] {
+        assert_eq!(rules(url, ValidationProfile::Dev), refused, "{url}");
+        assert_eq!(rules(url, ValidationProfile::Simulator), [], "{url}");
+    }
+    for url in [
+        "http://hooks.example.com/idenfy",
+        "http://10.0.0.5/hook",
+        "http://localhost.example.com/hook",
+        "http://[::2]/hook",
+    ] {
+        assert_eq!(rules(url, ValidationProfile::Dev), refused, "{url}");
+        assert_eq!(rules(url, ValidationProfile::Simulator), refused, "{url}");
+    }
+    for url in ["https://hooks.example.com/idenfy", "https://127.0.0.1/hook"] {
+        assert_eq!(rules(url, ValidationProfile::Dev), [], "{url}");
+        assert_eq!(rules(url, ValidationProfile::Simulator), [], "{url}");
+    }
+    let message = |profile| {
+        let mut request = base();
+        request.callback_url = Some("http://hooks.example.com/idenfy".into());
+        request.validate_with(profile).remove(0).message
+    };
+    assert_eq!(
+        message(ValidationProfile::Dev),
+        "Field 'callbackUrl' must be an HTTPS URL."
+    );
+    assert_eq!(
+        message(ValidationProfile::Simulator),
+        "Field 'callbackUrl' must be an HTTPS URL (plain http is accepted for loopback hosts only)."
+    );
+}
+
+#[test]
+fn https_or_loopback_is_the_one_plain_http_allowance() {
+    use idenfy_model::validation::is_https_or_loopback;
+    let check = |url: &str, expected: bool| {
+        let parsed = url::Url::parse(url).unwrap();
+        assert_eq!(is_https_or_loopback(&parsed), expected, "{url}");
+    };
+    check("https://ivs.idenfy.com", true);
+    check("https://127.0.0.1", true);
+    check("http://127.0.0.1:8080", true);
+    check("http://localhost", true);
+    check("http://[::1]", true);
+    check("http://ivs.idenfy.com", false);
+    check("http://0.0.0.0", false);
+    check("ftp://localhost", false);
+    check("ws://127.0.0.1", false);
 }
 
 #[test]
