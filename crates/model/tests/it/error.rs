@@ -50,7 +50,10 @@ fn the_status_stays_off_the_wire() {
     assert_eq!(parsed.http_status(), 400);
     assert_eq!(
         serde_json::to_value(ApiError::lack_of_funds()).unwrap(),
-        json!({"identifier": "PARTNER_CONTRACT_ERROR", "message": messages::LACK_OF_FUNDS})
+        json!({
+            "identifier": "PARTNER_CONTRACT_ERROR",
+            "message": "Action not allowed due to lack of funds or exceeded limit."
+        })
     );
 }
 

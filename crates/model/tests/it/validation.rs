@@ -433,3 +433,83 @@ fn a_rules_endpoint_is_the_request_that_reports_it() {
         assert_eq!(rule.endpoint(), expected, "{rule}");
     }
 }
+
+#[test]
+fn length_messages_name_the_bound_that_applies() {
+    let message = |edit: fn(&mut TokenRequest)| {
+        let mut request = base();
+        edit(&mut request);
+        let violations = request.validate();
+        assert_eq!(violations.len(), 1, "{violations:?}");
+        violations[0].message.clone()
+    };
+    // A range starting at 0 states only its maximum; any other range states both ends.
+    assert_eq!(
+        message(|r| r.address = Some(text(256))),
+        "Field 'address' must be at most 255 characters long."
+    );
+    assert_eq!(
+        message(|r| r.external_ref = Some(text(41))),
+        "Field 'externalRef' must be at most 40 characters long."
+    );
+    assert_eq!(
+        message(|r| r.first_name = Some(String::new())),
+        "Field 'firstName' must be 1 to 100 characters long."
+    );
+    assert_eq!(
+        message(|r| r.client_id = text(101)),
+        "Field 'clientId' must be 1 to 100 characters long."
+    );
+}
+
+#[test]
+fn calendar_dates_are_exactly_yyyy_mm_dd() {
+    use idenfy_model::validation::is_calendar_date;
+    for valid in ["2020-01-01", "2000-02-29", "1999-12-31"] {
+        assert!(is_calendar_date(valid), "{valid}");
+    }
+    for invalid in [
+        "2020-01-1",
+        "2020-1-01",
+        "2020-01-001",
+        "02020-01-01",
+        "2020-01-01 ",
+        "2020/01/01",
+        "2020-01/01",
+        "2020_01_01",
+        "2020-0a-01",
+        "+020-01-01",
+        "2020-02-30",
+        "1900-02-29",
+        "",
+    ] {
+        assert!(!is_calendar_date(invalid), "{invalid}");
+    }
+}
+
+#[test]
+fn uuids_are_five_groups_of_hex_digits() {
+    use idenfy_model::validation::is_uuid;
+    for valid in [
+        "5b0c2f4e-1d3a-11ef-9a7c-0242ac120002",
+        "5B0C2F4E-1D3A-11EF-9A7C-0242AC120002",
+    ] {
+        assert!(is_uuid(valid), "{valid}");
+    }
+    for invalid in [
+        // Four groups, each of the right length so far.
+        "5b0c2f4e-1d3a-11ef-9a7c",
+        // Six groups.
+        "5b0c2f4e-1d3a-11ef-9a7c-0242ac120002-0000",
+        // Right lengths, not hex.
+        "zb0c2f4e-1d3a-11ef-9a7c-0242ac120002",
+        "5b0c2f4e-1d3a-11ef-9a7c-0242ac12000g",
+        // Hex, wrong group lengths.
+        "5b0c2f4-e1d3a-11ef-9a7c-0242ac120002",
+        "5b0c2f4e-1d3a-11ef-9a7c-0242ac12000",
+        "5b0c2f4e1d3a11ef9a7c0242ac120002",
+        "",
+    ] {
+        assert!(!is_uuid(invalid), "{invalid}");
+    }
+}
