@@ -64,3 +64,15 @@ fn an_error_displays_its_identifier_and_message() {
         "UNAUTHORIZED: Invalid authorization credentials"
     );
 }
+
+#[test]
+fn errors_differing_in_identifier_or_message_differ() {
+    let error = ApiError::new(ErrorIdentifier::BadValue, "m");
+    assert_eq!(
+        error,
+        ApiError::with_status(422, ErrorIdentifier::BadValue, "m")
+    );
+    assert_ne!(error, ApiError::new(ErrorIdentifier::BadValue, "n"));
+    assert_ne!(error, ApiError::new(ErrorIdentifier::MissingValue, "m"));
+    assert_ne!(error, ApiError::new(ErrorIdentifier::MissingValue, "n"));
+}

@@ -107,3 +107,25 @@ fn an_unknown_value_of_one_vocabulary_is_not_one_of_another() {
         DocumentStatus::DocValidated
     );
 }
+
+#[test]
+fn unknown_values_order_hash_and_debug_by_their_text() {
+    use std::hash::{BuildHasher, RandomState};
+    let (a, b) = (FraudTag::from("A_NEW_TAG"), FraudTag::from("B_NEW_TAG"));
+    let (FraudTag::Other(unknown_a), FraudTag::Other(unknown_b)) = (&a, &b) else {
+        panic!("{a:?} and {b:?} must be unknown");
+    };
+    assert!(unknown_a < unknown_b);
+    assert_eq!(
+        unknown_a.partial_cmp(unknown_b),
+        Some(std::cmp::Ordering::Less)
+    );
+    assert!(a < b);
+    let hasher = RandomState::new();
+    assert_eq!(
+        hasher.hash_one(&a),
+        hasher.hash_one(FraudTag::from("A_NEW_TAG"))
+    );
+    assert_ne!(hasher.hash_one(unknown_a), hasher.hash_one(unknown_b));
+    assert_eq!(format!("{a:?}"), r#"Other(UnknownValue("A_NEW_TAG"))"#);
+}
