@@ -10,6 +10,7 @@
 use std::time::Duration;
 
 use idenfy_gen::WebhookDefaults;
+use idenfy_model::validation::ValidationProfile;
 use idenfy_model::{
     ApiError, DocumentType, ErrorIdentifier, FraudTag, Locale, MismatchTag, OverallStatus,
     Platform, TokenType, WebhookStatus,
@@ -27,6 +28,9 @@ pub const DEFAULT_SHOW_INSTRUCTIONS: bool = true;
 pub const DEFAULT_TOKEN_TYPE: TokenType = TokenType::Identification;
 /// `locale` echoed when the request gives none.
 pub const DEFAULT_LOCALE: Locale = Locale::En;
+/// The rules token requests are validated with: DEV's, except that `callbackUrl` may be plain
+/// `http://` to a loopback host, so tests receive webhooks on their own machine.
+pub const VALIDATION_PROFILE: ValidationProfile = ValidationProfile::Simulator;
 /// The documents a DEV environment allows when the request names none (the environment list in
 /// iDenfy's response examples).
 pub const DEFAULT_DOCUMENTS: &[DocumentType] = &[
@@ -125,7 +129,7 @@ pub fn unknown_scan_ref(scan_ref: &str) -> (u16, ApiError) {
     (
         404,
         ApiError::new(
-            ErrorIdentifier::Other(NOT_FOUND_IDENTIFIER.to_owned()),
+            ErrorIdentifier::from(NOT_FOUND_IDENTIFIER),
             format!("Verification with scanRef '{scan_ref}' was not found."),
         ),
     )
@@ -150,7 +154,7 @@ pub fn unknown_path(method: &str, path: &str) -> (u16, ApiError) {
     (
         404,
         ApiError::new(
-            ErrorIdentifier::Other(NOT_FOUND_IDENTIFIER.to_owned()),
+            ErrorIdentifier::from(NOT_FOUND_IDENTIFIER),
             format!("No endpoint {method} {path}."),
         ),
     )
@@ -172,7 +176,7 @@ pub fn body_too_large() -> (u16, ApiError) {
     (
         413,
         ApiError::new(
-            ErrorIdentifier::Other(TOO_LARGE_IDENTIFIER.to_owned()),
+            ErrorIdentifier::from(TOO_LARGE_IDENTIFIER),
             format!("Request body is larger than the limit of {MAX_BODY_BYTES} bytes."),
         ),
     )
@@ -302,6 +306,14 @@ pub fn all() -> Vec<Assumption> {
                 .to_owned(),
         ),
         item(
+            "Plain-http callbacks",
+            "`callbackUrl` may be plain `http://` to a loopback host (`localhost`, \
+             `127.0.0.0/8`, `[::1]`), so tests receive webhooks on their own machine; DEV \
+             refuses every `http://` callback, loopback or not. Every other `http://` \
+             `callbackUrl` answers 400 `BAD_VALUE` (`callback-url-not-https`)."
+                .to_owned(),
+        ),
+        item(
             "Content type",
             "bodies must be sent as `application/json` (any parameters, or any `+json` type); \
              anything else or no `Content-Type` answers 415 `JSON_ERROR`."
@@ -399,7 +411,7 @@ pub fn all() -> Vec<Assumption> {
             "Webhook target",
             "the token's `callbackUrl`, else the configured default URL; with neither, nothing \
              is sent and `wait_for` says so. `callbackUrl` must be HTTPS, or plain `http://` to a \
-             loopback host (the model's rule). A `callbackUrl` whose host is not loopback is not \
+             loopback host (see *Plain-http callbacks*). A `callbackUrl` whose host is not loopback is not \
              contacted unless external callbacks are enabled: its delivery is recorded as failed \
              with the reason, so tests never reach the internet by accident. The default URL is \
              trusted as configured."
