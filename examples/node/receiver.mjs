@@ -34,15 +34,11 @@ export async function startReceiver({ signingKey, port = 0 }) {
       return;
     }
     const result = JSON.parse(body);
+    const decision = { event: request.headers["idenfy-event-type"], status: result.status.overall, final: result.final };
     const held = decisions.get(result.scanRef);
-    // A final decision (manual review, expiry) stands; a late automatic result does not undo it.
-    if (!held?.final) {
-      decisions.set(result.scanRef, {
-        event: request.headers["idenfy-event-type"],
-        status: result.status.overall,
-        final: result.final,
-      });
-    }
+    // A manual review is the last word; otherwise a final decision (expiry) is not undone by a
+    // late automatic result.
+    if (!held?.final || decision.event === "IDENTIFICATION_MANUAL_FINISHED") decisions.set(result.scanRef, decision);
     response.writeHead(204).end();
   });
   await new Promise((resolve) => server.listen(port, "127.0.0.1", resolve));

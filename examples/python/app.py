@@ -66,8 +66,9 @@ def create_app(config: Optional[Dict[str, str]] = None) -> Flask:
         }
         with lock:
             held = decisions.get(result["scanRef"])
-            # A final decision (manual review, expiry) stands; a late automatic result does not undo it.
-            if held is None or not held["final"]:
+            # A manual review is the last word; otherwise a final decision (expiry) is not undone
+            # by a late automatic result.
+            if held is None or not held["final"] or decision["event"] == "IDENTIFICATION_MANUAL_FINISHED":
                 decisions[result["scanRef"]] = decision
         return "", 204
 

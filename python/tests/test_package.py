@@ -16,7 +16,7 @@ FIXTURES_SIGNING_KEY = "idenfy-testkit-fixtures-signing-key"
 
 
 def test_sign_gives_the_signature_of_every_bundled_webhook():
-    webhooks = list(idenfy_testkit.fixtures("webhooks"))
+    webhooks = [f for f in idenfy_testkit.fixtures("webhooks") if f.kind == "webhook"]
 
     assert len(webhooks) > 4
     for fixture in webhooks:
@@ -28,19 +28,32 @@ def test_sign_takes_text_as_utf8():
     assert idenfy_testkit.sign("k", "a") != idenfy_testkit.sign("k", "b")
 
 
-def test_fixtures_filters_by_kind_and_folder():
-    auto = [(f.kind, f.name, f.event_type) for f in idenfy_testkit.fixtures("webhooks/auto")]
+def test_fixtures_filters_by_folder_and_carries_the_index():
+    auto = [(f.kind, f.name, f.event_type, f.expected["overall"]) for f in idenfy_testkit.fixtures("webhooks/auto")]
     kinds = {f.kind for f in idenfy_testkit.fixtures()}
 
     assert auto == [
-        ("webhooks/auto", "approved", "IDENTIFICATION_AUTO_FINISHED"),
-        ("webhooks/auto", "denied", "IDENTIFICATION_AUTO_FINISHED"),
-        ("webhooks/auto", "expired", "IDENTIFICATION_EXPIRED"),
-        ("webhooks/auto", "suspected", "IDENTIFICATION_AUTO_FINISHED"),
+        ("webhook", "approved", "IDENTIFICATION_AUTO_FINISHED", "APPROVED"),
+        ("webhook", "denied", "IDENTIFICATION_AUTO_FINISHED", "DENIED"),
+        ("webhook", "expired", "IDENTIFICATION_EXPIRED", "EXPIRED"),
+        ("webhook", "suspected", "IDENTIFICATION_AUTO_FINISHED", "SUSPECTED"),
     ]
-    assert {"token-requests", "token-responses", "add-dummy-status", "webhooks/manual", "invalid", "errors"} <= kinds
+    assert {"token-request", "token-response", "add-dummy-status", "webhook", "invalid", "error", "schema"} <= kinds
     assert all(f.signature is None for f in idenfy_testkit.fixtures("token-requests"))
-    assert not any(f.path == "webhooks/signatures.json" for f in idenfy_testkit.fixtures())
+
+
+def test_every_webhook_fixture_has_the_event_its_index_entry_expects():
+    for fixture in idenfy_testkit.fixtures("webhooks"):
+        if fixture.kind == "webhook":
+            assert fixture.event_type == fixture.expected["event"], fixture.path
+
+
+def test_chains_share_one_scan_ref():
+    chains = {}
+    for fixture in idenfy_testkit.fixtures("webhooks/chains"):
+        chains.setdefault(fixture.case["chain"], set()).add(fixture.json()["scanRef"])
+
+    assert chains and all(len(scan_refs) == 1 for scan_refs in chains.values())
 
 
 def test_fixture_json_parses_the_file():

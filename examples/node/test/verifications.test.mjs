@@ -84,6 +84,32 @@ describe("a verification end to end", () => {
     assert.equal((await post(sign(sim.signingKey, body))).status, 204);
   });
 
+  test("every bundled webhook leads to the decision index.json expects", async () => {
+    const index = JSON.parse(readFileSync(new URL("index.json", FIXTURES)));
+    const webhooks = index.filter((entry) => entry.kind === "webhook");
+    assert.ok(webhooks.length > 0);
+
+    for (const { path, expected } of webhooks) {
+      const body = readFileSync(new URL(path, FIXTURES));
+      const answer = await fetch(`${receiver.url}/webhooks/idenfy`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          "idenfy-event-type": expected.event,
+          "idenfy-signature": sign(sim.signingKey, body),
+        },
+        body,
+      });
+
+      assert.equal(answer.status, 204, path);
+      assert.deepEqual(
+        receiver.decisions.get(JSON.parse(body).scanRef),
+        { event: expected.event, status: expected.overall, final: expected.final },
+        path,
+      );
+    }
+  });
+
   test("every bundled token request is accepted and answered in the recorded shape", async () => {
     for (const name of readdirSync(new URL("token-requests/", FIXTURES))) {
       const request = JSON.parse(readFileSync(new URL(`token-requests/${name}`, FIXTURES)));
@@ -107,7 +133,8 @@ describe("the bundled fixtures", () => {
   const signatures = JSON.parse(readFileSync(new URL("webhooks/signatures.json", FIXTURES)));
 
   test("every webhook body and only it matches its recorded signature", () => {
-    const files = ["auto", "manual"].flatMap((folder) =>
+    const folders = readdirSync(new URL("webhooks/", FIXTURES), { withFileTypes: true }).filter((e) => e.isDirectory());
+    const files = folders.flatMap(({ name: folder }) =>
       readdirSync(new URL(`webhooks/${folder}/`, FIXTURES)).map((name) => `${folder}/${name}`),
     );
 

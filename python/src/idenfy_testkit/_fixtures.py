@@ -1,32 +1,39 @@
-"""The fixture files shipped inside the package (the repository's ``fixtures/``)."""
+"""The fixture files shipped inside the package (the repository's ``fixtures/``), with what
+``fixtures/index.json`` says about each."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any, Dict, Iterator, Optional
 
-# Files that describe other fixtures rather than being one.
+_INDEX = "index.json"
 _SIGNATURES = "webhooks/signatures.json"
-_METADATA = {_SIGNATURES, "index.json"}
 
 
 @dataclass(frozen=True)
 class Fixture:
-    """One fixture file.
+    """One fixture file and its entry in ``fixtures/index.json``.
 
-    ``kind`` is its folder (``"token-requests"``, ``"webhooks/auto"``, ``"invalid"``…), ``name``
-    its file name without ``.json``, ``path`` its path under ``fixtures/``. Webhook bodies also
-    carry the ``signature`` and ``event_type`` they were sent with (signed with the key in
-    ``fixtures/README.md``); other fixtures have ``None`` there.
+    ``path`` is its path under ``fixtures/``, ``name`` its file name without ``.json``,
+    ``kind`` what it holds (``token-request``, ``webhook``, ``invalid``…), ``case`` the API
+    values it stands for (``dummyStatus``, ``manualFaceMatchResult``…) and ``expected`` the
+    outcome your code should reach with it (``httpStatus``, ``event``, ``final``, ``overall``…),
+    or ``None`` where there is none. Webhook bodies also carry the ``signature`` and
+    ``event_type`` they were sent with (signed with the key in ``fixtures/README.md``).
     """
 
-    kind: str
-    name: str
     path: str
+    kind: str
+    case: Dict[str, Any] = field(default_factory=dict)
+    expected: Optional[Dict[str, Any]] = None
     signature: Optional[str] = None
     event_type: Optional[str] = None
+
+    @property
+    def name(self) -> str:
+        return self.path.rsplit("/", 1)[-1][: -len(".json")]
 
     def read_bytes(self) -> bytes:
         """The file's exact bytes (a webhook body is signed over these)."""
@@ -37,24 +44,24 @@ class Fixture:
         return json.loads(self.read_bytes())
 
 
-def fixtures(kind: Optional[str] = None) -> Iterator[Fixture]:
-    """Every bundled fixture in path order, or those whose ``kind`` is ``kind`` or under it.
+def fixtures(under: Optional[str] = None) -> Iterator[Fixture]:
+    """Every bundled fixture in path order, or those in folder ``under`` and its subfolders.
 
-    ``fixtures("webhooks")`` gives the automatic and manual webhook bodies,
-    ``fixtures("webhooks/auto")`` only the automatic ones.
+    ``fixtures("webhooks")`` gives every webhook body, ``fixtures("webhooks/auto")`` only the
+    automatic ones.
     """
+    index = json.loads(_root().joinpath(_INDEX).read_bytes())
     signed: Dict[str, Dict[str, str]] = json.loads(_root().joinpath(_SIGNATURES).read_bytes())
-    for path in sorted(_json_files(_root(), "")):
-        if path in _METADATA:
+    for entry in index:
+        path = entry["path"]
+        if under is not None and not path.startswith(under.rstrip("/") + "/"):
             continue
-        folder, _, file_name = path.rpartition("/")
-        if kind is not None and folder != kind and not folder.startswith(kind + "/"):
-            continue
-        signature = signed.get(path[len("webhooks/"):], {}) if folder.startswith("webhooks/") else {}
+        signature = signed.get(path[len("webhooks/"):], {}) if entry["kind"] == "webhook" else {}
         yield Fixture(
-            kind=folder,
-            name=file_name[: -len(".json")],
             path=path,
+            kind=entry["kind"],
+            case=entry["case"],
+            expected=entry.get("expected"),
             signature=signature.get("signature"),
             event_type=signature.get("eventType"),
         )
@@ -62,11 +69,3 @@ def fixtures(kind: Optional[str] = None) -> Iterator[Fixture]:
 
 def _root() -> Any:
     return resources.files(__package__).joinpath("fixtures")
-
-
-def _json_files(directory: Any, prefix: str) -> Iterator[str]:
-    for entry in directory.iterdir():
-        if entry.is_dir():
-            yield from _json_files(entry, prefix + entry.name + "/")
-        elif entry.name.endswith(".json"):
-            yield prefix + entry.name
