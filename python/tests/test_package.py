@@ -149,3 +149,38 @@ def test_a_failing_test_gets_the_simulator_log(pytester):
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines(["*idenfy-testkit serve log (call)*"])
     assert result.stdout.str().count("idenfy-testkit serve log") == 1
+
+
+def test_idenfy_sim_options_reach_serve(pytester):
+    pytester.makeconftest(
+        """
+        import pytest
+
+        @pytest.fixture(scope="session")
+        def idenfy_sim_options():
+            return ["--balance", "0"]
+        """
+    )
+    pytester.makepyfile(
+        """
+        import base64, json, urllib.error, urllib.request
+
+        def test_no_balance_left(idenfy_sim):
+            credentials = base64.b64encode(f"{idenfy_sim.api_key}:{idenfy_sim.api_secret}".encode()).decode()
+            request = urllib.request.Request(
+                f"{idenfy_sim.base_url}/api/v2/token",
+                data=json.dumps({"clientId": "c"}).encode(),
+                headers={"Content-Type": "application/json", "Authorization": f"Basic {credentials}"},
+            )
+            try:
+                urllib.request.urlopen(request, timeout=10)
+            except urllib.error.HTTPError as error:
+                assert error.code == 402
+            else:
+                raise AssertionError("a token was created without balance")
+        """
+    )
+
+    result = pytester.runpytest("-p", "no:cacheprovider")
+
+    result.assert_outcomes(passed=1)
