@@ -15,7 +15,7 @@ use idenfy_live::scenario::{
     FlowOptions, FlowOutcome, MatrixOptions, MatrixReport, Progress, run_matrix,
 };
 use idenfy_live::{Client, WebhookReceiver};
-use idenfy_model::validation::is_loopback_host;
+use idenfy_model::validation::{is_https_or_loopback, is_loopback_host};
 use idenfy_model::{
     ApiCredentials, DocumentStatus, DummyStatus, FaceStatus, SigningKey, Triple, matrix,
 };
@@ -251,7 +251,7 @@ async fn remote(args: &MatrixArgs, base_url: &str) -> anyhow::Result<(Client, We
 fn checked_callback_url(url: &str) -> anyhow::Result<String> {
     let parsed = reqwest::Url::parse(url)
         .map_err(|error| UsageError(format!("--callback-url {url:?} is not a URL: {error}")))?;
-    if parsed.scheme() == "https" || (parsed.scheme() == "http" && is_loopback_host(&parsed)) {
+    if is_https_or_loopback(&parsed) {
         Ok(url.to_owned())
     } else {
         Err(UsageError(format!(

@@ -9,9 +9,11 @@
 
 use std::time::Duration;
 
+use idenfy_gen::WebhookDefaults;
+use idenfy_model::validation::ValidationProfile;
 use idenfy_model::{
     ApiError, DocumentType, ErrorIdentifier, FraudTag, Locale, MismatchTag, OverallStatus,
-    TokenType, WebhookStatus,
+    Platform, TokenType, WebhookStatus,
 };
 
 /// `expiryTime` echoed when the request gives none (GH21 and the token response examples; MID's
@@ -26,6 +28,9 @@ pub const DEFAULT_SHOW_INSTRUCTIONS: bool = true;
 pub const DEFAULT_TOKEN_TYPE: TokenType = TokenType::Identification;
 /// `locale` echoed when the request gives none.
 pub const DEFAULT_LOCALE: Locale = Locale::En;
+/// The rules token requests are validated with: DEV's, except that `callbackUrl` may be plain
+/// `http://` to a loopback host, so tests receive webhooks on their own machine.
+pub const VALIDATION_PROFILE: ValidationProfile = ValidationProfile::Simulator;
 /// The documents a DEV environment allows when the request names none (the environment list in
 /// iDenfy's response examples).
 pub const DEFAULT_DOCUMENTS: &[DocumentType] = &[
@@ -45,6 +50,21 @@ pub const DIGIT_STRING_LENGTH: usize = 8;
 pub const REDIRECT_URL_BASE: &str = "https://ivs.idenfy.com/api/v2/redirect?authToken=";
 /// Base of the webhook `fileUrls`: a reserved `.test` host, so no client can download from it.
 pub const FILE_URL_BASE: &str = "https://files.idenfy-sim.test";
+/// Seconds from `startTime` to `finishTime` in webhook bodies (iDenfy documents no duration).
+pub const PROCESSING_SECONDS: i64 = 42;
+/// `platform` of a verification that took place: a desktop browser.
+pub const PLATFORM: Platform = Platform::Pc;
+/// `clientIp` of a verification that took place: an address reserved for documentation
+/// (RFC 5737), so it names no real client.
+pub const CLIENT_IP: &str = "192.0.2.10";
+/// The values of webhook bodies the docs leave open, as `idenfy_gen::webhook` takes them: the
+/// four constants above. The simulator and `idenfy-testkit gen webhook` build bodies with it.
+pub static WEBHOOK_DEFAULTS: WebhookDefaults = WebhookDefaults {
+    processing_seconds: PROCESSING_SECONDS,
+    platform: PLATFORM,
+    client_ip: CLIENT_IP,
+    file_url_base: FILE_URL_BASE,
+};
 /// Balance units one `POST /api/v2/token` costs, with or without `dummyStatus`.
 pub const TOKEN_COST: u64 = 1;
 /// `message` of a successful `add-dummy-status` (iDenfy documents only "200").
@@ -109,7 +129,7 @@ pub fn unknown_scan_ref(scan_ref: &str) -> (u16, ApiError) {
     (
         404,
         ApiError::new(
-            ErrorIdentifier::Other(NOT_FOUND_IDENTIFIER.to_owned()),
+            ErrorIdentifier::from(NOT_FOUND_IDENTIFIER),
             format!("Verification with scanRef '{scan_ref}' was not found."),
         ),
     )
@@ -134,7 +154,7 @@ pub fn unknown_path(method: &str, path: &str) -> (u16, ApiError) {
     (
         404,
         ApiError::new(
-            ErrorIdentifier::Other(NOT_FOUND_IDENTIFIER.to_owned()),
+            ErrorIdentifier::from(NOT_FOUND_IDENTIFIER),
             format!("No endpoint {method} {path}."),
         ),
     )
@@ -156,7 +176,7 @@ pub fn body_too_large() -> (u16, ApiError) {
     (
         413,
         ApiError::new(
-            ErrorIdentifier::Other(TOO_LARGE_IDENTIFIER.to_owned()),
+            ErrorIdentifier::from(TOO_LARGE_IDENTIFIER),
             format!("Request body is larger than the limit of {MAX_BODY_BYTES} bytes."),
         ),
     )
@@ -261,9 +281,9 @@ pub fn all() -> Vec<Assumption> {
             "authToken, scanRef, digitString",
             format!(
                 "`authToken` is {AUTH_TOKEN_LENGTH} ASCII letters and digits, `scanRef` a UUID \
-                 (version 4 bits, drawn from the seeded generator), `digitString` \
-                 {DIGIT_STRING_LENGTH} digits and present only when `generateDigitString` is \
-                 true; all reproducible with a seed."
+                 (version 4 bits, drawn from the seeded generator by `idenfy_gen::scan_ref`), \
+                 `digitString` {DIGIT_STRING_LENGTH} digits and present only when \
+                 `generateDigitString` is true; all reproducible with a seed."
             ),
         ),
         item(
@@ -283,6 +303,14 @@ pub fn all() -> Vec<Assumption> {
             "Validation errors",
             "the identifier is the first violation's (`MISSING_VALUE` or `BAD_VALUE`) and the \
              message lists every violation's message, first one first."
+                .to_owned(),
+        ),
+        item(
+            "Plain-http callbacks",
+            "`callbackUrl` may be plain `http://` to a loopback host (`localhost`, \
+             `127.0.0.0/8`, `[::1]`), so tests receive webhooks on their own machine; DEV \
+             refuses every `http://` callback, loopback or not. Every other `http://` \
+             `callbackUrl` answers 400 `BAD_VALUE` (`callback-url-not-https`)."
                 .to_owned(),
         ),
         item(
@@ -362,14 +390,28 @@ pub fn all() -> Vec<Assumption> {
                  `add-dummy-status` sends `IDENTIFICATION_MANUAL_FINISHED` with `final: true`. \
                  Tokens without `dummyStatus` send nothing. Statuses come from \
                  `idenfy_model::rules`, bodies from `idenfy_gen::webhook` with a fake identity \
-                 where the request gives no data, and file URLs under `{FILE_URL_BASE}`."
+                 where the request gives no data."
+            ),
+        ),
+        item(
+            "Webhook session values",
+            format!(
+                "a verification that took place reports `platform` {}, `clientIp` {} (a \
+                 documentation address) with the fake person's country and city, \
+                 `finishTime` {} s after `startTime`, and `fileUrls` \
+                 `{}/<scanRef>/<FRONT|BACK|FACE>.png` (no BACK for a passport); one value, \
+                 `WEBHOOK_DEFAULTS`, carries them to `idenfy_gen::webhook`.",
+                WEBHOOK_DEFAULTS.platform.as_str(),
+                WEBHOOK_DEFAULTS.client_ip,
+                WEBHOOK_DEFAULTS.processing_seconds,
+                WEBHOOK_DEFAULTS.file_url_base
             ),
         ),
         item(
             "Webhook target",
             "the token's `callbackUrl`, else the configured default URL; with neither, nothing \
              is sent and `wait_for` says so. `callbackUrl` must be HTTPS, or plain `http://` to a \
-             loopback host (the model's rule). A `callbackUrl` whose host is not loopback is not \
+             loopback host (see *Plain-http callbacks*). A `callbackUrl` whose host is not loopback is not \
              contacted unless external callbacks are enabled: its delivery is recorded as failed \
              with the reason, so tests never reach the internet by accident. The default URL is \
              trusted as configured."

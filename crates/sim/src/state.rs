@@ -3,13 +3,13 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::Mutex;
 
-use idenfy_gen::{Identity, WebhookContext};
+use idenfy_gen::{Identity, SeededRng, WebhookContext};
+pub(crate) use idenfy_model::support::lock;
 use idenfy_model::{
     ApiCredentials, ApiError, Environment, StatusResponse, TokenRequest, WebhookStatus,
 };
-use proptest::test_runner::TestRng;
 use tokio::time::Instant;
 
 use crate::assumptions;
@@ -28,7 +28,7 @@ pub(crate) struct AppState {
     /// Failures still to inject.
     pub(crate) faults: FaultInjection,
     /// The seeded generator behind `scanRef`, `authToken`, `digitString` and fake identities.
-    pub(crate) rng: Mutex<TestRng>,
+    pub(crate) rng: Mutex<SeededRng>,
     /// Webhook delivery.
     pub(crate) deliveries: Deliveries,
 }
@@ -93,12 +93,6 @@ pub(crate) struct FaultInjection {
     status: u16,
 }
 
-/// Locks a mutex, carrying on if another thread panicked while holding it (the data is
-/// still consistent: every critical section here leaves it so at each step).
-pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
 impl Settings {
     /// Unix seconds now, or the fixed time.
     pub(crate) fn now(&self) -> i64 {
@@ -135,7 +129,7 @@ impl DummyVerification {
             request,
             identity: &self.identity,
             start_time: self.start_time,
-            file_url_base: assumptions::FILE_URL_BASE,
+            defaults: &assumptions::WEBHOOK_DEFAULTS,
         }
     }
 }
