@@ -72,6 +72,9 @@ pub struct ServeArgs {
     /// Send `IDENTIFICATION_AUTO_FINISHED` with `final: true` (no manual review expected).
     #[arg(long)]
     auto_final: bool,
+    /// Journal every webhook as HELD; it leaves only on `POST /sim/webhooks/{id}/release`.
+    #[arg(long)]
+    hold: bool,
 }
 
 /// `duration` in whole milliseconds, for flag defaults.
@@ -101,7 +104,8 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
             args.retries
         ])
         .delivery_timeout(Duration::from_millis(args.delivery_timeout_ms))
-        .auto_webhook_final(args.auto_final);
+        .auto_webhook_final(args.auto_final)
+        .hold_deliveries(args.hold);
     if let Some(unix_seconds) = args.fixed_time {
         builder = builder.fixed_time(unix_seconds);
     }

@@ -228,6 +228,35 @@ pub fn injected_fault(status: u16) -> Option<ApiError> {
     }
 }
 
+/// Deliveries per page of `GET /sim/webhooks` unless `limit` says otherwise.
+pub const DEFAULT_JOURNAL_PAGE: usize = 100;
+/// The largest `limit` of `GET /sim/webhooks`.
+pub const MAX_JOURNAL_PAGE: usize = 1000;
+/// How long `GET /sim/webhooks/wait` waits unless `timeoutMs` says otherwise.
+pub const DEFAULT_WAIT_TIMEOUT_MS: u64 = 10_000;
+/// The longest `timeoutMs` of `GET /sim/webhooks/wait`.
+pub const MAX_WAIT_TIMEOUT_MS: u64 = 300_000;
+
+/// Identifier of the 409 answer for releasing a delivery that is not `HELD`.
+pub const CONFLICT_IDENTIFIER: &str = "CONFLICT";
+/// Identifier of the 503 answer when the delivery journal is full of unfinished deliveries.
+pub const JOURNAL_FULL_IDENTIFIER: &str = "DELIVERY_JOURNAL_FULL";
+
+/// The answer of the `/sim/` steering routes for an error: 404 for an unknown delivery, 409 for
+/// releasing one that is not `HELD`, 503 while the journal is full of unfinished deliveries,
+/// 400 otherwise; the message is the error's.
+pub fn steering_error(error: &crate::SimError) -> (u16, ApiError) {
+    let (status, identifier) = match error {
+        crate::SimError::UnknownDelivery { .. } | crate::SimError::WaitTimeout { .. } => {
+            (404, ErrorIdentifier::from(NOT_FOUND_IDENTIFIER))
+        }
+        crate::SimError::NotHeld { .. } => (409, ErrorIdentifier::from(CONFLICT_IDENTIFIER)),
+        crate::SimError::JournalFull(_) => (503, ErrorIdentifier::from(JOURNAL_FULL_IDENTIFIER)),
+        _ => (400, ErrorIdentifier::BadValue),
+    };
+    (status, ApiError::new(identifier, format!("{error}.")))
+}
+
 /// Every assumption, in the order the README lists them.
 pub fn all() -> Vec<Assumption> {
     let documents = DEFAULT_DOCUMENTS
@@ -451,8 +480,24 @@ pub fn all() -> Vec<Assumption> {
         ),
         item(
             "Inspection endpoint",
-            "`GET /sim/webhooks` needs the same credentials as the API and lists every kept \
-             delivery oldest first, optionally filtered by `?scanRef=` and `?event=`."
+            format!(
+                "every `/sim/` route but `GET /sim/health` needs the same credentials as the \
+                 API. `GET /sim/webhooks` lists kept deliveries oldest first, filtered by \
+                 `scanRef`, `event`, `state` and `after` (an id), {DEFAULT_JOURNAL_PAGE} per \
+                 page unless `limit` (at most {MAX_JOURNAL_PAGE}) says otherwise. \
+                 `GET /sim/webhooks/wait` waits up to `timeoutMs` (default \
+                 {DEFAULT_WAIT_TIMEOUT_MS}, at most {MAX_WAIT_TIMEOUT_MS}) and answers 404 \
+                 `NOT_FOUND` at the timeout. Releasing a delivery that is not `HELD` answers 409 \
+                 `{CONFLICT_IDENTIFIER}`; a journal full of unfinished deliveries refuses new \
+                 webhooks with 503 `{JOURNAL_FULL_IDENTIFIER}` rather than drop one."
+            ),
+        ),
+        item(
+            "Held deliveries",
+            "with `--hold` (`hold_deliveries(true)`) every new webhook is journaled as `HELD`, \
+             outside its verification's line; a released one joins the back of that line, so \
+             deliveries released one after another leave in the order released. A redelivery \
+             is never held and carries `redeliveryOf`."
                 .to_owned(),
         ),
         item(

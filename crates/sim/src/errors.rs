@@ -50,6 +50,20 @@ impl From<ApiError> for ApiRejection {
     }
 }
 
+impl From<crate::SimError> for ApiRejection {
+    /// The steering routes' answers ([`assumptions::steering_error`]).
+    fn from(error: crate::SimError) -> Self {
+        Self::with_status(assumptions::steering_error(&error))
+    }
+}
+
+impl From<crate::delivery::JournalFull> for ApiRejection {
+    /// 503: the journal holds only unfinished deliveries, none of which is dropped.
+    fn from(full: crate::delivery::JournalFull) -> Self {
+        Self::from(crate::SimError::JournalFull(full.to_string()))
+    }
+}
+
 impl IntoResponse for ApiRejection {
     fn into_response(self) -> Response {
         (self.status, Json(self.error)).into_response()

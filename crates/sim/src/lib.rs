@@ -77,6 +77,35 @@ pub enum SimError {
         /// How long the wait lasted.
         timeout: Duration,
     },
+    /// The delivery finished as `FAILED`.
+    #[error("{event} webhook for scanRef {scan_ref} failed: {attempts}")]
+    DeliveryFailed {
+        /// The verification waited on.
+        scan_ref: String,
+        /// The event waited for.
+        event: WebhookEventType,
+        /// Every attempt, described: number, then status or error.
+        attempts: String,
+        /// The failed delivery.
+        delivery: Box<Delivery>,
+    },
+    /// No kept delivery has this id (never queued, or forgotten past the journal's cap).
+    #[error("no delivery with id {id}")]
+    UnknownDelivery {
+        /// The id asked for.
+        id: u64,
+    },
+    /// Only a `HELD` delivery can be released.
+    #[error("delivery {id} is {state:?}, not HELD: only a held delivery can be released")]
+    NotHeld {
+        /// The delivery.
+        id: u64,
+        /// Where it stands.
+        state: DeliveryState,
+    },
+    /// The delivery journal is full of unfinished deliveries, none of which is dropped.
+    #[error("{0}")]
+    JournalFull(String),
     /// The verification has neither a `callbackUrl` nor a default webhook URL, so no webhook
     /// will ever be sent for it.
     #[error(

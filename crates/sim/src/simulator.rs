@@ -12,7 +12,7 @@ use tokio::task::JoinHandle;
 
 use crate::SimError;
 use crate::assumptions;
-use crate::delivery::{Deliveries, Delivery, DeliveryConfig, ShutdownReport};
+use crate::delivery::{Deliveries, Delivery, DeliveryConfig, DeliveryState, ShutdownReport};
 use crate::routes;
 use crate::state::{
     AppState, Balance, FaultInjection, RateLimiter, Settings, VerificationStore, lock,
@@ -58,6 +58,7 @@ pub struct SimulatorBuilder {
     max_deliveries: usize,
     external_callbacks: bool,
     shutdown_grace: Duration,
+    hold_deliveries: bool,
 }
 
 impl Default for SimulatorBuilder {
@@ -81,6 +82,7 @@ impl Default for SimulatorBuilder {
             max_deliveries: assumptions::DEFAULT_MAX_DELIVERIES,
             external_callbacks: false,
             shutdown_grace: assumptions::DEFAULT_SHUTDOWN_GRACE,
+            hold_deliveries: false,
         }
     }
 }
@@ -201,6 +203,14 @@ impl SimulatorBuilder {
         self
     }
 
+    /// Whether webhooks are journaled as `HELD` and leave only when released
+    /// ([`Simulator::release`], `POST /sim/webhooks/{id}/release`), in the order the test
+    /// chooses; default `false` (sent at once).
+    pub fn hold_deliveries(mut self, hold: bool) -> Self {
+        self.hold_deliveries = hold;
+        self
+    }
+
     /// Binds the address and starts serving.
     pub async fn start(self) -> Result<Simulator, SimError> {
         self.check()?;
@@ -222,6 +232,7 @@ impl SimulatorBuilder {
                 max_in_flight: assumptions::MAX_CONCURRENT_DELIVERY_ATTEMPTS,
                 default_url: self.default_webhook_url,
                 external_callbacks: self.external_callbacks,
+                hold: self.hold_deliveries,
             },
             self.signing_key.clone(),
         )
@@ -380,6 +391,51 @@ impl Simulator {
             })
     }
 
+    /// The first `event` delivery for `scan_ref` once it was delivered; an error naming every
+    /// attempt when it failed.
+    pub async fn wait_for_delivered(
+        &self,
+        scan_ref: &str,
+        event: &WebhookEventType,
+        timeout: Duration,
+    ) -> Result<Delivery, SimError> {
+        delivered(self.wait_for(scan_ref, event, timeout).await?)
+    }
+
+    /// The automatic result of `scan_ref` once delivered: `IDENTIFICATION_AUTO_FINISHED`, or
+    /// `IDENTIFICATION_EXPIRED` for a verification that expired instead; an error naming every
+    /// attempt when it failed.
+    pub async fn wait_for_auto(
+        &self,
+        scan_ref: &str,
+        timeout: Duration,
+    ) -> Result<Delivery, SimError> {
+        let finished = tokio::select! {
+            auto = self.wait_for(scan_ref, &WebhookEventType::IdentificationAutoFinished, timeout) => auto,
+            expired = self.wait_for(scan_ref, &WebhookEventType::IdentificationExpired, timeout) => expired,
+        };
+        match finished {
+            Err(SimError::WaitTimeout { .. }) => Err(SimError::WaitTimeout {
+                scan_ref: scan_ref.to_owned(),
+                event: WebhookEventType::IdentificationAutoFinished,
+                timeout,
+            }),
+            other => delivered(other?),
+        }
+    }
+
+    /// Sends a `HELD` delivery now (see [`SimulatorBuilder::hold_deliveries`]); it leaves
+    /// once the deliveries of its verification released before it finished.
+    pub fn release(&self, id: u64) -> Result<Delivery, SimError> {
+        self.state.deliveries.release(id)
+    }
+
+    /// Sends delivery `id`'s exact bytes and signature again, as a new delivery whose
+    /// `redelivery_of` is `id` (iDenfy's retry, on demand); returns the new delivery.
+    pub fn redeliver(&self, id: u64) -> Result<Delivery, SimError> {
+        self.state.deliveries.redeliver(id)
+    }
+
     /// Stops gracefully: stops accepting connections, lets requests in progress finish and
     /// queued webhooks go out, all within one shutdown grace, and reports those it did not
     /// send.
@@ -421,6 +477,29 @@ impl std::fmt::Debug for Simulator {
             .field("credentials", &self.credentials)
             .finish_non_exhaustive()
     }
+}
+
+/// `delivery` when it was delivered; otherwise an error naming its attempts.
+fn delivered(delivery: Delivery) -> Result<Delivery, SimError> {
+    if delivery.state == DeliveryState::Delivered {
+        return Ok(delivery);
+    }
+    let attempts = delivery
+        .attempts
+        .iter()
+        .map(|attempt| match (&attempt.status, &attempt.error) {
+            (Some(status), _) => format!("attempt {} answered {status}", attempt.number),
+            (None, Some(error)) => format!("attempt {}: {error}", attempt.number),
+            (None, None) => format!("attempt {}", attempt.number),
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    Err(SimError::DeliveryFailed {
+        scan_ref: delivery.scan_ref.clone(),
+        event: delivery.event.clone(),
+        attempts,
+        delivery: Box::new(delivery),
+    })
 }
 
 /// A seed from the standard library's per-process random hasher keys.

@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU16, AtomicU64, AtomicUsize, Ordering};
 
 use idenfy_gen::{Identity, SeededRng, WebhookContext};
 pub(crate) use idenfy_model::support::lock;
@@ -90,7 +90,7 @@ pub(crate) struct RateLimiter {
 /// The first requests to fail on purpose, for client retry tests.
 pub(crate) struct FaultInjection {
     remaining: AtomicUsize,
-    status: u16,
+    status: AtomicU16,
 }
 
 impl Settings {
@@ -227,8 +227,16 @@ impl FaultInjection {
     pub(crate) fn new(count: usize, status: u16) -> Self {
         Self {
             remaining: AtomicUsize::new(count),
-            status,
+            status: AtomicU16::new(status),
         }
+    }
+
+    /// From now on, the next `count` requests fail with `status` (checked by the caller to be
+    /// 429 or 5xx).
+    pub(crate) fn set(&self, count: usize, status: u16) {
+        self.remaining.store(0, Ordering::Release);
+        self.status.store(status, Ordering::Release);
+        self.remaining.store(count, Ordering::Release);
     }
 
     /// The injected failure for this request, while any remain.
@@ -238,6 +246,7 @@ impl FaultInjection {
                 left.checked_sub(1)
             })
             .ok()?;
-        Some((self.status, assumptions::injected_fault(self.status)?))
+        let status = self.status.load(Ordering::Acquire);
+        Some((status, assumptions::injected_fault(status)?))
     }
 }

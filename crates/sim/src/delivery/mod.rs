@@ -20,7 +20,10 @@ use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
+use crate::SimError;
+
 use self::engine::{Command, Engine};
+pub(crate) use self::queue::JournalFull;
 use self::queue::{Change, Limits, NewDelivery, Queue};
 use self::transport::Transport;
 
@@ -48,6 +51,9 @@ pub struct Delivery {
     pub state: DeliveryState,
     /// Every attempt so far, oldest first.
     pub attempts: Vec<Attempt>,
+    /// For a redelivery, the id of the delivery whose bytes and signature it sends again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redelivery_of: Option<u64>,
 }
 
 /// Where a delivery stands.
@@ -57,6 +63,8 @@ pub struct Delivery {
 pub enum DeliveryState {
     /// Queued, in flight, or waiting for a retry.
     Pending,
+    /// Kept back until released (`--hold`, [`crate::SimulatorBuilder::hold_deliveries`]).
+    Held,
     /// The receiver answered 2xx.
     Delivered,
     /// Every attempt failed, or the target may not be contacted.
@@ -76,6 +84,10 @@ pub struct Attempt {
     pub error: Option<String>,
     /// How long the attempt took, in milliseconds.
     pub elapsed_ms: u64,
+    /// When the attempt started, in Unix milliseconds (0 for a target refused without an
+    /// attempt).
+    #[serde(default)]
+    pub started_at_ms: u64,
 }
 
 /// What a graceful shutdown did with the webhooks.
@@ -113,6 +125,24 @@ pub(crate) struct DeliveryConfig {
     pub(crate) default_url: Option<String>,
     /// Whether a `callbackUrl` to a non-loopback host is contacted.
     pub(crate) external_callbacks: bool,
+    /// Whether new deliveries are held until released.
+    pub(crate) hold: bool,
+}
+
+/// Which part of the journal to read: filters, then a page of at most `limit` deliveries
+/// with ids after `after`.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct JournalQuery<'a> {
+    /// Only this verification's deliveries.
+    pub(crate) scan_ref: Option<&'a str>,
+    /// Only this event's deliveries.
+    pub(crate) event: Option<&'a WebhookEventType>,
+    /// Only deliveries in this state.
+    pub(crate) state: Option<DeliveryState>,
+    /// Only deliveries with a larger id.
+    pub(crate) after: Option<u64>,
+    /// At most this many; `None` for all.
+    pub(crate) limit: Option<usize>,
 }
 
 /// The simulator's handle on delivery: queues webhooks, reads the journal, waits, drains.
@@ -144,6 +174,7 @@ impl Deliveries {
             retry_schedule: config.retry_schedule,
             max_records: config.max_records,
             max_in_flight: config.max_in_flight,
+            hold_new: config.hold,
         })));
         let (commands, received) = mpsc::unbounded_channel();
         let events = broadcast::Sender::new(EVENT_BUFFER);
@@ -204,17 +235,54 @@ impl Deliveries {
             body: Arc::from(body),
             signature: Arc::from(signature),
             refusal,
+            redelivery_of: None,
         })
     }
 
     /// Records `new` and queues it behind its verification's earlier webhooks. Cheap: callers
-    /// that must order webhooks call it under their own lock.
-    pub(crate) fn enqueue(&self, new: NewDelivery) {
-        let change = lock(&self.queue).enqueue(new);
+    /// that must order webhooks call it under their own lock. Refused when the journal is
+    /// full of unfinished deliveries.
+    pub(crate) fn enqueue(&self, new: NewDelivery) -> Result<Delivery, JournalFull> {
+        let (change, delivery) = {
+            let mut queue = lock(&self.queue);
+            let change = queue.enqueue(new)?;
+            let delivery = queue.delivery(change.id);
+            (change, delivery)
+        };
         // The engine lives until cancelled; after that nothing is sent anyway.
         let _ = self.commands.send(Command::Queued);
         // No subscriber is fine: nobody is waiting.
         let _ = self.events.send(change);
+        Ok(delivery.expect("a delivery just queued is kept"))
+    }
+
+    /// Sends a held delivery: it leaves once it is first of its verification's line.
+    pub(crate) fn release(&self, id: u64) -> Result<Delivery, SimError> {
+        let (change, delivery) = {
+            let mut queue = lock(&self.queue);
+            let stage = queue.stage(id).ok_or(SimError::UnknownDelivery { id })?;
+            let change = queue.release(id).ok_or(SimError::NotHeld {
+                id,
+                state: stage.public(),
+            })?;
+            (change, queue.delivery(id))
+        };
+        let _ = self.commands.send(Command::Queued);
+        let _ = self.events.send(change);
+        Ok(delivery.expect("a delivery just released is kept"))
+    }
+
+    /// Queues the same bytes and signature as delivery `id` again, as a new delivery that
+    /// names `id` as its original; sent at once, even while new deliveries are held.
+    pub(crate) fn redeliver(&self, id: u64) -> Result<Delivery, SimError> {
+        let mut new = lock(&self.queue)
+            .redelivery(id)
+            .ok_or(SimError::UnknownDelivery { id })?;
+        if self.default_url.as_deref() != Some(&*new.target) {
+            new.refusal = transport::refusal(&new.target, self.external_callbacks);
+        }
+        self.enqueue(new)
+            .map_err(|full| SimError::JournalFull(full.to_string()))
     }
 
     /// Every kept delivery, oldest first, optionally only one verification's or one event's.
@@ -224,6 +292,11 @@ impl Deliveries {
         event: Option<&WebhookEventType>,
     ) -> Vec<Delivery> {
         lock(&self.queue).deliveries(scan_ref, event)
+    }
+
+    /// The page of the journal `query` asks for, oldest first.
+    pub(crate) fn page(&self, query: &JournalQuery<'_>) -> Vec<Delivery> {
+        lock(&self.queue).page(query)
     }
 
     /// The first `count` deliveries of `event` for `scan_ref` that reached a final state, once

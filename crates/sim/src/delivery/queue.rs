@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use idenfy_model::WebhookEventType;
 
-use super::{Attempt, Delivery, DeliveryState, ShutdownReport};
+use super::{Attempt, Delivery, DeliveryState, JournalQuery, ShutdownReport};
 
 /// Where a delivery stands inside the engine; finer than the public [`DeliveryState`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,6 +43,8 @@ pub(crate) struct NewDelivery {
     pub(crate) signature: Arc<str>,
     /// Why the target may not be contacted, when it may not: the delivery fails at once.
     pub(crate) refusal: Option<String>,
+    /// The delivery this one sends again, for a redelivery.
+    pub(crate) redelivery_of: Option<u64>,
 }
 
 /// An attempt the engine should make now.
@@ -67,6 +69,8 @@ pub(crate) struct Outcome {
     pub(crate) answer: Result<u16, String>,
     /// How long the attempt took.
     pub(crate) elapsed: Duration,
+    /// When the attempt started, in Unix milliseconds.
+    pub(crate) started_at_ms: u64,
 }
 
 /// A delivery that changed stage, as published to the engine's subscribers.
@@ -86,6 +90,18 @@ pub(crate) struct Change {
     pub(crate) attempts: u32,
 }
 
+/// Why a delivery was not queued: the journal holds only unfinished deliveries (held, queued
+/// or in flight), none of which is forgotten silently.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "the delivery journal is full with {unfinished} unfinished deliveries: release, wait for \
+     or reset them, or raise max_deliveries"
+)]
+pub(crate) struct JournalFull {
+    /// Unfinished deliveries kept.
+    pub(crate) unfinished: usize,
+}
+
 /// Limits of a queue.
 #[derive(Debug, Clone)]
 pub(crate) struct Limits {
@@ -95,6 +111,8 @@ pub(crate) struct Limits {
     pub(crate) max_records: usize,
     /// Attempts running at once.
     pub(crate) max_in_flight: usize,
+    /// Whether new deliveries are held until released, outside their `scanRef`'s line.
+    pub(crate) hold_new: bool,
 }
 
 /// Every kept delivery and the work still to do.
@@ -128,6 +146,7 @@ struct Record {
     signature: Arc<str>,
     stage: Stage,
     attempts: Vec<Attempt>,
+    redelivery_of: Option<u64>,
 }
 
 impl Stage {
@@ -141,9 +160,8 @@ impl Stage {
         match self {
             Self::Delivered => DeliveryState::Delivered,
             Self::Failed => DeliveryState::Failed,
-            Self::Queued | Self::Held | Self::Scheduled(_) | Self::InFlight => {
-                DeliveryState::Pending
-            }
+            Self::Held => DeliveryState::Held,
+            Self::Queued | Self::Scheduled(_) | Self::InFlight => DeliveryState::Pending,
         }
     }
 }
@@ -166,10 +184,17 @@ impl Queue {
     }
 
     /// Records `new` behind its `scanRef`'s earlier deliveries (or as failed at once when its
-    /// target is refused), first forgetting the oldest finished records while the journal is
-    /// full. Unfinished records are never forgotten.
-    pub(crate) fn enqueue(&mut self, new: NewDelivery) -> Change {
+    /// target is refused; or held outside the line when new deliveries are held), first
+    /// forgetting the oldest finished records while the journal is full. Unfinished records
+    /// are never forgotten: with the journal full of them, `new` is refused.
+    pub(crate) fn enqueue(&mut self, new: NewDelivery) -> Result<Change, JournalFull> {
         self.evict(self.limits.max_records.max(1) - 1);
+        if self.records.len() >= self.limits.max_records.max(1) {
+            return Err(JournalFull {
+                unfinished: self.records.len(),
+            });
+        }
+        let held = self.limits.hold_new && new.refusal.is_none() && new.redelivery_of.is_none();
         let id = self.next_id;
         self.next_id += 1;
         let mut record = Record {
@@ -181,6 +206,7 @@ impl Queue {
             signature: new.signature,
             stage: Stage::Queued,
             attempts: Vec::new(),
+            redelivery_of: new.redelivery_of,
         };
         match new.refusal {
             Some(reason) => {
@@ -189,10 +215,12 @@ impl Queue {
                     status: None,
                     error: Some(reason),
                     elapsed_ms: 0,
+                    started_at_ms: 0,
                 });
                 record.stage = Stage::Failed;
                 self.failed += 1;
             }
+            None if held => record.stage = Stage::Held,
             None => {
                 let line = self.lines.entry(Arc::clone(&record.scan_ref)).or_default();
                 line.push_back(id);
@@ -207,7 +235,7 @@ impl Queue {
             .push(id);
         let change = record.change();
         self.records.push_back(record);
-        change
+        Ok(change)
     }
 
     /// The attempts to make at `now`: retries whose time came join the ready ones, which
@@ -269,6 +297,7 @@ impl Queue {
             status,
             error,
             elapsed_ms: u64::try_from(outcome.elapsed.as_millis()).unwrap_or(u64::MAX),
+            started_at_ms: outcome.started_at_ms,
         });
         record.stage = match (accepted, retry) {
             (true, _) => Stage::Delivered,
@@ -312,11 +341,9 @@ impl Queue {
     }
 
     /// Lets a held delivery go: it is sent as soon as it is first of its `scanRef` and a slot
-    /// is free. `None` when it is not held.
-    #[cfg_attr(
-        not(test),
-        expect(dead_code, reason = "the steering routes of issue 11 call it")
-    )]
+    /// is free. One held since it was queued joins the back of its `scanRef`'s line, so
+    /// deliveries released one after the other leave in the order they were released. `None`
+    /// when it is not held.
     pub(crate) fn release(&mut self, id: u64) -> Option<Change> {
         let index = self.index_of(id)?;
         let record = &mut self.records[index];
@@ -325,6 +352,10 @@ impl Queue {
         }
         record.stage = Stage::Queued;
         let change = record.change();
+        let line = self.lines.entry(Arc::clone(&change.scan_ref)).or_default();
+        if !line.contains(&id) {
+            line.push_back(id);
+        }
         if self
             .lines
             .get(&change.scan_ref)
@@ -334,6 +365,26 @@ impl Queue {
             self.ready.push_back(id);
         }
         Some(change)
+    }
+
+    /// The stage of `id`, when it is kept.
+    pub(crate) fn stage(&self, id: u64) -> Option<Stage> {
+        self.index_of(id).map(|index| self.records[index].stage)
+    }
+
+    /// A copy of `id`'s webhook (same target, bytes and signature) that names it as its
+    /// original, ready to be queued; `None` when `id` is not kept.
+    pub(crate) fn redelivery(&self, id: u64) -> Option<NewDelivery> {
+        let record = &self.records[self.index_of(id)?];
+        Some(NewDelivery {
+            scan_ref: Arc::clone(&record.scan_ref),
+            event: record.event.clone(),
+            target: Arc::clone(&record.target),
+            body: Arc::clone(&record.body),
+            signature: Arc::clone(&record.signature),
+            refusal: None,
+            redelivery_of: Some(id),
+        })
     }
 
     /// When the next scheduled retry is due.
@@ -353,20 +404,44 @@ impl Queue {
         scan_ref: Option<&str>,
         event: Option<&WebhookEventType>,
     ) -> Vec<Delivery> {
-        let matches = |record: &&Record| event.is_none_or(|event| record.event == *event);
-        match scan_ref {
+        self.page(&JournalQuery {
+            scan_ref,
+            event,
+            ..JournalQuery::default()
+        })
+    }
+
+    /// The kept deliveries `query` selects, oldest first; only those are copied.
+    pub(crate) fn page(&self, query: &JournalQuery<'_>) -> Vec<Delivery> {
+        let matches = |record: &&Record| {
+            query.event.is_none_or(|event| record.event == *event)
+                && query
+                    .state
+                    .is_none_or(|state| record.stage.public() == state)
+                && query.after.is_none_or(|after| record.id > after)
+        };
+        let limit = query.limit.unwrap_or(usize::MAX);
+        match query.scan_ref {
             Some(scan_ref) => self
                 .records_of(scan_ref)
                 .filter(matches)
+                .take(limit)
                 .map(Record::snapshot)
                 .collect(),
             None => self
                 .records
                 .iter()
                 .filter(matches)
+                .take(limit)
                 .map(Record::snapshot)
                 .collect(),
         }
+    }
+
+    /// A copy of delivery `id`, when it is kept.
+    pub(crate) fn delivery(&self, id: u64) -> Option<Delivery> {
+        self.index_of(id)
+            .map(|index| self.records[index].snapshot())
     }
 
     /// The first `count` finished `event` deliveries of `scan_ref`, once there are that many.
@@ -484,6 +559,7 @@ impl Record {
             signature: self.signature.to_string(),
             state: self.stage.public(),
             attempts: self.attempts.clone(),
+            redelivery_of: self.redelivery_of,
         }
     }
 }

@@ -85,6 +85,7 @@ impl Transport for Fake {
         Outcome {
             answer,
             elapsed: script.delay,
+            started_at_ms: 0,
         }
     }
 }
@@ -97,6 +98,7 @@ fn config(retry_schedule: Vec<Duration>) -> DeliveryConfig {
         max_in_flight: 10,
         default_url: Some(DEFAULT_URL.to_owned()),
         external_callbacks: false,
+        hold: false,
     }
 }
 
@@ -120,7 +122,7 @@ fn enqueue(deliveries: &Deliveries, scan_ref: &str, event: WebhookEventType) {
     let new = deliveries
         .prepare(scan_ref, None, event, &webhook())
         .unwrap();
-    deliveries.enqueue(new);
+    deliveries.enqueue(new).unwrap();
 }
 
 async fn finished(deliveries: &Deliveries, scan_ref: &str, event: &WebhookEventType) -> Delivery {
@@ -275,6 +277,7 @@ async fn a_waiter_is_woken_by_its_own_scan_refs_change_among_many() {
     let deliveries = start(
         DeliveryConfig {
             max_in_flight: 1,
+            max_records: OTHERS as usize + 1,
             ..config(Vec::new())
         },
         &fake,
@@ -324,7 +327,7 @@ async fn drain_stops_at_the_deadline_and_reports_what_is_unfinished() {
     let refused = deliveries
         .prepare("b", Some("https://hooks.example.com/"), AUTO, &webhook())
         .unwrap();
-    deliveries.enqueue(refused);
+    deliveries.enqueue(refused).unwrap();
     let started = Instant::now();
     let report = bounded(deliveries.drain(started + 5 * SECOND)).await;
     assert_eq!(started.elapsed(), 5 * SECOND);
@@ -377,7 +380,7 @@ async fn webhooks_are_signed_and_sent_to_the_callback_or_the_default_url() {
     let new = deliveries
         .prepare("a", Some(callback), AUTO, &webhook())
         .unwrap();
-    deliveries.enqueue(new);
+    deliveries.enqueue(new).unwrap();
     enqueue(&deliveries, "b", MANUAL);
     let to_callback = finished(&deliveries, "a", &AUTO).await;
     let to_default = finished(&deliveries, "b", &MANUAL).await;
@@ -431,7 +434,7 @@ async fn non_loopback_callbacks_fail_without_an_attempt_unless_allowed() {
         let new = deliveries
             .prepare("a", Some(external), AUTO, &webhook())
             .unwrap();
-        deliveries.enqueue(new);
+        deliveries.enqueue(new).unwrap();
         let delivery = finished(&deliveries, "a", &AUTO).await;
         if allowed {
             assert_eq!(delivery.state, DeliveryState::Delivered);

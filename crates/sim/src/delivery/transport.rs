@@ -23,12 +23,14 @@ pub(crate) trait Transport: Send + Sync + 'static {
 
 impl Transport for Sender {
     async fn post(&self, start: &Start) -> Outcome {
+        let started_at_ms = unix_millis_now();
         let url = match Url::parse(&start.target) {
             Ok(url) => url,
             Err(error) => {
                 return Outcome {
                     answer: Err(format!("request failed: invalid URL: {error}")),
                     elapsed: Duration::ZERO,
+                    started_at_ms,
                 };
             }
         };
@@ -41,10 +43,12 @@ impl Transport for Sender {
             Ok(answer) => Outcome {
                 answer: Ok(answer.status),
                 elapsed: answer.elapsed,
+                started_at_ms,
             },
             Err(no_answer) => Outcome {
                 answer: Err(no_answer.to_string()),
                 elapsed: no_answer.elapsed,
+                started_at_ms,
             },
         }
     }
@@ -56,6 +60,15 @@ pub(crate) fn refusal(callback_url: &str, external_callbacks: bool) -> Option<St
     let loopback = Url::parse(callback_url)
         .is_ok_and(|parsed| idenfy_model::validation::is_loopback_host(&parsed));
     (!loopback && !external_callbacks).then(|| EXTERNAL_CALLBACK_REFUSAL.to_owned())
+}
+
+/// The wall clock in Unix milliseconds (0 before 1970).
+fn unix_millis_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |since| {
+            u64::try_from(since.as_millis()).unwrap_or(u64::MAX)
+        })
 }
 
 /// A body shared with the journal, lent to the sender without copying.

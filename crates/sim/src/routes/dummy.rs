@@ -46,14 +46,14 @@ pub(super) async fn add_dummy_status(
     // concurrent reviews of one verification send their webhooks in the order their statuses
     // were recorded (the webhook depends only on what a review never changes).
     let mut verifications = lock(&state.verifications);
+    if let Some(prepared) = prepared {
+        state.deliveries.enqueue(prepared)?;
+    }
     if let Some(dummy) = verifications
         .get_mut(scan_ref)
         .and_then(|verification| verification.dummy.as_mut())
     {
         dummy.current_status = webhook.status;
-    }
-    if let Some(prepared) = prepared {
-        state.deliveries.enqueue(prepared);
     }
     drop(verifications);
     Ok(Json(AddDummyStatusResponse {

@@ -1,8 +1,8 @@
 //! The router: one module per resource, the middleware of the API routes (fault injection,
 //! credentials, rate limit) and the fallbacks that keep every answer in iDenfy's error shape.
 
+mod control;
 mod dummy;
-mod inspect;
 mod status;
 mod token;
 
@@ -25,8 +25,18 @@ pub(crate) const TOKEN_PATH: &str = "/api/v2/token";
 pub(crate) const ADD_DUMMY_STATUS_PATH: &str = "/api/v2/add-dummy-status";
 /// Path of the status API.
 pub(crate) const STATUS_PATH: &str = "/api/v2/status";
-/// Path of the delivery inspection.
+/// Path of the delivery journal.
 pub(crate) const WEBHOOKS_PATH: &str = "/sim/webhooks";
+/// Path of the health check, the one route without credentials.
+pub(crate) const HEALTH_PATH: &str = "/sim/health";
+/// Path of the server-side wait for a finished delivery.
+pub(crate) const WAIT_PATH: &str = "/sim/webhooks/wait";
+/// Path of the release of a held delivery.
+pub(crate) const RELEASE_PATH: &str = "/sim/webhooks/{id}/release";
+/// Path of a redelivery.
+pub(crate) const REDELIVER_PATH: &str = "/sim/webhooks/{id}/redeliver";
+/// Path of fault injection.
+pub(crate) const FAULTS_PATH: &str = "/sim/faults";
 
 /// The simulator's router.
 pub(crate) fn router(state: Arc<AppState>) -> Router {
@@ -38,10 +48,15 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
         .route_layer(from_fn_with_state(Arc::clone(&state), count_request))
         .route_layer(from_fn_with_state(Arc::clone(&state), require_credentials))
         .route_layer(from_fn_with_state(Arc::clone(&state), inject_fault));
-    let inspection = Router::new()
-        .route(WEBHOOKS_PATH, get(inspect::webhooks))
-        .route_layer(from_fn_with_state(Arc::clone(&state), require_credentials));
-    api.merge(inspection)
+    let control = Router::new()
+        .route(WEBHOOKS_PATH, get(control::webhooks))
+        .route(WAIT_PATH, get(control::wait))
+        .route(RELEASE_PATH, post(control::release))
+        .route(REDELIVER_PATH, post(control::redeliver))
+        .route(FAULTS_PATH, post(control::faults))
+        .route_layer(from_fn_with_state(Arc::clone(&state), require_credentials))
+        .route(HEALTH_PATH, get(control::health));
+    api.merge(control)
         .fallback(errors::unknown_path)
         .method_not_allowed_fallback(errors::method_not_allowed)
         .layer(DefaultBodyLimit::max(assumptions::MAX_BODY_BYTES))

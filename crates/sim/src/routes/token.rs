@@ -65,6 +65,9 @@ pub(super) async fn create_token(
             .prepare(&scan_ref, request.callback_url.as_deref(), event, &webhook)
     });
     let mut verifications = lock(&state.verifications);
+    if let Some(auto) = auto {
+        state.deliveries.enqueue(auto)?;
+    }
     verifications.insert(
         scan_ref.clone(),
         Verification {
@@ -73,9 +76,6 @@ pub(super) async fn create_token(
             size,
         },
     );
-    if let Some(auto) = auto {
-        state.deliveries.enqueue(auto);
-    }
     drop(verifications);
     Ok((StatusCode::CREATED, Json(response)))
 }

@@ -15,6 +15,7 @@ mod properties;
 mod reproducible;
 mod shutdown;
 mod status;
+mod steering;
 mod support;
 mod token;
 mod webhooks;

@@ -1,9 +1,11 @@
 //! Bounded memory for a long-running simulator: with small caps and many times more
 //! verifications, the kept verifications and delivery records never exceed their caps, the
-//! oldest `scanRef`s answer 404, and pending deliveries are never dropped to make room.
+//! oldest `scanRef`s answer 404, and pending or held deliveries are never dropped to make room:
+//! new webhooks are refused instead.
 
 use idenfy_model::WebhookEventType;
 use idenfy_sim::{DeliveryState, Simulator};
+use serde_json::json;
 
 use crate::support::{
     Api, Behaviour, Receiver, assert_error, finished, signing_key, simulator_sending_to,
@@ -92,20 +94,26 @@ async fn kept_verifications_and_deliveries_never_exceed_their_caps() {
 }
 
 #[tokio::test]
-async fn pending_deliveries_are_never_dropped_past_the_caps() {
-    const CREATED: usize = 2 * MAX_DELIVERIES;
+async fn pending_deliveries_are_never_dropped_new_work_is_refused_instead() {
+    const REFUSED: usize = 5;
     let receiver = Receiver::start(&signing_key(), Behaviour::Hold).await;
     let (simulator, api) = capped_simulator(&receiver).await;
-    let mut scan_refs = Vec::with_capacity(CREATED);
-    for _ in 0..CREATED {
+    let mut scan_refs = Vec::with_capacity(MAX_DELIVERIES);
+    for _ in 0..MAX_DELIVERIES {
         scan_refs.push(api.dummy_token("SUSPECTED", None).await);
     }
+    let body = json!({"clientId": "client-1", "dummyStatus": "APPROVED"});
+    for _ in 0..REFUSED {
+        let answer = api.post("/api/v2/token", &body).await;
+        assert_error(
+            &answer,
+            503,
+            "DELIVERY_JOURNAL_FULL",
+            "the delivery journal is full with 30 unfinished deliveries",
+        );
+    }
     let pending = simulator.deliveries();
-    assert_eq!(
-        pending.len(),
-        CREATED,
-        "past the cap, pending records are kept"
-    );
+    assert_eq!(pending.len(), MAX_DELIVERIES, "at the cap, not over");
     assert!(pending.iter().all(|d| d.state == DeliveryState::Pending));
     let oldest = &scan_refs[0];
     assert_error(&api.status(oldest).await, 404, "NOT_FOUND", oldest);
@@ -125,7 +133,7 @@ async fn pending_deliveries_are_never_dropped_past_the_caps() {
         );
     }
     let mut arrived: Vec<String> = receiver
-        .wait_for(CREATED)
+        .wait_for(MAX_DELIVERIES)
         .await
         .iter()
         .map(|received| received.webhook().scan_ref)
@@ -138,7 +146,7 @@ async fn pending_deliveries_are_never_dropped_past_the_caps() {
         "each pending webhook delivered exactly once"
     );
 
-    // The next record brings the log back within its cap.
+    // Finished records make room again: the oldest goes.
     let scan_ref = api.dummy_token("APPROVED", None).await;
     finished(
         &simulator,
@@ -148,4 +156,40 @@ async fn pending_deliveries_are_never_dropped_past_the_caps() {
     .await;
     assert_deliveries_capped(&simulator, &api).await;
     assert_eq!(simulator.deliveries().len(), MAX_DELIVERIES);
+}
+
+#[tokio::test]
+async fn held_deliveries_count_against_the_cap() {
+    let receiver = Receiver::start(&signing_key(), Behaviour::Accept).await;
+    let (simulator, api) = simulator_sending_to(&receiver.url(), |builder| {
+        builder.max_deliveries(2).hold_deliveries(true)
+    })
+    .await;
+    let first = api.dummy_token("APPROVED", None).await;
+    api.dummy_token("APPROVED", None).await;
+    let body = json!({"clientId": "client-1", "dummyStatus": "APPROVED"});
+    let answer = api.post("/api/v2/token", &body).await;
+    assert_error(&answer, 503, "DELIVERY_JOURNAL_FULL", "2 unfinished");
+    let held: Vec<u64> = simulator.deliveries().iter().map(|d| d.id).collect();
+    assert_eq!(held, [1, 2]);
+    assert!(
+        simulator
+            .deliveries()
+            .iter()
+            .all(|d| d.state == DeliveryState::Held)
+    );
+    simulator.release(1).unwrap();
+    finished(
+        &simulator,
+        &first,
+        &WebhookEventType::IdentificationAutoFinished,
+    )
+    .await;
+    api.dummy_token("APPROVED", None).await;
+    let kept: Vec<u64> = simulator.deliveries().iter().map(|d| d.id).collect();
+    assert_eq!(
+        kept,
+        [2, 3],
+        "the finished record made room, the held one stays"
+    );
 }

@@ -14,6 +14,7 @@ fn queue(retries: usize, max_records: usize, max_in_flight: usize) -> Queue {
             .collect(),
         max_records,
         max_in_flight,
+        hold_new: false,
     })
 }
 
@@ -25,6 +26,7 @@ fn new(scan_ref: &str, event: WebhookEventType) -> NewDelivery {
         body: Arc::from(format!("{{\"scanRef\":\"{scan_ref}\"}}")),
         signature: Arc::from("signature"),
         refusal: None,
+        redelivery_of: None,
     }
 }
 
@@ -32,6 +34,7 @@ fn answered(status: u16) -> Outcome {
     Outcome {
         answer: Ok(status),
         elapsed: Duration::from_millis(7),
+        started_at_ms: 0,
     }
 }
 
@@ -39,6 +42,7 @@ fn unanswered() -> Outcome {
     Outcome {
         answer: Err("connection failed".to_owned()),
         elapsed: Duration::from_millis(3),
+        started_at_ms: 0,
     }
 }
 
@@ -66,13 +70,13 @@ fn states(queue: &Queue) -> Vec<(u64, DeliveryState)> {
 fn a_scan_refs_deliveries_go_one_at_a_time_in_order_beside_other_scan_refs() {
     let now = Instant::now();
     let mut queue = queue(0, 10, 10);
-    let change = queue.enqueue(new("a", AUTO));
+    let change = queue.enqueue(new("a", AUTO)).unwrap();
     assert_eq!(
         (change.id, change.stage, change.attempts),
         (1, Stage::Queued, 0)
     );
-    assert_eq!(queue.enqueue(new("a", MANUAL)).id, 2);
-    assert_eq!(queue.enqueue(new("b", AUTO)).id, 3);
+    assert_eq!(queue.enqueue(new("a", MANUAL)).unwrap().id, 2);
+    assert_eq!(queue.enqueue(new("b", AUTO)).unwrap().id, 3);
     assert!(!queue.is_idle());
     assert_eq!(started(&mut queue, now), [1, 3]);
     assert_eq!(started(&mut queue, now), [] as [u64; 0], "2 waits for 1");
@@ -100,8 +104,8 @@ fn a_scan_refs_deliveries_go_one_at_a_time_in_order_beside_other_scan_refs() {
 fn failed_attempts_are_retried_on_the_schedule_then_fail() {
     let now = Instant::now();
     let mut queue = queue(2, 10, 10);
-    queue.enqueue(new("a", AUTO));
-    queue.enqueue(new("a", MANUAL));
+    queue.enqueue(new("a", AUTO)).unwrap();
+    queue.enqueue(new("a", MANUAL)).unwrap();
     assert_eq!(started(&mut queue, now), [1]);
     let change = queue.finish(1, answered(500), now).unwrap();
     assert_eq!(change.stage, Stage::Scheduled(now + SECOND));
@@ -150,7 +154,7 @@ fn statuses_just_outside_2xx_are_failures() {
     let now = Instant::now();
     for status in [199, 300] {
         let mut queue = queue(0, 10, 10);
-        queue.enqueue(new("a", AUTO));
+        queue.enqueue(new("a", AUTO)).unwrap();
         started(&mut queue, now);
         assert_eq!(
             queue.finish(1, answered(status), now).unwrap().stage,
@@ -164,10 +168,12 @@ fn statuses_just_outside_2xx_are_failures() {
 fn refused_targets_fail_at_once_without_an_attempt_slot() {
     let now = Instant::now();
     let mut queue = queue(3, 10, 10);
-    let change = queue.enqueue(NewDelivery {
-        refusal: Some("not sent".to_owned()),
-        ..new("a", AUTO)
-    });
+    let change = queue
+        .enqueue(NewDelivery {
+            refusal: Some("not sent".to_owned()),
+            ..new("a", AUTO)
+        })
+        .unwrap();
     assert_eq!((change.stage, change.attempts), (Stage::Failed, 1));
     assert!(queue.is_idle());
     assert_eq!(started(&mut queue, now), [] as [u64; 0]);
@@ -175,7 +181,7 @@ fn refused_targets_fail_at_once_without_an_attempt_slot() {
     assert_eq!(failed.attempts[0].error.as_deref(), Some("not sent"));
     assert_eq!(failed.attempts[0].number, 1);
     assert_eq!(queue.report().failed, 1);
-    queue.enqueue(new("a", MANUAL));
+    queue.enqueue(new("a", MANUAL)).unwrap();
     assert_eq!(
         started(&mut queue, now),
         [2],
@@ -188,7 +194,7 @@ fn attempts_in_flight_stay_within_the_limit() {
     let now = Instant::now();
     let mut queue = queue(1, 10, 2);
     for scan_ref in ["a", "b", "c"] {
-        queue.enqueue(new(scan_ref, AUTO));
+        queue.enqueue(new(scan_ref, AUTO)).unwrap();
     }
     assert_eq!(started(&mut queue, now), [1, 2]);
     queue.finish(1, answered(500), now).unwrap();
@@ -202,7 +208,7 @@ fn attempts_in_flight_stay_within_the_limit() {
 fn only_attempts_in_flight_can_finish() {
     let now = Instant::now();
     let mut queue = queue(0, 10, 10);
-    queue.enqueue(new("a", AUTO));
+    queue.enqueue(new("a", AUTO)).unwrap();
     assert_eq!(queue.finish(1, answered(200), now), None, "queued");
     assert_eq!(queue.finish(9, answered(200), now), None, "unknown");
     started(&mut queue, now);
@@ -215,12 +221,12 @@ fn only_attempts_in_flight_can_finish() {
 fn the_journal_forgets_the_oldest_finished_records_only() {
     let now = Instant::now();
     let mut queue = queue(0, 3, 10);
-    queue.enqueue(new("a", AUTO));
-    queue.enqueue(new("b", AUTO));
-    queue.enqueue(new("b", MANUAL));
+    queue.enqueue(new("a", AUTO)).unwrap();
+    queue.enqueue(new("b", AUTO)).unwrap();
+    queue.enqueue(new("b", MANUAL)).unwrap();
     assert_eq!(started(&mut queue, now), [1, 2]);
     queue.finish(2, answered(200), now).unwrap();
-    queue.enqueue(new("c", AUTO));
+    queue.enqueue(new("c", AUTO)).unwrap();
     let ids =
         |queue: &Queue| -> Vec<u64> { queue.deliveries(None, None).iter().map(|d| d.id).collect() };
     assert_eq!(ids(&queue), [1, 3, 4], "2 was the only finished one");
@@ -233,18 +239,18 @@ fn the_journal_forgets_the_oldest_finished_records_only() {
         [3],
         "b's other delivery is still found by scanRef"
     );
-    queue.enqueue(new("d", AUTO));
     assert_eq!(
-        ids(&queue),
-        [1, 3, 4, 5],
-        "past the cap: nothing pending is dropped"
+        queue.enqueue(new("d", AUTO)),
+        Err(JournalFull { unfinished: 3 }),
+        "past the cap: new work is refused, nothing pending is dropped"
     );
+    assert_eq!(ids(&queue), [1, 3, 4]);
     queue.finish(1, answered(200), now).unwrap();
-    queue.enqueue(new("e", AUTO));
+    assert_eq!(queue.enqueue(new("e", AUTO)).unwrap().id, 5);
     assert_eq!(
         ids(&queue),
-        [3, 4, 5, 6],
-        "back within the cap as soon as it can"
+        [3, 4, 5],
+        "room again as soon as a record finished"
     );
     assert!(queue.deliveries(Some("a"), None).is_empty());
     assert_eq!(queue.report().delivered, 2, "counts outlive records");
@@ -255,12 +261,12 @@ fn a_full_journal_of_finished_records_forgets_only_the_oldest() {
     let now = Instant::now();
     let mut queue = queue(0, 3, 10);
     for scan_ref in ["a", "b", "c"] {
-        queue.enqueue(new(scan_ref, AUTO));
+        queue.enqueue(new(scan_ref, AUTO)).unwrap();
     }
     for id in started(&mut queue, now) {
         queue.finish(id, answered(200), now).unwrap();
     }
-    queue.enqueue(new("d", AUTO));
+    queue.enqueue(new("d", AUTO)).unwrap();
     let kept: Vec<u64> = queue.deliveries(None, None).iter().map(|d| d.id).collect();
     assert_eq!(kept, [2, 3, 4], "one forgotten to make room for one");
 }
@@ -269,10 +275,10 @@ fn a_full_journal_of_finished_records_forgets_only_the_oldest() {
 fn a_cap_of_zero_keeps_the_newest_record() {
     let now = Instant::now();
     let mut queue = queue(0, 0, 10);
-    queue.enqueue(new("a", AUTO));
+    queue.enqueue(new("a", AUTO)).unwrap();
     started(&mut queue, now);
     queue.finish(1, answered(200), now).unwrap();
-    queue.enqueue(new("b", AUTO));
+    queue.enqueue(new("b", AUTO)).unwrap();
     let kept: Vec<u64> = queue.deliveries(None, None).iter().map(|d| d.id).collect();
     assert_eq!(kept, [2]);
 }
@@ -280,9 +286,9 @@ fn a_cap_of_zero_keeps_the_newest_record() {
 #[test]
 fn the_journal_filters_by_scan_ref_and_event_and_copies_what_was_sent() {
     let mut queue = queue(0, 10, 10);
-    queue.enqueue(new("a", AUTO));
-    queue.enqueue(new("b", AUTO));
-    queue.enqueue(new("a", MANUAL));
+    queue.enqueue(new("a", AUTO)).unwrap();
+    queue.enqueue(new("b", AUTO)).unwrap();
+    queue.enqueue(new("a", MANUAL)).unwrap();
     let ids = |scan_ref: Option<&str>, event: Option<&WebhookEventType>| -> Vec<u64> {
         queue
             .deliveries(scan_ref, event)
@@ -308,9 +314,9 @@ fn the_journal_filters_by_scan_ref_and_event_and_copies_what_was_sent() {
 fn finished_counts_only_final_deliveries_of_the_event() {
     let now = Instant::now();
     let mut queue = queue(0, 10, 10);
-    queue.enqueue(new("a", MANUAL));
-    queue.enqueue(new("a", AUTO));
-    queue.enqueue(new("a", MANUAL));
+    queue.enqueue(new("a", MANUAL)).unwrap();
+    queue.enqueue(new("a", AUTO)).unwrap();
+    queue.enqueue(new("a", MANUAL)).unwrap();
     assert_eq!(queue.finished("a", &MANUAL, 0), Some(Vec::new()));
     assert_eq!(queue.finished("a", &MANUAL, 1), None, "still pending");
     started(&mut queue, now);
@@ -332,16 +338,16 @@ fn finished_counts_only_final_deliveries_of_the_event() {
 fn held_deliveries_wait_with_their_line_until_released() {
     let now = Instant::now();
     let mut queue = queue(1, 10, 10);
-    queue.enqueue(new("a", AUTO));
-    queue.enqueue(new("a", MANUAL));
-    queue.enqueue(new("b", AUTO));
+    queue.enqueue(new("a", AUTO)).unwrap();
+    queue.enqueue(new("a", MANUAL)).unwrap();
+    queue.enqueue(new("b", AUTO)).unwrap();
     assert_eq!(queue.hold(1).unwrap().stage, Stage::Held);
     assert_eq!(queue.hold(1), None, "already held");
     assert_eq!(queue.hold(2).unwrap().stage, Stage::Held, "waiting in line");
     assert_eq!(started(&mut queue, now), [3]);
     assert_eq!(queue.hold(3), None, "in flight");
     assert_eq!(queue.release(3), None, "not held");
-    assert_eq!(states(&queue)[0], (1, DeliveryState::Pending));
+    assert_eq!(states(&queue)[0], (1, DeliveryState::Held));
     assert_eq!(queue.release(1).unwrap().stage, Stage::Queued);
     assert_eq!(started(&mut queue, now), [1]);
     queue.finish(1, answered(200), now).unwrap();
