@@ -501,6 +501,14 @@ pub fn all() -> Vec<Assumption> {
                 .to_owned(),
         ),
         item(
+            "Reset",
+            "`POST /sim/reset` (`Simulator::reset`) forgets every verification and delivery, \
+             restores the start balance and injected faults, opens a new rate-limit window and \
+             restarts the seeded generator, so the same calls repeat byte for byte; delivery \
+             ids keep increasing, and attempts in flight at the reset are not recorded."
+                .to_owned(),
+        ),
+        item(
             "Environments",
             "outside DEV a token with `dummyStatus` and `add-dummy-status` answer 403 \
              `PERMISSIONS_ERROR` (`idenfy_model::rules::dummy_endpoint_error`); everything else \

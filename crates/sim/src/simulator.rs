@@ -15,7 +15,7 @@ use crate::assumptions;
 use crate::delivery::{Deliveries, Delivery, DeliveryConfig, DeliveryState, ShutdownReport};
 use crate::routes;
 use crate::state::{
-    AppState, Balance, FaultInjection, RateLimiter, Settings, VerificationStore, lock,
+    AppState, Balance, FaultInjection, RateLimiter, Settings, StartState, VerificationStore, lock,
 };
 
 /// API key the simulator accepts unless configured.
@@ -240,12 +240,18 @@ impl SimulatorBuilder {
             SimError::InvalidConfig(format!("cannot build the webhook client: {error}"))
         })?;
         let (count, status) = self.fail_first_requests;
+        let seed = self.seed.unwrap_or_else(random_seed);
         let state = Arc::new(AppState {
             settings: Settings {
                 environment: self.environment,
                 credentials: self.credentials.clone(),
                 fixed_time: self.fixed_time,
                 auto_webhook_final: self.auto_webhook_final,
+                start: StartState {
+                    seed,
+                    balance: self.balance,
+                    faults: self.fail_first_requests,
+                },
             },
             verifications: Mutex::new(VerificationStore::new(
                 self.max_verifications,
@@ -254,9 +260,7 @@ impl SimulatorBuilder {
             balance: Balance::new(self.balance),
             rate_limit: RateLimiter::new(self.rate_limit_per_hour),
             faults: FaultInjection::new(count, status),
-            rng: Mutex::new(idenfy_gen::rng_from_seed(
-                self.seed.unwrap_or_else(random_seed),
-            )),
+            rng: Mutex::new(idenfy_gen::rng_from_seed(seed)),
             deliveries,
         });
         let (stop_server, stopped) = oneshot::channel::<()>();
@@ -422,6 +426,13 @@ impl Simulator {
             }),
             other => delivered(other?),
         }
+    }
+
+    /// Back to the start state: no verifications, an empty journal (ids keep increasing), the
+    /// start balance and faults, a new rate-limit window, and the seeded generator at its
+    /// seed, so the same calls repeat byte for byte. Attempts in flight are not recorded.
+    pub fn reset(&self) {
+        self.state.reset();
     }
 
     /// Sends a `HELD` delivery now (see [`SimulatorBuilder::hold_deliveries`]); it leaves

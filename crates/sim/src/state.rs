@@ -43,6 +43,18 @@ pub(crate) struct Settings {
     pub(crate) fixed_time: Option<i64>,
     /// `final` of `IDENTIFICATION_AUTO_FINISHED`.
     pub(crate) auto_webhook_final: bool,
+    /// What `POST /sim/reset` goes back to.
+    pub(crate) start: StartState,
+}
+
+/// The state a simulator starts in, and returns to on reset.
+pub(crate) struct StartState {
+    /// The seed of the generator.
+    pub(crate) seed: u64,
+    /// The balance, `None` for unlimited.
+    pub(crate) balance: Option<u64>,
+    /// Requests to fail and their status.
+    pub(crate) faults: (usize, u16),
 }
 
 /// A verification the simulator created.
@@ -91,6 +103,23 @@ pub(crate) struct RateLimiter {
 pub(crate) struct FaultInjection {
     remaining: AtomicUsize,
     status: AtomicU16,
+}
+
+impl AppState {
+    /// Back to the start state: no verifications, an empty journal, the start balance and
+    /// faults, a new rate-limit window and the generator at its seed. Attempts in flight run
+    /// on but are no longer recorded.
+    pub(crate) fn reset(&self) {
+        let start = &self.settings.start;
+        let mut verifications = lock(&self.verifications);
+        verifications.clear();
+        self.deliveries.reset();
+        *lock(&self.rng) = idenfy_gen::rng_from_seed(start.seed);
+        self.balance.reset(start.balance);
+        self.rate_limit.reset();
+        self.faults.set(start.faults.0, start.faults.1);
+        drop(verifications);
+    }
 }
 
 impl Settings {
@@ -164,6 +193,13 @@ impl VerificationStore {
         self.by_scan_ref.insert(scan_ref, verification);
     }
 
+    /// Forgets every verification.
+    pub(crate) fn clear(&mut self) {
+        self.by_scan_ref.clear();
+        self.order.clear();
+        self.bytes = 0;
+    }
+
     /// The verification with this `scanRef`.
     pub(crate) fn get(&self, scan_ref: &str) -> Option<&Verification> {
         self.by_scan_ref.get(scan_ref)
@@ -180,6 +216,13 @@ impl Balance {
     pub(crate) fn new(units: Option<u64>) -> Self {
         Self {
             remaining: units.map(AtomicU64::new),
+        }
+    }
+
+    /// `units` left again (a no-op for an unlimited balance).
+    pub(crate) fn reset(&self, units: Option<u64>) {
+        if let (Some(remaining), Some(units)) = (&self.remaining, units) {
+            remaining.store(units, Ordering::Release);
         }
     }
 
@@ -202,6 +245,11 @@ impl RateLimiter {
             limit,
             window: Mutex::new(None),
         }
+    }
+
+    /// Starts a new window with the next request.
+    pub(crate) fn reset(&self) {
+        *lock(&self.window) = None;
     }
 
     /// Counts a request, or answers the 429 when the window is full (not counting it).

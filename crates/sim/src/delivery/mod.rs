@@ -285,6 +285,11 @@ impl Deliveries {
             .map_err(|full| SimError::JournalFull(full.to_string()))
     }
 
+    /// Forgets every delivery; attempts in flight run on but are no longer recorded.
+    pub(crate) fn reset(&self) {
+        lock(&self.queue).reset();
+    }
+
     /// Every kept delivery, oldest first, optionally only one verification's or one event's.
     pub(crate) fn deliveries(
         &self,

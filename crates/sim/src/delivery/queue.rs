@@ -367,6 +367,15 @@ impl Queue {
         Some(change)
     }
 
+    /// Forgets every delivery and all work still to do; ids keep increasing, so an attempt
+    /// still running is never taken for a new delivery.
+    pub(crate) fn reset(&mut self) {
+        *self = Self {
+            next_id: self.next_id,
+            ..Self::new(self.limits.clone())
+        };
+    }
+
     /// The stage of `id`, when it is kept.
     pub(crate) fn stage(&self, id: u64) -> Option<Stage> {
         self.index_of(id).map(|index| self.records[index].stage)

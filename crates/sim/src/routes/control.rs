@@ -1,5 +1,5 @@
 //! The control API under `/sim/`: health, the paged delivery journal, a server-side wait for a
-//! finished delivery, release and redelivery of one delivery, and fault injection.
+//! finished delivery, release and redelivery of one delivery, fault injection and reset.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -98,6 +98,12 @@ pub(super) async fn wait(
             timeout,
         })?;
     Ok(Json(found.remove(0)))
+}
+
+/// 200 `{"status":"reset"}` once the simulator is back in its start state.
+pub(super) async fn reset(State(state): State<Arc<AppState>>) -> Json<Value> {
+    state.reset();
+    Json(json!({ "status": "reset" }))
 }
 
 /// 200 with the released delivery; 404 for an unknown id, 409 when it is not `HELD`.

@@ -35,6 +35,8 @@ pub(crate) const WAIT_PATH: &str = "/sim/webhooks/wait";
 pub(crate) const RELEASE_PATH: &str = "/sim/webhooks/{id}/release";
 /// Path of a redelivery.
 pub(crate) const REDELIVER_PATH: &str = "/sim/webhooks/{id}/redeliver";
+/// Path of the reset to the start state.
+pub(crate) const RESET_PATH: &str = "/sim/reset";
 /// Path of fault injection.
 pub(crate) const FAULTS_PATH: &str = "/sim/faults";
 
@@ -54,6 +56,7 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
         .route(RELEASE_PATH, post(control::release))
         .route(REDELIVER_PATH, post(control::redeliver))
         .route(FAULTS_PATH, post(control::faults))
+        .route(RESET_PATH, post(control::reset))
         .route_layer(from_fn_with_state(Arc::clone(&state), require_credentials))
         .route(HEALTH_PATH, get(control::health));
     api.merge(control)

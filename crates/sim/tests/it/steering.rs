@@ -344,3 +344,68 @@ async fn faults_fail_the_next_api_requests_and_refuse_other_statuses() {
     let malformed = api.post("/sim/faults", &json!({"status": 503})).await;
     assert_error(&malformed, 400, "MISSING_VALUE", "count");
 }
+
+/// Runs one seeded flow (token, then a review) and returns its `scanRef` and both webhook
+/// bodies as received, in order.
+async fn seeded_flow(api: &Api, receiver: &Receiver, already: usize) -> (String, Vec<Vec<u8>>) {
+    let scan_ref = api.dummy_flow(None).await;
+    let received = receiver.wait_for(already + 2).await;
+    let bodies = received[already..]
+        .iter()
+        .map(|got| got.body.to_vec())
+        .collect();
+    (scan_ref, bodies)
+}
+
+#[tokio::test]
+async fn reset_then_the_same_seeded_calls_give_the_same_bytes() {
+    let receiver = Receiver::start(&signing_key(), Behaviour::Accept).await;
+    let (simulator, api) = simulator_sending_to(&receiver.url(), |builder| {
+        builder.seed(42).fixed_time(1_767_225_600).balance(1)
+    })
+    .await;
+    let (first_scan_ref, first_bodies) = seeded_flow(&api, &receiver, 0).await;
+    let body = json!({"clientId": "client-1"});
+    assert_error(
+        &api.post("/api/v2/token", &body).await,
+        402,
+        "PARTNER_CONTRACT_ERROR",
+        "lack of funds",
+    );
+    let reset = post_empty(&api, "/sim/reset").await;
+    assert_eq!(reset.status, 200, "{reset:?}");
+    assert_eq!(reset.body, json!({"status": "reset"}));
+    assert!(ids(&get(&api, "/sim/webhooks").await).is_empty());
+    assert_error(
+        &api.status(&first_scan_ref).await,
+        404,
+        "NOT_FOUND",
+        &first_scan_ref,
+    );
+    let (second_scan_ref, second_bodies) = seeded_flow(&api, &receiver, 2).await;
+    assert_eq!(second_scan_ref, first_scan_ref);
+    assert_eq!(second_bodies, first_bodies);
+
+    simulator.reset();
+    assert!(simulator.deliveries().is_empty());
+    let (third_scan_ref, third_bodies) = seeded_flow(&api, &receiver, 4).await;
+    assert_eq!(third_scan_ref, first_scan_ref);
+    assert_eq!(third_bodies, first_bodies);
+}
+
+#[tokio::test]
+async fn reset_restores_the_start_faults_and_rate_limit_window() {
+    let receiver = Receiver::start(&signing_key(), Behaviour::Accept).await;
+    let (_simulator, api) = simulator_sending_to(&receiver.url(), |builder| {
+        builder.fail_first_requests(1, 500).rate_limit_per_hour(2)
+    })
+    .await;
+    let body = json!({"clientId": "client-1"});
+    assert_eq!(api.post("/api/v2/token", &body).await.status, 500);
+    assert_eq!(api.post("/api/v2/token", &body).await.status, 201);
+    assert_eq!(api.post("/api/v2/token", &body).await.status, 201);
+    assert_eq!(api.post("/api/v2/token", &body).await.status, 429);
+    assert_eq!(post_empty(&api, "/sim/reset").await.status, 200);
+    assert_eq!(api.post("/api/v2/token", &body).await.status, 500);
+    assert_eq!(api.post("/api/v2/token", &body).await.status, 201);
+}
