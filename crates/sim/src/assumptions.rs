@@ -88,7 +88,7 @@ pub const DEFAULT_MAX_VERIFICATIONS: usize = 10_000;
 pub const DEFAULT_MAX_VERIFICATION_BYTES: usize = 64 * 1024 * 1024;
 /// Delivery records kept by default; past it the oldest finished record is forgotten.
 pub const DEFAULT_MAX_DELIVERIES: usize = 20_000;
-/// Webhook attempts in flight at once, across all verifications.
+/// Webhook attempts in flight at once to one target URL (each target has its own queue).
 pub const MAX_CONCURRENT_DELIVERY_ATTEMPTS: usize = 64;
 /// How long a graceful shutdown waits for in-flight deliveries before reporting them.
 pub const DEFAULT_SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
@@ -455,7 +455,8 @@ pub fn all() -> Vec<Assumption> {
                  on the schedule (default {retries} retries {retry_delay} ms apart); redirects \
                  are not followed and proxies are not used. Every attempt is recorded; a \
                  delivery that exhausts the schedule ends `FAILED` and stays listed. At most \
-                 {MAX_CONCURRENT_DELIVERY_ATTEMPTS} attempts run at once.",
+                 {MAX_CONCURRENT_DELIVERY_ATTEMPTS} attempts run at once per target URL, each \
+                 target with its own queue, so a hung receiver never delays another's webhooks.",
                 DEFAULT_DELIVERY_TIMEOUT.as_secs()
             ),
         ),

@@ -2,7 +2,7 @@
 //! `scanRef` served in order, retries scheduled on the clock passed in, a cap on attempts in
 //! flight, and the bounded journal. No I/O and no runtime: the engine drives it.
 
-use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -109,7 +109,7 @@ pub(crate) struct Limits {
     pub(crate) retry_schedule: Vec<Duration>,
     /// Records kept; finished ones are forgotten, oldest first, to stay within it.
     pub(crate) max_records: usize,
-    /// Attempts running at once.
+    /// Attempts running at once to one target URL.
     pub(crate) max_in_flight: usize,
     /// Whether new deliveries are held until released, outside their `scanRef`'s line.
     pub(crate) hold_new: bool,
@@ -125,11 +125,13 @@ pub(crate) struct Queue {
     by_scan_ref: HashMap<Arc<str>, Vec<u64>>,
     /// Unfinished ids per `scanRef`, in order: the first is the one being served.
     lines: HashMap<Arc<str>, VecDeque<u64>>,
-    /// Deliveries that may start as soon as a slot is free, in order.
-    ready: VecDeque<u64>,
+    /// Deliveries that may start as soon as their target has a free slot, in order, one queue
+    /// per target URL so a hung receiver never holds up another's webhooks.
+    ready: BTreeMap<Arc<str>, VecDeque<u64>>,
+    /// Attempts running, per target URL.
+    in_flight: HashMap<Arc<str>, usize>,
     /// Retries waiting for their time.
     timers: BTreeSet<(Instant, u64)>,
-    in_flight: usize,
     next_id: u64,
     delivered: u64,
     failed: u64,
@@ -174,9 +176,9 @@ impl Queue {
             records: VecDeque::new(),
             by_scan_ref: HashMap::new(),
             lines: HashMap::new(),
-            ready: VecDeque::new(),
+            ready: BTreeMap::new(),
             timers: BTreeSet::new(),
-            in_flight: 0,
+            in_flight: HashMap::new(),
             next_id: 1,
             delivered: 0,
             failed: 0,
@@ -225,7 +227,7 @@ impl Queue {
                 let line = self.lines.entry(Arc::clone(&record.scan_ref)).or_default();
                 line.push_back(id);
                 if line.len() == 1 {
-                    self.ready.push_back(id);
+                    push_ready(&mut self.ready, &record.target, id);
                 }
             }
         }
@@ -239,36 +241,64 @@ impl Queue {
     }
 
     /// The attempts to make at `now`: retries whose time came join the ready ones, which
-    /// start in order while fewer than the limit are in flight.
+    /// start in order while fewer than the limit are in flight to their target.
     pub(crate) fn start_ready(&mut self, now: Instant) -> Vec<(Start, Change)> {
         while let Some(&(at, id)) = self.timers.first()
             && at <= now
         {
             self.timers.pop_first();
-            if let Some(record) = self.record_mut(id) {
+            if let Some(index) = self.index_of(id) {
+                let record = &mut self.records[index];
                 record.stage = Stage::Queued;
+                push_ready(&mut self.ready, &record.target, id);
             }
-            self.ready.push_back(id);
         }
         let mut started = Vec::new();
-        while self.in_flight < self.limits.max_in_flight
-            && let Some(id) = self.ready.pop_front()
+        // Oldest first among the targets with a free slot.
+        while let Some(target) = self
+            .ready
+            .iter()
+            .filter(|(target, _)| {
+                self.in_flight.get(*target).copied().unwrap_or(0) < self.limits.max_in_flight
+            })
+            .filter_map(|(target, queue)| queue.front().map(|id| (*id, target)))
+            .min()
+            .map(|(_, target)| Arc::clone(target))
         {
-            let Some(record) = self.record_mut(id) else {
-                continue;
-            };
-            record.stage = Stage::InFlight;
-            let start = Start {
-                id,
-                target: Arc::clone(&record.target),
-                body: Arc::clone(&record.body),
-                signature: Arc::clone(&record.signature),
-                event: record.event.clone(),
-            };
-            started.push((start, record.change()));
-            self.in_flight += 1;
+            if let Some(start) = self.pop_ready(&target).and_then(|id| self.start(id)) {
+                started.push(start);
+            }
         }
         started
+    }
+
+    /// Marks `id` in flight and describes its attempt; `None` when it is no longer kept.
+    fn start(&mut self, id: u64) -> Option<(Start, Change)> {
+        let index = self.index_of(id)?;
+        let record = &mut self.records[index];
+        record.stage = Stage::InFlight;
+        let start = Start {
+            id,
+            target: Arc::clone(&record.target),
+            body: Arc::clone(&record.body),
+            signature: Arc::clone(&record.signature),
+            event: record.event.clone(),
+        };
+        *self
+            .in_flight
+            .entry(Arc::clone(&record.target))
+            .or_default() += 1;
+        Some((start, record.change()))
+    }
+
+    /// The next ready delivery of `target`, dropping its queue once empty.
+    fn pop_ready(&mut self, target: &str) -> Option<u64> {
+        let queue = self.ready.get_mut(target)?;
+        let id = queue.pop_front();
+        if queue.is_empty() {
+            self.ready.remove(target);
+        }
+        id
     }
 
     /// Records the attempt in flight for `id`: a 2xx delivers it, anything else schedules the
@@ -281,7 +311,12 @@ impl Queue {
         if record.stage != Stage::InFlight {
             return None;
         }
-        self.in_flight -= 1;
+        if let Some(running) = self.in_flight.get_mut(&record.target) {
+            *running -= 1;
+            if *running == 0 {
+                self.in_flight.remove(&record.target);
+            }
+        }
         let number = u32::try_from(record.attempts.len() + 1).unwrap_or(u32::MAX);
         let accepted = outcome
             .answer
@@ -330,7 +365,11 @@ impl Queue {
         let index = self.index_of(id)?;
         let record = &mut self.records[index];
         match record.stage {
-            Stage::Queued => self.ready.retain(|ready| *ready != id),
+            Stage::Queued => {
+                if let Some(queue) = self.ready.get_mut(&record.target) {
+                    queue.retain(|ready| *ready != id);
+                }
+            }
             Stage::Scheduled(at) => {
                 self.timers.remove(&(at, id));
             }
@@ -362,7 +401,7 @@ impl Queue {
             .and_then(VecDeque::front)
             .is_some_and(|first| *first == id)
         {
-            self.ready.push_back(id);
+            push_ready(&mut self.ready, &change.target, id);
         }
         Some(change)
     }
@@ -513,11 +552,10 @@ impl Queue {
         line.pop_front();
         match line.front() {
             Some(&next) => {
-                if self
-                    .index_of(next)
-                    .is_some_and(|index| self.records[index].stage == Stage::Queued)
+                if let Some(index) = self.index_of(next)
+                    && self.records[index].stage == Stage::Queued
                 {
-                    self.ready.push_back(next);
+                    push_ready(&mut self.ready, &self.records[index].target, next);
                 }
             }
             None => {
@@ -539,11 +577,11 @@ impl Queue {
             .binary_search_by_key(&id, |record| record.id)
             .ok()
     }
+}
 
-    fn record_mut(&mut self, id: u64) -> Option<&mut Record> {
-        let index = self.index_of(id)?;
-        self.records.get_mut(index)
-    }
+/// Queues `id` behind the ready deliveries of `target`.
+fn push_ready(ready: &mut BTreeMap<Arc<str>, VecDeque<u64>>, target: &Arc<str>, id: u64) {
+    ready.entry(Arc::clone(target)).or_default().push_back(id);
 }
 
 impl Record {

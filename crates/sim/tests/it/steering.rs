@@ -409,3 +409,32 @@ async fn reset_restores_the_start_faults_and_rate_limit_window() {
     assert_eq!(api.post("/api/v2/token", &body).await.status, 500);
     assert_eq!(api.post("/api/v2/token", &body).await.status, 201);
 }
+
+#[tokio::test]
+async fn a_hung_receiver_never_delays_a_healthy_one() {
+    const HUNG: usize = idenfy_sim::assumptions::MAX_CONCURRENT_DELIVERY_ATTEMPTS + 10;
+    let hung = Receiver::start(&signing_key(), Behaviour::Hold).await;
+    let healthy = Receiver::start(&signing_key(), Behaviour::Accept).await;
+    let (simulator, api) = simulator_sending_to(&hung.url(), |builder| {
+        builder.delivery_timeout(Duration::from_secs(60))
+    })
+    .await;
+    for _ in 0..HUNG {
+        api.dummy_token("APPROVED", None).await;
+    }
+    hung.wait_for(idenfy_sim::assumptions::MAX_CONCURRENT_DELIVERY_ATTEMPTS)
+        .await;
+    let scan_ref = api.dummy_token("APPROVED", Some(&healthy.url())).await;
+    // A bound, far below the hung attempts' 60 s timeout that a shared queue would wait for.
+    let delivered = tokio::time::timeout(
+        Duration::from_secs(10),
+        simulator.wait_for_delivered(&scan_ref, &AUTO, crate::support::WAIT),
+    )
+    .await
+    .expect("the healthy receiver is served while the hung one holds every slot of its own")
+    .unwrap();
+    assert_eq!(delivered.target, healthy.url());
+    assert_eq!(healthy.received().len(), 1);
+    hung.set_behaviour(Behaviour::Accept);
+    hung.wait_for(HUNG).await;
+}

@@ -368,3 +368,30 @@ fn held_deliveries_wait_with_their_line_until_released() {
     assert_eq!(queue.hold(99), None);
     assert_eq!(queue.release(99), None);
 }
+
+#[test]
+fn each_target_has_its_own_attempt_slots() {
+    let now = Instant::now();
+    let mut queue = queue(0, 10, 1);
+    let to = |scan_ref: &str, target: &str| NewDelivery {
+        target: Arc::from(target),
+        ..new(scan_ref, AUTO)
+    };
+    queue.enqueue(to("a", "http://127.0.0.1:1/hung")).unwrap();
+    queue.enqueue(to("b", "http://127.0.0.1:1/hung")).unwrap();
+    queue
+        .enqueue(to("c", "http://127.0.0.1:2/healthy"))
+        .unwrap();
+    queue
+        .enqueue(to("d", "http://127.0.0.1:2/healthy"))
+        .unwrap();
+    assert_eq!(started(&mut queue, now), [1, 3], "one slot per target");
+    queue.finish(3, answered(200), now).unwrap();
+    assert_eq!(
+        started(&mut queue, now),
+        [4],
+        "the healthy target goes on while the hung one is busy"
+    );
+    queue.finish(1, answered(200), now).unwrap();
+    assert_eq!(started(&mut queue, now), [2]);
+}
