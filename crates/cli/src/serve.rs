@@ -75,6 +75,13 @@ pub struct ServeArgs {
     /// Journal every webhook as HELD; it leaves only on `POST /sim/webhooks/{id}/release`.
     #[arg(long)]
     hold: bool,
+    /// Milliseconds every webhook waits before its first attempt.
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    delivery_delay_ms: u64,
+    /// Probability (0 to 1) that a delivered webhook is sent once more, identical; drawn from
+    /// --seed.
+    #[arg(long, value_name = "P", default_value_t = 0.0)]
+    duplicate_rate: f64,
 }
 
 /// `duration` in whole milliseconds, for flag defaults.
@@ -105,7 +112,9 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         ])
         .delivery_timeout(Duration::from_millis(args.delivery_timeout_ms))
         .auto_webhook_final(args.auto_final)
-        .hold_deliveries(args.hold);
+        .hold_deliveries(args.hold)
+        .delivery_delay(Duration::from_millis(args.delivery_delay_ms))
+        .duplicate_rate(args.duplicate_rate);
     if let Some(unix_seconds) = args.fixed_time {
         builder = builder.fixed_time(unix_seconds);
     }

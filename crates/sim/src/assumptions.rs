@@ -228,6 +228,9 @@ pub fn injected_fault(status: u16) -> Option<ApiError> {
     }
 }
 
+/// The longest first-attempt delay (`delivery_delay`, `--delivery-delay-ms`).
+pub const MAX_DELIVERY_DELAY: Duration = Duration::from_secs(600);
+
 /// Deliveries per page of `GET /sim/webhooks` unless `limit` says otherwise.
 pub const DEFAULT_JOURNAL_PAGE: usize = 100;
 /// The largest `limit` of `GET /sim/webhooks`.
@@ -500,6 +503,19 @@ pub fn all() -> Vec<Assumption> {
              deliveries released one after another leave in the order released. A redelivery \
              is never held and carries `redeliveryOf`."
                 .to_owned(),
+        ),
+        item(
+            "Delivery delay and duplicates",
+            format!(
+                "`--delivery-delay-ms` (`delivery_delay`, at most {} s) delays every webhook's \
+                 first attempt, holding its target's attempt slot meanwhile; retries keep their \
+                 schedule. `--duplicate-rate P` (`duplicate_rate`, 0 to 1) sends a delivered \
+                 webhook once more, identical, recorded as a new delivery with `redeliveryOf`; \
+                 one draw per new webhook, in the order they are queued, from a generator \
+                 derived from the seed on a stream of its own (the API's identifiers do not \
+                 change with the rate).",
+                MAX_DELIVERY_DELAY.as_secs()
+            ),
         ),
         item(
             "Reset",

@@ -12,7 +12,9 @@ use tokio::task::JoinHandle;
 
 use crate::SimError;
 use crate::assumptions;
-use crate::delivery::{Deliveries, Delivery, DeliveryConfig, DeliveryState, ShutdownReport};
+use crate::delivery::{
+    Deliveries, Delivery, DeliveryConfig, DeliveryState, Duplicates, ShutdownReport,
+};
 use crate::routes;
 use crate::state::{
     AppState, Balance, FaultInjection, RateLimiter, Settings, StartState, VerificationStore, lock,
@@ -59,6 +61,8 @@ pub struct SimulatorBuilder {
     external_callbacks: bool,
     shutdown_grace: Duration,
     hold_deliveries: bool,
+    delivery_delay: Duration,
+    duplicate_rate: f64,
 }
 
 impl Default for SimulatorBuilder {
@@ -83,6 +87,8 @@ impl Default for SimulatorBuilder {
             external_callbacks: false,
             shutdown_grace: assumptions::DEFAULT_SHUTDOWN_GRACE,
             hold_deliveries: false,
+            delivery_delay: Duration::ZERO,
+            duplicate_rate: 0.0,
         }
     }
 }
@@ -211,6 +217,20 @@ impl SimulatorBuilder {
         self
     }
 
+    /// How long every webhook waits before its first attempt (so the token answer reaches
+    /// the app first); default none, at most [`assumptions::MAX_DELIVERY_DELAY`].
+    pub fn delivery_delay(mut self, delay: Duration) -> Self {
+        self.delivery_delay = delay;
+        self
+    }
+
+    /// The probability, in `0..=1`, that a delivered webhook is sent once more, identical
+    /// (iDenfy's retry after a lost answer); drawn from the seed, so a run repeats. Default 0.
+    pub fn duplicate_rate(mut self, rate: f64) -> Self {
+        self.duplicate_rate = rate;
+        self
+    }
+
     /// Binds the address and starts serving.
     pub async fn start(self) -> Result<Simulator, SimError> {
         self.check()?;
@@ -224,6 +244,7 @@ impl SimulatorBuilder {
             addr: self.addr,
             source,
         })?;
+        let seed = self.seed.unwrap_or_else(random_seed);
         let deliveries = Deliveries::start(
             DeliveryConfig {
                 retry_schedule: self.retry_schedule,
@@ -233,6 +254,11 @@ impl SimulatorBuilder {
                 default_url: self.default_webhook_url,
                 external_callbacks: self.external_callbacks,
                 hold: self.hold_deliveries,
+                first_delay: self.delivery_delay,
+                duplicates: (self.duplicate_rate > 0.0).then_some(Duplicates {
+                    rate: self.duplicate_rate,
+                    seed,
+                }),
             },
             self.signing_key.clone(),
         )
@@ -240,7 +266,6 @@ impl SimulatorBuilder {
             SimError::InvalidConfig(format!("cannot build the webhook client: {error}"))
         })?;
         let (count, status) = self.fail_first_requests;
-        let seed = self.seed.unwrap_or_else(random_seed);
         let state = Arc::new(AppState {
             settings: Settings {
                 environment: self.environment,
@@ -303,6 +328,19 @@ impl SimulatorBuilder {
         if count > 0 && assumptions::injected_fault(status).is_none() {
             return Err(SimError::InvalidConfig(format!(
                 "fail_first_requests status {status} is not offered: use 429 or 500 to 599"
+            )));
+        }
+        if !(0.0..=1.0).contains(&self.duplicate_rate) {
+            return Err(SimError::InvalidConfig(format!(
+                "duplicate rate {} is outside 0..=1",
+                self.duplicate_rate
+            )));
+        }
+        if self.delivery_delay > assumptions::MAX_DELIVERY_DELAY {
+            return Err(SimError::InvalidConfig(format!(
+                "delivery delay {:?} is longer than the most allowed, {:?}",
+                self.delivery_delay,
+                assumptions::MAX_DELIVERY_DELAY
             )));
         }
         if !self.environment.is_known() {

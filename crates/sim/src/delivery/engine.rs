@@ -75,10 +75,22 @@ impl<T: Transport> Engine<T> {
                 Wake::Timer | Wake::Command(Command::Queued) => {}
                 Wake::Command(Command::Finished { id, outcome }) => {
                     let answer = outcome.answer.clone();
-                    let change = lock(&self.queue).finish(id, outcome, Instant::now().into_std());
+                    let (change, duplicate) = {
+                        let mut queue = lock(&self.queue);
+                        let change = queue.finish(id, outcome, Instant::now().into_std());
+                        let duplicate = queue
+                            .take_duplicate(id)
+                            .map(|duplicate| queue.enqueue(duplicate));
+                        (change, duplicate)
+                    };
                     if let Some(change) = change {
                         log(&change, &answer);
                         self.publish(change);
+                    }
+                    match duplicate {
+                        Some(Ok(queued)) => self.publish(queued),
+                        Some(Err(full)) => tracing::warn!(id, "duplicate webhook not sent: {full}"),
+                        None => {}
                     }
                 }
             }
@@ -108,7 +120,10 @@ impl<T: Transport> Engine<T> {
             let outcome = tokio::select! {
                 biased;
                 () = cancel.cancelled() => return,
-                outcome = transport.post(&start) => outcome,
+                outcome = async {
+                    tokio::time::sleep(start.delay).await;
+                    transport.post(&start).await
+                } => outcome,
             };
             // The engine may have stopped meanwhile; then nobody needs the outcome.
             let _ = finished.send(Command::Finished {

@@ -11,9 +11,11 @@ mod transport;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use idenfy_gen::SeededRng;
 use idenfy_model::support::lock;
 use idenfy_model::{IdentificationWebhook, SigningKey, WebhookEventType, sign};
 use idenfy_sender::{Sender, SenderError};
+use rand::RngExt;
 use serde::{Deserialize, Serialize};
 use tokio::sync::{broadcast, mpsc};
 use tokio::time::Instant;
@@ -127,6 +129,19 @@ pub(crate) struct DeliveryConfig {
     pub(crate) external_callbacks: bool,
     /// Whether new deliveries are held until released.
     pub(crate) hold: bool,
+    /// How long every delivery waits before its first attempt.
+    pub(crate) first_delay: Duration,
+    /// Delivered webhooks sent once more, when set.
+    pub(crate) duplicates: Option<Duplicates>,
+}
+
+/// Delivered webhooks sent once more, drawn per webhook from a generator of their own.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Duplicates {
+    /// The probability, in `0..=1`.
+    pub(crate) rate: f64,
+    /// The simulator's seed; the generator is derived from it.
+    pub(crate) seed: u64,
 }
 
 /// Which part of the journal to read: filters, then a page of at most `limit` deliveries
@@ -151,6 +166,7 @@ pub(crate) struct Deliveries {
     default_url: Option<Arc<str>>,
     external_callbacks: bool,
     key: SigningKey,
+    duplicates: Option<(Duplicates, Mutex<SeededRng>)>,
     queue: Arc<Mutex<Queue>>,
     commands: mpsc::UnboundedSender<Command>,
     events: broadcast::Sender<Change>,
@@ -175,6 +191,7 @@ impl Deliveries {
             max_records: config.max_records,
             max_in_flight: config.max_in_flight,
             hold_new: config.hold,
+            first_delay: config.first_delay,
         })));
         let (commands, received) = mpsc::unbounded_channel();
         let events = broadcast::Sender::new(EVENT_BUFFER);
@@ -194,6 +211,9 @@ impl Deliveries {
             default_url: config.default_url.map(Arc::from),
             external_callbacks: config.external_callbacks,
             key,
+            duplicates: config
+                .duplicates
+                .map(|duplicates| (duplicates, Mutex::new(duplicates.generator()))),
             queue,
             commands,
             events,
@@ -236,15 +256,21 @@ impl Deliveries {
             signature: Arc::from(signature),
             refusal,
             redelivery_of: None,
+            duplicate: false,
         })
     }
 
     /// Records `new` and queues it behind its verification's earlier webhooks. Cheap: callers
     /// that must order webhooks call it under their own lock. Refused when the journal is
     /// full of unfinished deliveries.
-    pub(crate) fn enqueue(&self, new: NewDelivery) -> Result<Delivery, JournalFull> {
+    pub(crate) fn enqueue(&self, mut new: NewDelivery) -> Result<Delivery, JournalFull> {
         let (change, delivery) = {
             let mut queue = lock(&self.queue);
+            if new.redelivery_of.is_none()
+                && let Some((duplicates, generator)) = &self.duplicates
+            {
+                new.duplicate = lock(generator).random_bool(duplicates.rate);
+            }
             let change = queue.enqueue(new)?;
             let delivery = queue.delivery(change.id);
             (change, delivery)
@@ -287,7 +313,11 @@ impl Deliveries {
 
     /// Forgets every delivery; attempts in flight run on but are no longer recorded.
     pub(crate) fn reset(&self) {
-        lock(&self.queue).reset();
+        let mut queue = lock(&self.queue);
+        queue.reset();
+        if let Some((duplicates, generator)) = &self.duplicates {
+            *lock(generator) = duplicates.generator();
+        }
     }
 
     /// Every kept delivery, oldest first, optionally only one verification's or one event's.
@@ -346,6 +376,15 @@ impl Deliveries {
     /// Stops the engine and every attempt at once, leaving unfinished deliveries pending.
     pub(crate) fn stop(&self) {
         self.cancel.cancel();
+    }
+}
+
+impl Duplicates {
+    /// The draws' generator at its start: the seed's, on a stream of its own so the API's
+    /// identifiers stay the same whatever the rate.
+    fn generator(self) -> SeededRng {
+        const STREAM: u64 = 0x6475_706c_6963_6174;
+        idenfy_gen::rng_from_seed(self.seed ^ STREAM)
     }
 }
 

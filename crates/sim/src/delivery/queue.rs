@@ -45,6 +45,8 @@ pub(crate) struct NewDelivery {
     pub(crate) refusal: Option<String>,
     /// The delivery this one sends again, for a redelivery.
     pub(crate) redelivery_of: Option<u64>,
+    /// Whether it is sent once more after it was delivered (a duplicate for the receiver).
+    pub(crate) duplicate: bool,
 }
 
 /// An attempt the engine should make now.
@@ -60,6 +62,8 @@ pub(crate) struct Start {
     pub(crate) signature: Arc<str>,
     /// The `Idenfy-Event-Type`.
     pub(crate) event: WebhookEventType,
+    /// How long to wait before posting: the first-attempt delay, zero for a retry.
+    pub(crate) delay: Duration,
 }
 
 /// What one attempt gave: the receiver's status, or why none came, and how long it took.
@@ -113,6 +117,8 @@ pub(crate) struct Limits {
     pub(crate) max_in_flight: usize,
     /// Whether new deliveries are held until released, outside their `scanRef`'s line.
     pub(crate) hold_new: bool,
+    /// How long every delivery waits before its first attempt.
+    pub(crate) first_delay: Duration,
 }
 
 /// Every kept delivery and the work still to do.
@@ -149,6 +155,7 @@ struct Record {
     stage: Stage,
     attempts: Vec<Attempt>,
     redelivery_of: Option<u64>,
+    duplicate: bool,
 }
 
 impl Stage {
@@ -209,6 +216,7 @@ impl Queue {
             stage: Stage::Queued,
             attempts: Vec::new(),
             redelivery_of: new.redelivery_of,
+            duplicate: new.duplicate,
         };
         match new.refusal {
             Some(reason) => {
@@ -283,6 +291,11 @@ impl Queue {
             body: Arc::clone(&record.body),
             signature: Arc::clone(&record.signature),
             event: record.event.clone(),
+            delay: if record.attempts.is_empty() {
+                self.limits.first_delay
+            } else {
+                Duration::ZERO
+            },
         };
         *self
             .in_flight
@@ -432,7 +445,19 @@ impl Queue {
             signature: Arc::clone(&record.signature),
             refusal: None,
             redelivery_of: Some(id),
+            duplicate: false,
         })
+    }
+
+    /// The duplicate to send of `id` once it was delivered, if it was drawn to have one; only
+    /// once.
+    pub(crate) fn take_duplicate(&mut self, id: u64) -> Option<NewDelivery> {
+        let index = self.index_of(id)?;
+        let record = &mut self.records[index];
+        if record.stage != Stage::Delivered || !std::mem::take(&mut record.duplicate) {
+            return None;
+        }
+        self.redelivery(id)
     }
 
     /// When the next scheduled retry is due.

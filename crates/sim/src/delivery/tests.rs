@@ -99,6 +99,8 @@ fn config(retry_schedule: Vec<Duration>) -> DeliveryConfig {
         default_url: Some(DEFAULT_URL.to_owned()),
         external_callbacks: false,
         hold: false,
+        first_delay: Duration::ZERO,
+        duplicates: None,
     }
 }
 

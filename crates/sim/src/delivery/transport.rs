@@ -117,6 +117,7 @@ mod tests {
             body: Arc::from(r#"{"final":true}"#),
             signature: Arc::from("the-signature"),
             event: WebhookEventType::IdentificationManualFinished,
+            delay: Duration::ZERO,
         }
     }
 

@@ -438,3 +438,100 @@ async fn a_hung_receiver_never_delays_a_healthy_one() {
     hung.set_behaviour(Behaviour::Accept);
     hung.wait_for(HUNG).await;
 }
+
+fn unix_millis_now() -> u64 {
+    let since = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap();
+    u64::try_from(since.as_millis()).unwrap()
+}
+
+#[tokio::test]
+async fn every_webhook_waits_the_delivery_delay_before_its_first_attempt() {
+    const DELAY_MS: u64 = 150;
+    let receiver = Receiver::start(&signing_key(), Behaviour::Accept).await;
+    let (simulator, api) = simulator_sending_to(&receiver.url(), |builder| {
+        builder.delivery_delay(Duration::from_millis(DELAY_MS))
+    })
+    .await;
+    let before = unix_millis_now();
+    let scan_ref = api.dummy_token("APPROVED", None).await;
+    let after_token = unix_millis_now();
+    let auto = simulator
+        .wait_for_delivered(&scan_ref, &AUTO, crate::support::WAIT)
+        .await
+        .unwrap();
+    assert!(
+        auto.attempts[0].started_at_ms >= before + DELAY_MS,
+        "the first attempt started {} ms after the token call began",
+        auto.attempts[0].started_at_ms - before
+    );
+    assert!(after_token >= before);
+}
+
+/// The `scanRef`s whose webhook was sent twice after `tokens` seeded tokens, sorted; checks
+/// that every duplicate repeats its original's bytes and signature.
+async fn duplicated(seed: u64, rate: f64, tokens: usize) -> Vec<String> {
+    let receiver = Receiver::start(&signing_key(), Behaviour::Accept).await;
+    let (simulator, api) = simulator_sending_to(&receiver.url(), |builder| {
+        builder.seed(seed).duplicate_rate(rate)
+    })
+    .await;
+    let mut scan_refs = Vec::new();
+    for _ in 0..tokens {
+        scan_refs.push(api.dummy_token("APPROVED", None).await);
+    }
+    for scan_ref in &scan_refs {
+        simulator
+            .wait_for_delivered(scan_ref, &AUTO, crate::support::WAIT)
+            .await
+            .unwrap();
+    }
+    let journal = simulator.deliveries();
+    let mut duplicated = Vec::new();
+    for copy in &journal {
+        let Some(original) = copy.redelivery_of else {
+            continue;
+        };
+        let original = journal.iter().find(|d| d.id == original).unwrap();
+        assert_eq!(
+            (&copy.body, &copy.signature),
+            (&original.body, &original.signature)
+        );
+        duplicated.push(copy.scan_ref.clone());
+    }
+    receiver.wait_for(tokens + duplicated.len()).await;
+    duplicated.sort();
+    duplicated
+}
+
+#[tokio::test]
+async fn duplicates_follow_the_rate_and_the_seed() {
+    assert!(duplicated(3, 0.0, 4).await.is_empty());
+    assert_eq!(
+        duplicated(3, 1.0, 4).await.len(),
+        4,
+        "every webhook once more"
+    );
+    let first = duplicated(5, 0.5, 12).await;
+    assert!(!first.is_empty() && first.len() < 12, "{first:?}");
+    assert_eq!(
+        duplicated(5, 0.5, 12).await,
+        first,
+        "the same seed, the same duplicates"
+    );
+}
+
+#[tokio::test]
+async fn delivery_settings_out_of_range_are_refused() {
+    let bad = [
+        idenfy_sim::Simulator::builder().duplicate_rate(1.5),
+        idenfy_sim::Simulator::builder().duplicate_rate(-0.1),
+        idenfy_sim::Simulator::builder().duplicate_rate(f64::NAN),
+        idenfy_sim::Simulator::builder().delivery_delay(Duration::from_secs(3600)),
+    ];
+    for builder in bad {
+        let error = builder.start().await.unwrap_err();
+        assert!(matches!(error, SimError::InvalidConfig(_)), "{error:?}");
+    }
+}

@@ -15,6 +15,7 @@ fn queue(retries: usize, max_records: usize, max_in_flight: usize) -> Queue {
         max_records,
         max_in_flight,
         hold_new: false,
+        first_delay: Duration::ZERO,
     })
 }
 
@@ -27,6 +28,7 @@ fn new(scan_ref: &str, event: WebhookEventType) -> NewDelivery {
         signature: Arc::from("signature"),
         refusal: None,
         redelivery_of: None,
+        duplicate: false,
     }
 }
 
