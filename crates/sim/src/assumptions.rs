@@ -124,6 +124,17 @@ pub fn status_before_any_result() -> WebhookStatus {
     }
 }
 
+/// `finishTime` of a verification's next webhook: one second after the previous webhook's,
+/// or the clock when that is later, so successive webhooks of one verification carry strictly
+/// increasing `finishTime` (also with a frozen clock: +1 s per later webhook) and a consumer
+/// can tell a stale review from a fresh one; `generated` for its first webhook.
+pub fn next_finish_time(previous: Option<i64>, now: i64, generated: Option<i64>) -> i64 {
+    match previous {
+        Some(previous) => now.max(previous + 1),
+        None => generated.unwrap_or(now),
+    }
+}
+
 /// 404 for a `scanRef` the simulator does not know (never created, or forgotten past the cap).
 pub fn unknown_scan_ref(scan_ref: &str) -> (u16, ApiError) {
     (
@@ -516,6 +527,14 @@ pub fn all() -> Vec<Assumption> {
                  change with the rate).",
                 MAX_DELIVERY_DELAY.as_secs()
             ),
+        ),
+        item(
+            "Order of finishTime",
+            "every webhook of a verification carries a later `finishTime` than the one before: \
+             one second after it, or the clock when that is later (with `--fixed-time`, +1 s \
+             per review). Concurrent reviews of one verification get their times in the order \
+             they are read, which may differ from the order their webhooks are queued."
+                .to_owned(),
         ),
         item(
             "Reset",

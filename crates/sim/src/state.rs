@@ -77,6 +77,8 @@ pub(crate) struct DummyVerification {
     pub(crate) auto_status: WebhookStatus,
     /// Statuses now: the automatic ones, or those of the latest manual review.
     pub(crate) current_status: WebhookStatus,
+    /// `finishTime` of its latest webhook.
+    pub(crate) last_finish_time: Option<i64>,
 }
 
 /// Verifications by `scanRef`, forgetting the oldest past the count or byte cap.

@@ -24,19 +24,27 @@ pub(super) async fn add_dummy_status(
     ApiRejection::unless_violations(&request.validate())?;
     let scan_ref = request.scan_ref.as_str();
     let (event, webhook, callback_url) = {
-        let verifications = lock(&state.verifications);
+        let mut verifications = lock(&state.verifications);
         let verification = verifications
-            .get(scan_ref)
+            .get_mut(scan_ref)
             .ok_or_else(|| ApiRejection::with_status(assumptions::unknown_scan_ref(scan_ref)))?;
-        let dummy = verification.dummy.as_ref().ok_or_else(|| {
+        let dummy = verification.dummy.as_mut().ok_or_else(|| {
             ApiRejection::with_status(assumptions::not_a_dummy_verification(scan_ref))
         })?;
-        let (event, webhook) = manual_webhook(
+        let (event, mut webhook) = manual_webhook(
             &dummy.webhook_context(scan_ref, &verification.request),
             &dummy.auto_status,
             &request.manual_face_match_result,
             &request.manual_document_validity,
         );
+        // Reserved now, so every review of this verification gets a later finishTime.
+        let finish_time = assumptions::next_finish_time(
+            dummy.last_finish_time,
+            state.settings.now(),
+            webhook.finish_time,
+        );
+        webhook.finish_time = Some(finish_time);
+        dummy.last_finish_time = Some(finish_time);
         (event, webhook, verification.request.callback_url.clone())
     };
     let prepared = state

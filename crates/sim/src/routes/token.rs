@@ -167,6 +167,7 @@ fn decide_auto_result(
         start_time: state.settings.now(),
         auto_status: assumptions::status_before_any_result(),
         current_status: assumptions::status_before_any_result(),
+        last_finish_time: None,
     };
     let Some((event, mut webhook)) =
         auto_webhook(&dummy.webhook_context(scan_ref, request), dummy_status)
@@ -176,6 +177,7 @@ fn decide_auto_result(
     if event == WebhookEventType::IdentificationAutoFinished {
         webhook.is_final = state.settings.auto_webhook_final;
     }
+    dummy.last_finish_time = webhook.finish_time;
     dummy.auto_status = webhook.status.clone();
     dummy.current_status = webhook.status.clone();
     (dummy, Some((event, webhook)))

@@ -535,3 +535,35 @@ async fn delivery_settings_out_of_range_are_refused() {
         assert!(matches!(error, SimError::InvalidConfig(_)), "{error:?}");
     }
 }
+
+#[tokio::test]
+async fn successive_webhooks_of_a_verification_carry_increasing_finish_times() {
+    const FROZEN: i64 = 1_767_225_600;
+    let receiver = Receiver::start(&signing_key(), Behaviour::Accept).await;
+    let (simulator, api) =
+        simulator_sending_to(&receiver.url(), |builder| builder.fixed_time(FROZEN)).await;
+    let scan_ref = api.dummy_token("APPROVED", None).await;
+    for (face, document) in [
+        ("FACE_MATCH", "DOC_VALIDATED"),
+        ("FACE_MISMATCH", "DOC_VALIDATED"),
+        ("FACE_MATCH", "DOC_VALIDATED"),
+    ] {
+        let answer = api.add_dummy_status(&scan_ref, face, document).await;
+        assert_eq!(answer.status, 200, "{answer:?}");
+    }
+    simulator
+        .wait_for_count(&scan_ref, &MANUAL, 3, crate::support::WAIT)
+        .await
+        .unwrap();
+    let finish_times: Vec<i64> = simulator
+        .deliveries()
+        .iter()
+        .map(|delivery| {
+            let webhook: idenfy_model::IdentificationWebhook =
+                serde_json::from_str(&delivery.body).unwrap();
+            webhook.finish_time.unwrap()
+        })
+        .collect();
+    let auto = finish_times[0];
+    assert_eq!(finish_times, [auto, auto + 1, auto + 2, auto + 3]);
+}
