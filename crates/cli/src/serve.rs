@@ -75,12 +75,12 @@ pub struct ServeArgs {
     /// Journal every webhook as HELD; it leaves only on `POST /sim/webhooks/{id}/release`.
     #[arg(long)]
     hold: bool,
-    /// Milliseconds every webhook waits before its first attempt.
-    #[arg(long, value_name = "MS", default_value_t = 0)]
+    /// Milliseconds every webhook waits before its first attempt (at most 600000).
+    #[arg(long, value_name = "MS", default_value_t = 0, value_parser = parse_delay)]
     delivery_delay_ms: u64,
     /// Probability (0 to 1) that a delivered webhook is sent once more, identical; drawn from
     /// --seed.
-    #[arg(long, value_name = "P", default_value_t = 0.0)]
+    #[arg(long, value_name = "P", default_value_t = 0.0, value_parser = parse_rate)]
     duplicate_rate: f64,
 }
 
@@ -203,6 +203,25 @@ fn init_logging() {
 }
 
 /// Parses `dev`, `DEMO`, `Test`, `prod`.
+/// A delivery delay in milliseconds, at most the simulator's limit.
+fn parse_delay(value: &str) -> Result<u64, String> {
+    let max = millis(idenfy_sim::assumptions::MAX_DELIVERY_DELAY);
+    match value.parse::<u64>() {
+        Ok(ms) if ms <= max => Ok(ms),
+        _ => Err(format!(
+            "expected milliseconds from 0 to {max}, got {value:?}"
+        )),
+    }
+}
+
+/// A probability from 0 to 1.
+fn parse_rate(value: &str) -> Result<f64, String> {
+    match value.parse::<f64>() {
+        Ok(rate) if (0.0..=1.0).contains(&rate) => Ok(rate),
+        _ => Err(format!("expected a probability from 0 to 1, got {value:?}")),
+    }
+}
+
 fn parse_environment(value: &str) -> Result<Environment, String> {
     let environment = Environment::from_any_case(value);
     if environment.is_known() {

@@ -24,11 +24,17 @@
 //! or standalone, for any language: `idenfy-testkit serve --api-key K --api-secret S
 //! --signing-key W` (see the README).
 //!
-//! HTTP routes, all behind HTTP Basic auth with the configured key pair:
+//! HTTP routes, all but `GET /sim/health` behind HTTP Basic auth with the configured key pair:
 //! - `POST /api/v2/token`: 201 [`idenfy_model::TokenResponse`].
 //! - `POST /api/v2/add-dummy-status`: 200 [`idenfy_model::AddDummyStatusResponse`].
 //! - `POST /api/v2/status`: 200 [`idenfy_model::StatusResponse`].
-//! - `GET /sim/webhooks`: 200, a JSON array of [`Delivery`].
+//! - `GET /sim/health`: 200 `{"status":"ok"}`.
+//! - `GET /sim/webhooks?scanRef=&event=&state=&after=&limit=`: 200, one page of [`Delivery`].
+//! - `GET /sim/webhooks/wait?scanRef=&event=&timeoutMs=`: 200, the first finished
+//!   [`Delivery`], or 404 at the timeout.
+//! - `POST /sim/webhooks/{id}/release`, `POST /sim/webhooks/{id}/redeliver`: steer one
+//!   delivery ([`Simulator::release`], [`Simulator::redeliver`]).
+//! - `POST /sim/faults` `{"status","count"}`, `POST /sim/reset` ([`Simulator::reset`]).
 //!
 //! Every error has iDenfy's `{"identifier", "message"}` shape. Every behaviour the iDenfy docs
 //! leave open is decided in [`assumptions`], which the README's *Simulator assumptions* section

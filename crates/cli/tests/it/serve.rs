@@ -280,3 +280,62 @@ fn version_and_help_describe_the_command() {
         .unwrap();
     assert!(!String::from_utf8(env_help.stdout).unwrap().contains(SECRET));
 }
+
+#[test]
+fn serve_rejects_out_of_range_delivery_steering() {
+    for (flag, value, fragment) in [
+        ("--duplicate-rate", "1.5", "a probability from 0 to 1"),
+        ("--duplicate-rate", "-0.1", "a probability from 0 to 1"),
+        ("--duplicate-rate", "NaN", "a probability from 0 to 1"),
+        ("--delivery-delay-ms", "-5", "milliseconds from 0 to 600000"),
+        (
+            "--delivery-delay-ms",
+            "600001",
+            "milliseconds from 0 to 600000",
+        ),
+    ] {
+        let (code, stderr) = serve_with_credentials(&[&format!("{flag}={value}")]);
+        assert_eq!(code, Some(2), "{flag} {value}: {stderr}");
+        assert!(stderr.contains(fragment), "{flag} {value}: {stderr}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn serve_hold_journals_webhooks_as_held_until_released() {
+    let (child, base) = start(&mut serving(&[
+        "--webhook-url",
+        &crate::support::closed_port_url(),
+        "--hold",
+        "--delivery-delay-ms",
+        "5",
+        "--duplicate-rate",
+        "0.5",
+    ]));
+    assert_eq!(create_token(&base, "cli-key", SECRET), 201);
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let http = reqwest::Client::builder().no_proxy().build().unwrap();
+        let journal: serde_json::Value = http
+            .get(format!("{base}/sim/webhooks?state=HELD"))
+            .basic_auth("cli-key", Some(SECRET))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(journal.as_array().map(Vec::len), Some(1), "{journal}");
+        let released = http
+            .post(format!("{base}/sim/webhooks/{}/release", journal[0]["id"]))
+            .basic_auth("cli-key", Some(SECRET))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(released.status(), 200);
+        let health = http.get(format!("{base}/sim/health")).send().await.unwrap();
+        assert_eq!(health.status(), 200);
+    });
+    let (status, output) = stop(child, "TERM");
+    assert_eq!(status.code(), Some(0), "{output}");
+}
