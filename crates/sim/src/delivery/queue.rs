@@ -2,12 +2,13 @@
 //! `scanRef` served in order, retries scheduled on the clock passed in, a cap on attempts in
 //! flight, and the bounded journal. No I/O and no runtime: the engine drives it.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use idenfy_model::WebhookEventType;
 
+use self::slots::Slots;
 use super::{Attempt, Delivery, DeliveryState, JournalQuery, ShutdownReport};
 
 /// Where a delivery stands inside the engine; finer than the public [`DeliveryState`].
@@ -131,11 +132,9 @@ pub(crate) struct Queue {
     by_scan_ref: HashMap<Arc<str>, Vec<u64>>,
     /// Unfinished ids per `scanRef`, in order: the first is the one being served.
     lines: HashMap<Arc<str>, VecDeque<u64>>,
-    /// Deliveries that may start as soon as their target has a free slot, in order, one queue
-    /// per target URL so a hung receiver never holds up another's webhooks.
-    ready: BTreeMap<Arc<str>, VecDeque<u64>>,
-    /// Attempts running, per target URL.
-    in_flight: HashMap<Arc<str>, usize>,
+    /// Deliveries that may start as soon as their target has a free slot, and the attempts
+    /// running, per target URL.
+    slots: Slots,
     /// Retries waiting for their time.
     timers: BTreeSet<(Instant, u64)>,
     next_id: u64,
@@ -178,14 +177,14 @@ impl Stage {
 impl Queue {
     /// An empty queue.
     pub(crate) fn new(limits: Limits) -> Self {
+        let max_in_flight = limits.max_in_flight;
         Self {
             limits,
             records: VecDeque::new(),
             by_scan_ref: HashMap::new(),
             lines: HashMap::new(),
-            ready: BTreeMap::new(),
+            slots: Slots::new(max_in_flight),
             timers: BTreeSet::new(),
-            in_flight: HashMap::new(),
             next_id: 1,
             delivered: 0,
             failed: 0,
@@ -235,7 +234,7 @@ impl Queue {
                 let line = self.lines.entry(Arc::clone(&record.scan_ref)).or_default();
                 line.push_back(id);
                 if line.len() == 1 {
-                    push_ready(&mut self.ready, &record.target, id);
+                    self.slots.push(&record.target, id);
                 }
             }
         }
@@ -258,29 +257,21 @@ impl Queue {
             if let Some(index) = self.index_of(id) {
                 let record = &mut self.records[index];
                 record.stage = Stage::Queued;
-                push_ready(&mut self.ready, &record.target, id);
+                self.slots.push(&record.target, id);
             }
         }
         let mut started = Vec::new();
-        // Oldest first among the targets with a free slot.
-        while let Some(target) = self
-            .ready
-            .iter()
-            .filter(|(target, _)| {
-                self.in_flight.get(*target).copied().unwrap_or(0) < self.limits.max_in_flight
-            })
-            .filter_map(|(target, queue)| queue.front().map(|id| (*id, target)))
-            .min()
-            .map(|(_, target)| Arc::clone(target))
-        {
-            if let Some(start) = self.pop_ready(&target).and_then(|id| self.start(id)) {
-                started.push(start);
+        while let Some((id, target)) = self.slots.start_next() {
+            match self.start(id) {
+                Some(start) => started.push(start),
+                None => self.slots.finished(&target),
             }
         }
         started
     }
 
-    /// Marks `id` in flight and describes its attempt; `None` when it is no longer kept.
+    /// Marks `id` in flight (its slot is taken) and describes its attempt; `None` when it is
+    /// no longer kept.
     fn start(&mut self, id: u64) -> Option<(Start, Change)> {
         let index = self.index_of(id)?;
         let record = &mut self.records[index];
@@ -297,21 +288,7 @@ impl Queue {
                 Duration::ZERO
             },
         };
-        *self
-            .in_flight
-            .entry(Arc::clone(&record.target))
-            .or_default() += 1;
         Some((start, record.change()))
-    }
-
-    /// The next ready delivery of `target`, dropping its queue once empty.
-    fn pop_ready(&mut self, target: &str) -> Option<u64> {
-        let queue = self.ready.get_mut(target)?;
-        let id = queue.pop_front();
-        if queue.is_empty() {
-            self.ready.remove(target);
-        }
-        id
     }
 
     /// Records the attempt in flight for `id`: a 2xx delivers it, anything else schedules the
@@ -324,12 +301,7 @@ impl Queue {
         if record.stage != Stage::InFlight {
             return None;
         }
-        if let Some(running) = self.in_flight.get_mut(&record.target) {
-            *running -= 1;
-            if *running == 0 {
-                self.in_flight.remove(&record.target);
-            }
-        }
+        self.slots.finished(&record.target);
         let number = u32::try_from(record.attempts.len() + 1).unwrap_or(u32::MAX);
         let accepted = outcome
             .answer
@@ -378,11 +350,7 @@ impl Queue {
         let index = self.index_of(id)?;
         let record = &mut self.records[index];
         match record.stage {
-            Stage::Queued => {
-                if let Some(queue) = self.ready.get_mut(&record.target) {
-                    queue.retain(|ready| *ready != id);
-                }
-            }
+            Stage::Queued => self.slots.remove(&record.target, id),
             Stage::Scheduled(at) => {
                 self.timers.remove(&(at, id));
             }
@@ -414,7 +382,7 @@ impl Queue {
             .and_then(VecDeque::front)
             .is_some_and(|first| *first == id)
         {
-            push_ready(&mut self.ready, &change.target, id);
+            self.slots.push(&change.target, id);
         }
         Some(change)
     }
@@ -580,7 +548,7 @@ impl Queue {
                 if let Some(index) = self.index_of(next)
                     && self.records[index].stage == Stage::Queued
                 {
-                    push_ready(&mut self.ready, &self.records[index].target, next);
+                    self.slots.push(&self.records[index].target, next);
                 }
             }
             None => {
@@ -602,11 +570,6 @@ impl Queue {
             .binary_search_by_key(&id, |record| record.id)
             .ok()
     }
-}
-
-/// Queues `id` behind the ready deliveries of `target`.
-fn push_ready(ready: &mut BTreeMap<Arc<str>, VecDeque<u64>>, target: &Arc<str>, id: u64) {
-    ready.entry(Arc::clone(target)).or_default().push_back(id);
 }
 
 impl Record {
@@ -636,5 +599,6 @@ impl Record {
     }
 }
 
+mod slots;
 #[cfg(test)]
 mod tests;
