@@ -1,8 +1,9 @@
 //! Asynchronous webhook delivery: the journal's public types and the handle the simulator
-//! holds. The work is split in three: [`queue`], a synchronous state machine (one ordered line
-//! per verification, retries on a schedule, a bounded journal); [`transport`], how an attempt
-//! reaches the receiver; and [`engine`], the one task that drives the queue, runs attempts and
-//! publishes every change.
+//! holds (queue, page, wait, release, redeliver, duplicates, reset, drain). The work is split
+//! in three: [`queue`], a synchronous state machine (one ordered line per verification, held
+//! deliveries, retries on a schedule, attempt slots per target, a bounded journal);
+//! [`transport`], how an attempt reaches the receiver; and [`engine`], the one task that drives
+//! the queue, runs attempts (after the first-attempt delay) and publishes every change.
 
 mod engine;
 mod queue;

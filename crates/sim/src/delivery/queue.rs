@@ -1,6 +1,8 @@
 //! The delivery queue as a synchronous state machine: every delivery's stage, one line per
-//! `scanRef` served in order, retries scheduled on the clock passed in, a cap on attempts in
-//! flight, and the bounded journal. No I/O and no runtime: the engine drives it.
+//! `scanRef` served in order, held deliveries released in any order, retries scheduled on the
+//! clock passed in, attempt slots per target URL ([`slots`]), and the bounded journal, which
+//! refuses new work rather than forget an unfinished delivery. No I/O and no runtime: the
+//! engine drives it.
 
 use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::sync::Arc;
