@@ -261,7 +261,9 @@ pub const JOURNAL_FULL_IDENTIFIER: &str = "DELIVERY_JOURNAL_FULL";
 /// 400 otherwise; the message is the error's.
 pub fn steering_error(error: &crate::SimError) -> (u16, ApiError) {
     let (status, identifier) = match error {
-        crate::SimError::UnknownDelivery { .. } | crate::SimError::WaitTimeout { .. } => {
+        crate::SimError::UnknownDelivery { .. }
+        | crate::SimError::WaitTimeout { .. }
+        | crate::SimError::NoWebhookTarget { .. } => {
             (404, ErrorIdentifier::from(NOT_FOUND_IDENTIFIER))
         }
         crate::SimError::NotHeld { .. } => (409, ErrorIdentifier::from(CONFLICT_IDENTIFIER)),

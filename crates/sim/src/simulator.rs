@@ -17,7 +17,7 @@ use crate::delivery::{
 };
 use crate::routes;
 use crate::state::{
-    AppState, Balance, FaultInjection, RateLimiter, Settings, StartState, VerificationStore, lock,
+    AppState, Balance, FaultInjection, RateLimiter, Settings, StartState, VerificationStore,
 };
 
 /// API key the simulator accepts unless configured.
@@ -410,27 +410,9 @@ impl Simulator {
         count: usize,
         timeout: Duration,
     ) -> Result<Vec<Delivery>, SimError> {
-        let has_target = lock(&self.state.verifications)
-            .get(scan_ref)
-            .map(|verification| {
-                self.state
-                    .deliveries
-                    .has_target(verification.request.callback_url.as_deref())
-            });
-        if has_target == Some(false) {
-            return Err(SimError::NoWebhookTarget {
-                scan_ref: scan_ref.to_owned(),
-            });
-        }
         self.state
-            .deliveries
             .wait_for_finished(scan_ref, event, count, timeout)
             .await
-            .ok_or_else(|| SimError::WaitTimeout {
-                scan_ref: scan_ref.to_owned(),
-                event: event.clone(),
-                timeout,
-            })
     }
 
     /// The first `event` delivery for `scan_ref` once it was delivered; an error naming every

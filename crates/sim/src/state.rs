@@ -8,7 +8,8 @@ use std::sync::atomic::{AtomicU16, AtomicU64, AtomicUsize, Ordering};
 use idenfy_gen::{Identity, SeededRng, WebhookContext};
 pub(crate) use idenfy_model::support::lock;
 use idenfy_model::{
-    ApiCredentials, ApiError, Environment, StatusResponse, TokenRequest, WebhookStatus,
+    ApiCredentials, ApiError, Environment, StatusResponse, TokenRequest, WebhookEventType,
+    WebhookStatus,
 };
 use tokio::time::Instant;
 
@@ -121,6 +122,37 @@ impl AppState {
         self.rate_limit.reset();
         self.faults.set(start.faults.0, start.faults.1);
         drop(verifications);
+    }
+}
+
+impl AppState {
+    /// The first `count` `event` deliveries for `scan_ref` that reached a final state, once
+    /// there are that many; an error at once when its verification has no webhook target, or
+    /// after `timeout`.
+    pub(crate) async fn wait_for_finished(
+        &self,
+        scan_ref: &str,
+        event: &WebhookEventType,
+        count: usize,
+        timeout: std::time::Duration,
+    ) -> Result<Vec<crate::Delivery>, crate::SimError> {
+        let has_target = lock(&self.verifications).get(scan_ref).map(|verification| {
+            self.deliveries
+                .has_target(verification.request.callback_url.as_deref())
+        });
+        if has_target == Some(false) {
+            return Err(crate::SimError::NoWebhookTarget {
+                scan_ref: scan_ref.to_owned(),
+            });
+        }
+        self.deliveries
+            .wait_for_finished(scan_ref, event, count, timeout)
+            .await
+            .ok_or_else(|| crate::SimError::WaitTimeout {
+                scan_ref: scan_ref.to_owned(),
+                event: event.clone(),
+                timeout,
+            })
     }
 }
 

@@ -89,14 +89,8 @@ pub(super) async fn wait(
     }
     let timeout = Duration::from_millis(timeout_ms);
     let mut found = state
-        .deliveries
         .wait_for_finished(&query.scan_ref, &query.event, 1, timeout)
-        .await
-        .ok_or_else(|| crate::SimError::WaitTimeout {
-            scan_ref: query.scan_ref.clone(),
-            event: query.event.clone(),
-            timeout,
-        })?;
+        .await?;
     Ok(Json(found.remove(0)))
 }
 

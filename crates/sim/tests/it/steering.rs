@@ -567,3 +567,12 @@ async fn successive_webhooks_of_a_verification_carry_increasing_finish_times() {
     let auto = finish_times[0];
     assert_eq!(finish_times, [auto, auto + 1, auto + 2, auto + 3]);
 }
+
+#[tokio::test]
+async fn wait_for_a_verification_without_a_webhook_target_answers_at_once() {
+    let simulator = idenfy_sim::Simulator::start().await.unwrap();
+    let api = Api::new(&simulator);
+    let scan_ref = api.dummy_token("APPROVED", None).await;
+    let answer = wait(&api, &scan_ref, &AUTO, WAIT_MS).await;
+    assert_error(&answer, 404, "NOT_FOUND", "has no webhook target");
+}
