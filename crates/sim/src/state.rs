@@ -260,6 +260,13 @@ impl Balance {
         }
     }
 
+    /// Gives back `cost` spent on a token that was refused after all.
+    pub(crate) fn refund(&self, cost: u64) {
+        if let Some(remaining) = &self.remaining {
+            remaining.fetch_add(cost, Ordering::AcqRel);
+        }
+    }
+
     /// Spends `cost` if that much is left; `false` when it is not.
     pub(crate) fn spend(&self, cost: u64) -> bool {
         self.remaining.as_ref().is_none_or(|remaining| {

@@ -65,8 +65,11 @@ pub(super) async fn create_token(
             .prepare(&scan_ref, request.callback_url.as_deref(), event, &webhook)
     });
     let mut verifications = lock(&state.verifications);
-    if let Some(auto) = auto {
-        state.deliveries.enqueue(auto)?;
+    if let Some(auto) = auto
+        && let Err(full) = state.deliveries.enqueue(auto)
+    {
+        state.balance.refund(assumptions::TOKEN_COST);
+        return Err(full.into());
     }
     verifications.insert(
         scan_ref.clone(),

@@ -162,7 +162,7 @@ async fn pending_deliveries_are_never_dropped_new_work_is_refused_instead() {
 async fn held_deliveries_count_against_the_cap() {
     let receiver = Receiver::start(&signing_key(), Behaviour::Accept).await;
     let (simulator, api) = simulator_sending_to(&receiver.url(), |builder| {
-        builder.max_deliveries(2).hold_deliveries(true)
+        builder.max_deliveries(2).hold_deliveries(true).balance(3)
     })
     .await;
     let first = api.dummy_token("APPROVED", None).await;
@@ -186,6 +186,11 @@ async fn held_deliveries_count_against_the_cap() {
     )
     .await;
     api.dummy_token("APPROVED", None).await;
+    assert_eq!(
+        api.post("/api/v2/token", &body).await.status,
+        402,
+        "the refused token cost nothing: three were allowed and three were created"
+    );
     let kept: Vec<u64> = simulator.deliveries().iter().map(|d| d.id).collect();
     assert_eq!(
         kept,
