@@ -202,14 +202,15 @@ pub fn wrong_content_type(content_type: Option<&str>) -> (u16, ApiError) {
 /// Whether a `Content-Type` value is accepted: `application/json` or any `+json` type, any
 /// parameters (such as `charset=utf-8`), any case.
 pub fn is_json_content_type(value: &str) -> bool {
-    let essence = value
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
-    essence == "application/json"
-        || (essence.starts_with("application/") && essence.ends_with("+json"))
+    let essence = value.split(';').next().unwrap_or_default().trim();
+    let suffix = essence.len().checked_sub("+json".len());
+    essence.eq_ignore_ascii_case("application/json")
+        || (essence
+            .get(.."application/".len())
+            .is_some_and(|start| start.eq_ignore_ascii_case("application/"))
+            && suffix
+                .and_then(|at| essence.get(at..))
+                .is_some_and(|end| end.eq_ignore_ascii_case("+json")))
 }
 
 /// The error a failed-request fault injection answers with: `TOO_MANY_REQUESTS` for 429,
