@@ -72,6 +72,16 @@ pub struct ServeArgs {
     /// Send `IDENTIFICATION_AUTO_FINISHED` with `final: true` (no manual review expected).
     #[arg(long)]
     auto_final: bool,
+    /// Milliseconds a connection may wait for a request before it is closed (idle keep-alive).
+    #[arg(long, value_name = "MS", default_value_t = millis(idenfy_sim::assumptions::DEFAULT_IDLE_TIMEOUT))]
+    idle_timeout_ms: u64,
+    /// Milliseconds a request line and headers may take from the first byte before the
+    /// connection is closed.
+    #[arg(long, value_name = "MS", default_value_t = millis(idenfy_sim::assumptions::DEFAULT_HEADER_TIMEOUT))]
+    header_timeout_ms: u64,
+    /// Milliseconds a request body may take to arrive before the answer is 408.
+    #[arg(long, value_name = "MS", default_value_t = millis(idenfy_sim::assumptions::DEFAULT_BODY_TIMEOUT))]
+    body_timeout_ms: u64,
 }
 
 /// `duration` in whole milliseconds, for flag defaults.
@@ -101,7 +111,10 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
             args.retries
         ])
         .delivery_timeout(Duration::from_millis(args.delivery_timeout_ms))
-        .auto_webhook_final(args.auto_final);
+        .auto_webhook_final(args.auto_final)
+        .idle_timeout(Duration::from_millis(args.idle_timeout_ms))
+        .header_timeout(Duration::from_millis(args.header_timeout_ms))
+        .body_timeout(Duration::from_millis(args.body_timeout_ms));
     if let Some(unix_seconds) = args.fixed_time {
         builder = builder.fixed_time(unix_seconds);
     }

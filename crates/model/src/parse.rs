@@ -52,10 +52,7 @@ pub const MAX_QUOTED_CHARS: usize = 200;
 
 /// `message`, cut to [`MAX_QUOTED_CHARS`] characters with an ellipsis.
 fn clipped(message: &str) -> String {
-    match message.char_indices().nth(MAX_QUOTED_CHARS) {
-        Some((end, _)) => format!("{}…", &message[..end]),
-        None => message.to_owned(),
-    }
+    crate::support::clip(message, MAX_QUOTED_CHARS)
 }
 
 /// The field name in serde's "missing field `x`" message.

@@ -39,6 +39,7 @@ mod auth;
 mod delivery;
 mod errors;
 mod routes;
+mod server;
 mod simulator;
 mod state;
 

@@ -13,7 +13,8 @@ use tokio::task::JoinHandle;
 use crate::SimError;
 use crate::assumptions;
 use crate::delivery::{Deliverer, Delivery, DeliveryConfig, ShutdownReport};
-use crate::routes;
+use crate::routes::{self, BodyTimeout};
+use crate::server::{self, ReadDeadlines};
 use crate::state::{
     AppState, Balance, FaultInjection, RateLimiter, Settings, VerificationStore, lock,
 };
@@ -58,6 +59,9 @@ pub struct SimulatorBuilder {
     max_deliveries: usize,
     external_callbacks: bool,
     shutdown_grace: Duration,
+    idle_timeout: Duration,
+    header_timeout: Duration,
+    body_timeout: Duration,
 }
 
 impl Default for SimulatorBuilder {
@@ -81,6 +85,9 @@ impl Default for SimulatorBuilder {
             max_deliveries: assumptions::DEFAULT_MAX_DELIVERIES,
             external_callbacks: false,
             shutdown_grace: assumptions::DEFAULT_SHUTDOWN_GRACE,
+            idle_timeout: assumptions::DEFAULT_IDLE_TIMEOUT,
+            header_timeout: assumptions::DEFAULT_HEADER_TIMEOUT,
+            body_timeout: assumptions::DEFAULT_BODY_TIMEOUT,
         }
     }
 }
@@ -200,6 +207,27 @@ impl SimulatorBuilder {
         self
     }
 
+    /// How long a connection may wait for the first byte of a request before it is closed (the
+    /// idle keep-alive timeout); default 75 s.
+    pub fn idle_timeout(mut self, timeout: Duration) -> Self {
+        self.idle_timeout = timeout;
+        self
+    }
+
+    /// How long a request head may take from its first byte to its last before the connection
+    /// is closed; default 10 s.
+    pub fn header_timeout(mut self, timeout: Duration) -> Self {
+        self.header_timeout = timeout;
+        self
+    }
+
+    /// How long a request body may take to arrive after its head before the answer is 408 and
+    /// the connection is closed; default 30 s.
+    pub fn body_timeout(mut self, timeout: Duration) -> Self {
+        self.body_timeout = timeout;
+        self
+    }
+
     /// Binds the address and starts serving.
     pub async fn start(self) -> Result<Simulator, SimError> {
         self.check()?;
@@ -247,18 +275,15 @@ impl SimulatorBuilder {
             deliverer,
         });
         let (stop_server, stopped) = oneshot::channel::<()>();
-        let app = routes::router(Arc::clone(&state));
-        let server = tokio::spawn(async move {
-            let result = axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    // A dropped sender means the simulator is gone: stop as well.
-                    let _ = stopped.await;
-                })
-                .await;
-            if let Err(error) = result {
-                tracing::error!(%error, "simulator server stopped");
-            }
-        });
+        let app = routes::router(Arc::clone(&state), BodyTimeout(self.body_timeout));
+        let deadlines = ReadDeadlines {
+            idle: self.idle_timeout,
+            header: self.header_timeout,
+        };
+        let server = tokio::spawn(server::serve(listener, app, deadlines, async {
+            // A dropped sender means the simulator is gone: stop as well.
+            let _ = stopped.await;
+        }));
         Ok(Simulator {
             state,
             addr,
