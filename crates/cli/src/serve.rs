@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use clap::Args;
+use idenfy_model::support::{key_prefix, redact_url};
 use idenfy_model::{ApiCredentials, Environment, SigningKey};
 use idenfy_sim::{ShutdownReport, Simulator};
 
@@ -140,8 +141,8 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
             .context("cannot write to stdout")?;
         tracing::info!(
             environment = %args.environment,
-            api_key = %key,
-            webhook_url = args.webhook_url.as_deref().unwrap_or("none"),
+            api_key = %key_prefix(key),
+            webhook_url = %args.webhook_url.as_deref().map_or_else(|| "none".to_owned(), redact_url),
             "simulator ready"
         );
         let report = simulator.serve_until(shutdown).await;
@@ -185,7 +186,9 @@ fn describe(report: &ShutdownReport) -> String {
     for delivery in &report.unfinished {
         text.push_str(&format!(
             "\n  unconfirmed (may have been received): {} {} to {}",
-            delivery.event, delivery.scan_ref, delivery.target
+            delivery.event,
+            delivery.scan_ref,
+            redact_url(&delivery.target)
         ));
     }
     text

@@ -6,6 +6,7 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use idenfy_model::support::redact_url;
 use idenfy_model::{ApiCredentials, Environment, SigningKey, WebhookEventType};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -298,12 +299,15 @@ impl SimulatorBuilder {
     /// Rejects settings the simulator cannot honour.
     fn check(&self) -> Result<(), SimError> {
         if let Some(url) = &self.default_webhook_url {
+            let shown = redact_url(url);
             let parsed = reqwest::Url::parse(url).map_err(|error| {
-                SimError::InvalidConfig(format!("default webhook URL {url:?} is invalid: {error}"))
+                SimError::InvalidConfig(format!(
+                    "default webhook URL {shown:?} is invalid: {error}"
+                ))
             })?;
             if !matches!(parsed.scheme(), "http" | "https") {
                 return Err(SimError::InvalidConfig(format!(
-                    "default webhook URL {url:?} must be http or https"
+                    "default webhook URL {shown:?} must be http or https"
                 )));
             }
         }

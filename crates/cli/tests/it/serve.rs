@@ -59,7 +59,7 @@ fn create_token(base: &str, key: &str, secret: &str) -> u16 {
 
 /// Sends `signal` to the child and returns its exit status and all its output.
 #[cfg(unix)]
-fn stop(mut child: Child, signal: &str) -> (std::process::ExitStatus, String) {
+pub(crate) fn stop(mut child: Child, signal: &str) -> (std::process::ExitStatus, String) {
     let killed = Command::new("kill")
         .arg(format!("-{signal}"))
         .arg(child.id().to_string())
