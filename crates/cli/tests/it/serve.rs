@@ -280,3 +280,54 @@ fn version_and_help_describe_the_command() {
         .unwrap();
     assert!(!String::from_utf8(env_help.stdout).unwrap().contains(SECRET));
 }
+
+#[cfg(unix)]
+#[test]
+fn serve_says_once_that_it_ran_out_of_file_descriptors() {
+    use std::io::BufRead;
+    use std::sync::mpsc;
+
+    let mut command = crate::support::shell(&format!(
+        "ulimit -n 48 && exec idenfy-testkit serve --addr 127.0.0.1:0 --api-key k \
+         --api-secret {SECRET} --signing-key {SIGNING_KEY}"
+    ));
+    let (mut child, base) = start(&mut command);
+    let stderr = child.stderr.take().unwrap();
+    let (lines, received) = mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr).lines() {
+            let Ok(line) = line else { break };
+            if lines.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let addr = base.trim_start_matches("http://");
+    // More connections than descriptors: the rest wait in the listen backlog.
+    let connections: Vec<_> = (0..80)
+        .map(|_| std::net::TcpStream::connect(addr).unwrap())
+        .collect();
+    let mut output = Vec::new();
+    let warning = "out of file descriptors";
+    while !output.iter().any(|line: &String| line.contains(warning)) {
+        // A hang guard, not a timing assertion.
+        output.push(received.recv_timeout(Duration::from_secs(30)).unwrap());
+    }
+    // Accepting keeps failing while the connections stay open; it must not say so again.
+    std::thread::sleep(Duration::from_millis(500));
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    output.extend(received.iter());
+    reader.join().unwrap();
+    assert!(child.wait().unwrap().success(), "{output:#?}");
+    drop(connections);
+    let warnings = output.iter().filter(|line| line.contains(warning)).count();
+    assert_eq!(warnings, 1, "{output:#?}");
+    assert!(
+        output.iter().any(|line| line.contains("ulimit -n")),
+        "{output:#?}"
+    );
+}
