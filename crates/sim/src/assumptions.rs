@@ -75,9 +75,9 @@ pub const MAX_CONCURRENT_DELIVERY_ATTEMPTS: usize = 64;
 /// How long a graceful shutdown waits for in-flight deliveries before reporting them.
 pub const DEFAULT_SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 /// How long a connection may wait for the first byte of a request, after it was accepted or
-/// answered (the idle keep-alive timeout): 75 s, nginx's default, longer than the 60 s most
-/// client pools keep an idle connection, so a client rarely reuses one the simulator has just
-/// closed; a leaked connection frees its descriptor within the same bound.
+/// answered (the idle keep-alive timeout): 75 s, nginx's default, long enough for the pauses
+/// of a test suite (a client pool that keeps connections longer sees the close before it
+/// reuses one), short enough that a leaked connection frees its descriptor within the bound.
 pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(75);
 /// How long a request head (request line and headers) may take from its first byte to its
 /// last: every client sends it in one write, so 10 s is generous even on a loaded CI machine
