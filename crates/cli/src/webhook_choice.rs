@@ -52,7 +52,7 @@ impl WebhookChoice {
         let auto = self.auto.clone().unwrap_or(DummyStatus::Approved);
         let seed = values::seed_or_random(self.seed);
         let verification = sample(&arb_verification(auto.clone()), seed, 1).remove(0);
-        let context = verification.context();
+        let context = verification.context(&idenfy_sim::assumptions::WEBHOOK_DEFAULTS);
         let (event, webhook) = auto_webhook(&context, &auto)
             .expect("the parser lets through accepted dummy statuses only");
         let (event, webhook) = match (&self.face, &self.doc) {

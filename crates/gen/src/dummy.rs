@@ -5,19 +5,19 @@ use idenfy_model::validation::SCAN_REF_MAX;
 use idenfy_model::{AddDummyStatusRequest, DocumentStatus, FaceStatus, Rule};
 use proptest::prelude::{Strategy, any};
 use proptest::strategy::{BoxedStrategy, Union};
-use proptest::test_runner::TestRng;
 use rand::RngExt;
 
 use crate::invalid::InvalidCase;
 use crate::matrix::arb_triple;
-use crate::seed::rng_from_seed;
+use crate::seed::{SeededRng, rng_from_seed};
 use crate::token::{pick, uuid_v4};
+use crate::verification::scan_ref;
 
-/// Valid `add-dummy-status` bodies: a UUID `scanRef` and a manual result of the matrix,
-/// shrinking toward `FACE_MATCH` and `DOC_VALIDATED`.
+/// Valid `add-dummy-status` bodies: a `scanRef` from [`scan_ref`] and a manual result of the
+/// matrix, shrinking toward `FACE_MATCH` and `DOC_VALIDATED`.
 pub fn arb_add_dummy_status_request() -> impl Strategy<Value = AddDummyStatusRequest> + Clone {
     (arb_triple(), any::<u64>()).prop_map(|(triple, seed)| {
-        triple.add_dummy_status_request(&uuid_v4(&mut rng_from_seed(seed)))
+        triple.add_dummy_status_request(&scan_ref(&mut rng_from_seed(seed)))
     })
 }
 
@@ -55,7 +55,7 @@ const UNKNOWN_FACE_RESULTS: &[&str] = &["MATCH", "face_match", "FACE_OK", "APPRO
 const UNKNOWN_DOCUMENT_RESULTS: &[&str] = &["VALID", "doc_validated", "DOC_OK", "APPROVED"];
 
 /// Breaks one rule in a valid body, and says how.
-type Breaker = fn(&mut AddDummyStatusRequest, &mut TestRng) -> String;
+type Breaker = fn(&mut AddDummyStatusRequest, &mut SeededRng) -> String;
 
 fn breaker(rule: Rule) -> Option<Breaker> {
     let breaker: Breaker = match rule {

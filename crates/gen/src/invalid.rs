@@ -18,13 +18,12 @@ use idenfy_model::{
 };
 use proptest::prelude::{Strategy, any};
 use proptest::strategy::{BoxedStrategy, Union};
-use proptest::test_runner::TestRng;
 use rand::RngExt;
 use serde::{Deserialize, Serialize};
 
 use crate::dummy::arb_invalid_add_dummy_status_request;
 use crate::identity::Identity;
-use crate::seed::{rng_from_seed, sample};
+use crate::seed::{SeededRng, rng_from_seed, sample};
 use crate::token::{AdditionalSteps, arb_token_request_with_identity, pick, uuid_v4};
 
 /// A request that breaks exactly one rule: validating it reports `rule` (once, or once per
@@ -111,7 +110,7 @@ pub fn sample_invalid(rule: Rule, seed: u64) -> Option<InvalidCase<InvalidReques
 }
 
 /// Breaks one rule in a valid request made from the identity, and says how.
-type Breaker = fn(&mut TokenRequest, &Identity, &mut TestRng) -> String;
+type Breaker = fn(&mut TokenRequest, &Identity, &mut SeededRng) -> String;
 
 /// Country codes integrations send by mistake; none is ISO 3166-1 alpha-2.
 const BAD_COUNTRIES: &[&str] = &["UK", "EU", "XX", "LTU", "DEU", "Lithuania", "L"];
@@ -364,7 +363,7 @@ fn token_breaker(rule: Rule) -> Option<Breaker> {
 }
 
 /// An impossible calendar date in the year of `date`: the 30th of February, month 13 or day 32.
-pub(crate) fn impossible_date(date: NaiveDate, rng: &mut TestRng) -> String {
+pub(crate) fn impossible_date(date: NaiveDate, rng: &mut SeededRng) -> String {
     match rng.random_range(0..3) {
         0 => format!("{}-02-30", date.year()),
         1 => format!("{}-13-{:02}", date.year(), date.day()),
@@ -373,7 +372,7 @@ pub(crate) fn impossible_date(date: NaiveDate, rng: &mut TestRng) -> String {
 }
 
 /// One past `max` half of the time, further beyond otherwise.
-fn boundary_or_beyond(rng: &mut TestRng, max: usize) -> usize {
+fn boundary_or_beyond(rng: &mut SeededRng, max: usize) -> usize {
     if rng.random_bool(0.5) {
         max + 1
     } else {
@@ -382,7 +381,7 @@ fn boundary_or_beyond(rng: &mut TestRng, max: usize) -> usize {
 }
 
 /// A value outside `range`: just below, just above, or far out on either side.
-fn out_of(rng: &mut TestRng, range: &std::ops::RangeInclusive<i64>) -> i64 {
+fn out_of(rng: &mut SeededRng, range: &std::ops::RangeInclusive<i64>) -> i64 {
     let (low, high) = (*range.start(), *range.end());
     match rng.random_range(0..4) {
         0 => low - 1,
@@ -401,7 +400,7 @@ fn cycle_to(unit: &str, length: usize) -> String {
 fn name_field<'a>(
     r: &'a mut TokenRequest,
     identity: &'a Identity,
-    rng: &mut TestRng,
+    rng: &mut SeededRng,
 ) -> (&'static str, &'a mut Option<String>, &'a str) {
     if rng.random_bool(0.5) {
         ("firstName", &mut r.first_name, &identity.first_name)
@@ -413,7 +412,7 @@ fn name_field<'a>(
 /// One of the four URL fields, with its wire name.
 fn url_field<'a>(
     r: &'a mut TokenRequest,
-    rng: &mut TestRng,
+    rng: &mut SeededRng,
 ) -> (&'static str, &'a mut Option<String>) {
     match rng.random_range(0..4) {
         0 => ("successUrl", &mut r.success_url),

@@ -8,14 +8,13 @@
 use idenfy_model::{ErrorIdentifier, Rule, TokenRequest};
 use proptest::prelude::{Strategy, any};
 use proptest::strategy::{BoxedStrategy, Union};
-use proptest::test_runner::TestRng;
 use rand::RngExt;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 use crate::identity::Identity;
 use crate::invalid::{arb_invalid_token_request, impossible_date};
-use crate::seed::rng_from_seed;
+use crate::seed::{SeededRng, rng_from_seed};
 use crate::token::{arb_token_request_with_identity, pick};
 
 /// How a body is broken.
@@ -151,9 +150,9 @@ fn arb_unknown_enum_value() -> BoxedStrategy<JsonBreakage> {
 type Broken = (Vec<u8>, String);
 
 /// Breaks the JSON object of a valid request made from the identity.
-type Breaker = fn(Map<String, Value>, &Identity, &mut TestRng) -> Broken;
+type Breaker = fn(Map<String, Value>, &Identity, &mut SeededRng) -> Broken;
 
-fn number_for_string(mut object: Map<String, Value>, _: &Identity, rng: &mut TestRng) -> Broken {
+fn number_for_string(mut object: Map<String, Value>, _: &Identity, rng: &mut SeededRng) -> Broken {
     let field = *pick(
         rng,
         &[
@@ -182,7 +181,7 @@ fn number_for_string(mut object: Map<String, Value>, _: &Identity, rng: &mut Tes
     (to_bytes(&object), format!("{field} is the number {number}"))
 }
 
-fn string_for_number(mut object: Map<String, Value>, _: &Identity, rng: &mut TestRng) -> Broken {
+fn string_for_number(mut object: Map<String, Value>, _: &Identity, rng: &mut SeededRng) -> Broken {
     let (field, value) = *pick(
         rng,
         &[
@@ -200,7 +199,7 @@ fn string_for_number(mut object: Map<String, Value>, _: &Identity, rng: &mut Tes
     )
 }
 
-fn string_for_boolean(mut object: Map<String, Value>, _: &Identity, rng: &mut TestRng) -> Broken {
+fn string_for_boolean(mut object: Map<String, Value>, _: &Identity, rng: &mut SeededRng) -> Broken {
     let field = *pick(
         rng,
         &[
@@ -218,7 +217,7 @@ fn string_for_boolean(mut object: Map<String, Value>, _: &Identity, rng: &mut Te
     )
 }
 
-fn string_for_list(mut object: Map<String, Value>, _: &Identity, rng: &mut TestRng) -> Broken {
+fn string_for_list(mut object: Map<String, Value>, _: &Identity, rng: &mut SeededRng) -> Broken {
     let (field, value) = *pick(
         rng,
         &[
@@ -237,7 +236,7 @@ fn string_for_list(mut object: Map<String, Value>, _: &Identity, rng: &mut TestR
 fn impossible_date_value(
     mut object: Map<String, Value>,
     identity: &Identity,
-    rng: &mut TestRng,
+    rng: &mut SeededRng,
 ) -> Broken {
     let (field, date) = *pick(
         rng,
@@ -253,7 +252,7 @@ fn impossible_date_value(
     (to_bytes(&object), description)
 }
 
-fn missing_client_id(mut object: Map<String, Value>, _: &Identity, rng: &mut TestRng) -> Broken {
+fn missing_client_id(mut object: Map<String, Value>, _: &Identity, rng: &mut SeededRng) -> Broken {
     if rng.random_bool(0.2) {
         return (b"{}".to_vec(), "the body is an empty object".to_owned());
     }
@@ -261,7 +260,7 @@ fn missing_client_id(mut object: Map<String, Value>, _: &Identity, rng: &mut Tes
     (to_bytes(&object), "clientId is absent".to_owned())
 }
 
-fn not_an_object(object: Map<String, Value>, _: &Identity, rng: &mut TestRng) -> Broken {
+fn not_an_object(object: Map<String, Value>, _: &Identity, rng: &mut SeededRng) -> Broken {
     let request = Value::Object(object);
     let (value, description) = match rng.random_range(0..5) {
         0 => (json!([request]), "the request wrapped in an array"),
@@ -277,7 +276,7 @@ fn not_an_object(object: Map<String, Value>, _: &Identity, rng: &mut TestRng) ->
     (to_bytes(&value), format!("the body is {description}"))
 }
 
-fn malformed(object: Map<String, Value>, _: &Identity, rng: &mut TestRng) -> Broken {
+fn malformed(object: Map<String, Value>, _: &Identity, rng: &mut SeededRng) -> Broken {
     let form = form_encoded(&object);
     let text = Value::Object(object).to_string();
     match rng.random_range(0..4) {
@@ -308,7 +307,7 @@ fn malformed(object: Map<String, Value>, _: &Identity, rng: &mut TestRng) -> Bro
     }
 }
 
-fn invalid_utf8(mut object: Map<String, Value>, _: &Identity, rng: &mut TestRng) -> Broken {
+fn invalid_utf8(mut object: Map<String, Value>, _: &Identity, rng: &mut SeededRng) -> Broken {
     match rng.random_range(0..4) {
         0 => {
             // A client that sends ISO-8859-1 instead of UTF-8.

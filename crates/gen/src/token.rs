@@ -16,12 +16,11 @@ use idenfy_model::country::COUNTRY_CODES;
 use idenfy_model::validation::{EXPIRY_TIME_RANGE, SESSION_LENGTH_RANGE};
 use idenfy_model::{DocumentType, DummyStatus, Locale, TokenRequest, TokenType};
 use proptest::prelude::{Strategy, any};
-use proptest::test_runner::TestRng;
 use rand::RngExt;
 use serde_json::{Value, json};
 
 use crate::identity::{Choices, Identity, REFERENCE_DATE};
-use crate::seed::rng_from_seed;
+use crate::seed::{SeededRng, rng_from_seed};
 use crate::shape::{Advanced, Common, Shape, arb_shape};
 
 /// Valid token requests: every value passes [`TokenRequest::validate`]. `dummyStatus` is one
@@ -99,7 +98,7 @@ const DETECTION_TYPES: &[&str] = &["FACE", "EYES"];
 /// Every random choice is drawn, in a fixed order, whether or not its field is present, so a
 /// field's value does not depend on which other fields the shape holds; values are only built
 /// (formatted, allocated) for the fields that are present.
-fn token_request(identity: &Identity, shape: Shape, rng: &mut TestRng) -> TokenRequest {
+fn token_request(identity: &Identity, shape: Shape, rng: &mut SeededRng) -> TokenRequest {
     use Advanced as A;
     use Common as C;
     let client_id = client_id(rng);
@@ -248,7 +247,7 @@ fn token_request(identity: &Identity, shape: Shape, rng: &mut TestRng) -> TokenR
 }
 
 /// Sets the feature overrides whose bit is set in `features`; values are drawn for all.
-fn apply_features(request: &mut TokenRequest, features: u64, rng: &mut TestRng) {
+fn apply_features(request: &mut TokenRequest, features: u64, rng: &mut SeededRng) {
     let flags: u64 = rng.random();
     let threshold_modifier = f64::from(rng.random_range(-20..=20)) / 100.0;
     let fraud_services = Subset::draw(rng, FRAUD_SERVICES);
@@ -298,7 +297,7 @@ fn apply_features(request: &mut TokenRequest, features: u64, rng: &mut TestRng) 
 }
 
 /// Partner-side identifiers of a person: ASCII, in the shapes integrations use.
-fn client_id(rng: &mut TestRng) -> String {
+fn client_id(rng: &mut SeededRng) -> String {
     match rng.random_range(0..5) {
         0 => format!("user-{}", rng.random_range(1..1_000_000)),
         1 => format!("cust_{:08x}", rng.random::<u32>()),
@@ -321,7 +320,7 @@ struct Documents {
 }
 
 impl Documents {
-    fn draw(rng: &mut TestRng) -> Self {
+    fn draw(rng: &mut SeededRng) -> Self {
         Self {
             common: std::array::from_fn(|_| rng.random_bool(0.4)),
             rare: pick(rng, DocumentType::ALL),
@@ -356,7 +355,7 @@ pub(crate) struct AdditionalSteps {
 }
 
 impl AdditionalSteps {
-    pub(crate) fn draw(rng: &mut TestRng) -> Self {
+    pub(crate) fn draw(rng: &mut SeededRng) -> Self {
         Self {
             step: pick_str(rng, STEP_NAMES),
             kind: pick_str(rng, STEP_KINDS),
@@ -398,7 +397,7 @@ struct Subset {
 }
 
 impl Subset {
-    fn draw(rng: &mut TestRng, items: &'static [&'static str]) -> Self {
+    fn draw(rng: &mut SeededRng, items: &'static [&'static str]) -> Self {
         Self {
             items,
             mask: rng.random_range(1..1u32 << items.len()),
@@ -415,23 +414,25 @@ impl Subset {
     }
 }
 
-/// A random version-4 UUID, hyphenated.
-pub(crate) fn uuid_v4(rng: &mut TestRng) -> String {
+/// A random version-4 UUID, hyphenated, for request fields (`scanRef`s come from
+/// [`crate::scan_ref`]).
+pub(crate) fn uuid_v4(rng: &mut SeededRng) -> String {
     uuid_from(rng.random())
 }
 
-fn uuid_from(random_bytes: [u8; 16]) -> String {
+/// The version-4 UUID made of `random_bytes`, hyphenated.
+pub(crate) fn uuid_from(random_bytes: [u8; 16]) -> String {
     uuid::Builder::from_random_bytes(random_bytes)
         .into_uuid()
         .to_string()
 }
 
 /// A uniformly chosen string of a non-empty list.
-fn pick_str(rng: &mut TestRng, items: &[&'static str]) -> &'static str {
+fn pick_str(rng: &mut SeededRng, items: &[&'static str]) -> &'static str {
     items[rng.random_range(0..items.len())]
 }
 
 /// A uniformly chosen element of a non-empty slice.
-pub(crate) fn pick<'a, T>(rng: &mut TestRng, items: &'a [T]) -> &'a T {
+pub(crate) fn pick<'a, T>(rng: &mut SeededRng, items: &'a [T]) -> &'a T {
     &items[rng.random_range(0..items.len())]
 }

@@ -1,25 +1,22 @@
 //! Generated dummy verifications and the webhooks they send: the token request and the person
 //! behind it, a `scanRef` and a start time, then the automatic-result webhook of its
 //! `dummyStatus` and the manual-result webhook of a matrix triple, both built by
-//! [`crate::webhook`].
+//! [`crate::webhook`] with the caller's [`WebhookDefaults`]. [`scan_ref`] draws every
+//! `scanRef`, here and in the simulator.
 
 use chrono::NaiveTime;
 use idenfy_model::webhook::WebhookEventType;
 use idenfy_model::{DummyStatus, IdentificationWebhook, TokenRequest, Triple};
 use proptest::prelude::{Strategy, any};
 use proptest::strategy::{BoxedStrategy, Union};
-use proptest::test_runner::TestRng;
 use rand::RngExt;
 use serde::{Deserialize, Serialize};
 
 use crate::identity::{Identity, REFERENCE_DATE};
 use crate::matrix::arb_triple;
-use crate::seed::rng_from_seed;
-use crate::token::arb_token_request_with_identity;
-use crate::webhook::{WebhookContext, auto_webhook, manual_webhook};
-
-/// Base of the file URLs of generated webhooks.
-pub const FILE_URL_BASE: &str = "https://files.idenfy-sim.test";
+use crate::seed::{SeededRng, rng_from_seed};
+use crate::token::{arb_token_request_with_identity, uuid_from};
+use crate::webhook::{WebhookContext, WebhookDefaults, auto_webhook, manual_webhook};
 
 /// Verifications start within this many seconds before [`REFERENCE_DATE`].
 const START_WINDOW_SECONDS: i64 = 365 * 86_400;
@@ -33,7 +30,7 @@ pub struct Verification {
     pub identity: Identity,
     /// The token request, with `dummyStatus` set.
     pub request: TokenRequest,
-    /// A version-1 UUID whose timestamp is when the token was created, as iDenfy's are.
+    /// A version-4 UUID from [`scan_ref`], as the simulator makes them.
     pub scan_ref: String,
     /// Unix seconds when the client started, in the year before [`REFERENCE_DATE`].
     pub start_time: i64,
@@ -57,14 +54,14 @@ pub struct WebhookPair {
 }
 
 impl Verification {
-    /// What the webhook builders need, with file URLs under [`FILE_URL_BASE`].
-    pub fn context(&self) -> WebhookContext<'_> {
+    /// What the webhook builders need, with the open values from `defaults`.
+    pub fn context<'a>(&'a self, defaults: &'a WebhookDefaults) -> WebhookContext<'a> {
         WebhookContext {
             scan_ref: &self.scan_ref,
             request: &self.request,
             identity: &self.identity,
             start_time: self.start_time,
-            file_url_base: FILE_URL_BASE,
+            defaults,
         }
     }
 }
@@ -78,16 +75,17 @@ pub fn arb_verification(status: DummyStatus) -> impl Strategy<Value = Verificati
     )
 }
 
-/// Verifications forcing `status` with their automatic-result webhook, or `None` for a status
-/// the API does not accept (no webhook is sent for it).
+/// Verifications forcing `status` with their automatic-result webhook made with `defaults`, or
+/// `None` for a status the API does not accept (no webhook is sent for it).
 pub fn arb_auto_webhook(
     status: DummyStatus,
+    defaults: WebhookDefaults,
 ) -> Option<BoxedStrategy<(Verification, EventWebhook)>> {
     idenfy_model::rules::auto_result(&status)?;
     Some(
         arb_verification(status.clone())
             .prop_map(move |verification| {
-                let webhook = auto_webhook(&verification.context(), &status)
+                let webhook = auto_webhook(&verification.context(&defaults), &status)
                     .expect("accepted statuses have an automatic result");
                 (verification, webhook)
             })
@@ -95,28 +93,31 @@ pub fn arb_auto_webhook(
     )
 }
 
-/// Automatic-result webhooks of every accepted status, shrinking toward `APPROVED`.
-pub fn arb_any_auto_webhook() -> BoxedStrategy<(Verification, EventWebhook)> {
+/// Automatic-result webhooks of every accepted status made with `defaults`, shrinking toward
+/// `APPROVED`.
+pub fn arb_any_auto_webhook(
+    defaults: WebhookDefaults,
+) -> BoxedStrategy<(Verification, EventWebhook)> {
     Union::new(
         DummyStatus::ACCEPTED
             .iter()
-            .filter_map(|status| arb_auto_webhook(status.clone())),
+            .filter_map(|status| arb_auto_webhook(status.clone(), defaults.clone())),
     )
     .boxed()
 }
 
-/// Both webhooks of any matrix triple, shrinking toward (`APPROVED`, `FACE_MATCH`,
-/// `DOC_VALIDATED`).
-pub fn arb_webhook_pair() -> impl Strategy<Value = WebhookPair> + Clone {
+/// Both webhooks of any matrix triple made with `defaults`, shrinking toward (`APPROVED`,
+/// `FACE_MATCH`, `DOC_VALIDATED`).
+pub fn arb_webhook_pair(defaults: WebhookDefaults) -> impl Strategy<Value = WebhookPair> + Clone {
     (
         arb_triple(),
         arb_token_request_with_identity(),
         any::<u64>(),
     )
-        .prop_map(|(triple, (identity, request), seed)| {
+        .prop_map(move |(triple, (identity, request), seed)| {
             let verification =
                 verification(identity, request, &triple.auto, &mut rng_from_seed(seed));
-            let context = verification.context();
+            let context = verification.context(&defaults);
             let auto = auto_webhook(&context, &triple.auto)
                 .expect("the matrix holds accepted statuses only");
             let manual = manual_webhook(&context, &auto.1.status, &triple.face, &triple.document);
@@ -134,7 +135,7 @@ fn verification(
     identity: Identity,
     mut request: TokenRequest,
     status: &DummyStatus,
-    rng: &mut TestRng,
+    rng: &mut SeededRng,
 ) -> Verification {
     request.dummy_status = Some(status.clone());
     let reference = REFERENCE_DATE
@@ -142,24 +143,16 @@ fn verification(
         .and_utc()
         .timestamp();
     let start_time = reference - rng.random_range(1..=START_WINDOW_SECONDS);
-    let created = start_time - rng.random_range(0..=600);
     Verification {
         identity,
         request,
-        scan_ref: scan_ref(created, rng),
+        scan_ref: scan_ref(rng),
         start_time,
     }
 }
 
-/// A version-1 UUID at `created` (unix seconds), like `ec6a7108-8c26-11e9-9758-309c231b1bac`.
-fn scan_ref(created: i64, rng: &mut TestRng) -> String {
-    /// 100-nanosecond intervals from the Gregorian calendar's start to the Unix epoch.
-    const GREGORIAN_TO_UNIX: u64 = 0x01B2_1DD2_1381_4000;
-    let ticks = GREGORIAN_TO_UNIX
-        + u64::try_from(created).unwrap_or(0) * 10_000_000
-        + rng.random_range(0..10_000_000);
-    let node: [u8; 6] = rng.random();
-    uuid::Builder::from_gregorian_timestamp(ticks, rng.random(), &node)
-        .into_uuid()
-        .to_string()
+/// A `scanRef`: a random version-4 UUID, hyphenated, drawn from 16 bytes of `rng` (two `u64`
+/// words, little-endian). The simulator draws its `scanRef`s here too.
+pub fn scan_ref(rng: &mut SeededRng) -> String {
+    uuid_from(rng.random::<u128>().to_le_bytes())
 }

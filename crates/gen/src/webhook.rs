@@ -24,12 +24,24 @@ pub struct WebhookContext<'a> {
     pub identity: &'a Identity,
     /// Unix seconds when the client started; `finishTime` follows it.
     pub start_time: i64,
-    /// Base of the file URLs, e.g. `https://files.idenfy-sim.test`.
-    pub file_url_base: &'a str,
+    /// The values iDenfy's docs leave open.
+    pub defaults: &'a WebhookDefaults,
 }
 
-/// Seconds between `startTime` and `finishTime` of the automatic result.
-pub const PROCESSING_SECONDS: i64 = 42;
+/// The values of a webhook body that iDenfy's docs leave open, chosen by the caller: this crate
+/// decides none of them. The simulator's are `idenfy_sim::assumptions::WEBHOOK_DEFAULTS`,
+/// listed with its other assumptions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebhookDefaults {
+    /// Seconds from `startTime` to `finishTime`.
+    pub processing_seconds: i64,
+    /// `platform` of a verification that took place.
+    pub platform: Platform,
+    /// `clientIp` of a verification that took place.
+    pub client_ip: &'static str,
+    /// Base of the file URLs, e.g. `https://files.idenfy-sim.test`.
+    pub file_url_base: &'static str,
+}
 
 /// A webhook of the given statuses and `final` flag.
 ///
@@ -46,7 +58,7 @@ pub fn identification_webhook(
     let request = context.request;
     IdentificationWebhook {
         is_final,
-        platform: took_place.then_some(Platform::Pc),
+        platform: took_place.then(|| context.defaults.platform.clone()),
         data: Some(if took_place {
             document_data(context)
         } else {
@@ -68,8 +80,8 @@ pub fn identification_webhook(
         company_id: None,
         beneficiary_id: None,
         start_time: Some(context.start_time),
-        finish_time: Some(context.start_time + PROCESSING_SECONDS),
-        client_ip: took_place.then(|| "192.0.2.10".to_owned()),
+        finish_time: Some(context.start_time + context.defaults.processing_seconds),
+        client_ip: took_place.then(|| context.defaults.client_ip.to_owned()),
         client_ip_country: took_place.then(|| context.identity.issuing_country.clone()),
         client_location: took_place.then(|| context.identity.city.clone()),
         gdc_match: None,
@@ -206,10 +218,10 @@ fn age_estimate(date_of_birth: &str) -> AgeEstimate {
     }
 }
 
-/// File URLs under the context's base: the document front, its back unless it is a passport,
+/// File URLs under the defaults' base: the document front, its back unless it is a passport,
 /// and the selfie.
 fn file_urls(context: &WebhookContext<'_>) -> BTreeMap<String, Option<String>> {
-    let base = context.file_url_base.trim_end_matches('/');
+    let base = context.defaults.file_url_base.trim_end_matches('/');
     let url = |name: &str| Some(format!("{base}/{}/{name}.png", context.scan_ref));
     let mut urls = BTreeMap::from([
         ("FRONT".to_owned(), url("FRONT")),

@@ -9,11 +9,12 @@
 
 use std::time::Duration;
 
+use idenfy_gen::WebhookDefaults;
 use idenfy_model::parse::MAX_QUOTED_CHARS;
 use idenfy_model::support::clip;
 use idenfy_model::{
     ApiError, DocumentType, ErrorIdentifier, FraudTag, Locale, MismatchTag, OverallStatus,
-    TokenType, WebhookStatus,
+    Platform, TokenType, WebhookStatus,
 };
 
 /// `expiryTime` echoed when the request gives none (GH21 and the token response examples; MID's
@@ -47,6 +48,21 @@ pub const DIGIT_STRING_LENGTH: usize = 8;
 pub const REDIRECT_URL_BASE: &str = "https://ivs.idenfy.com/api/v2/redirect?authToken=";
 /// Base of the webhook `fileUrls`: a reserved `.test` host, so no client can download from it.
 pub const FILE_URL_BASE: &str = "https://files.idenfy-sim.test";
+/// Seconds from `startTime` to `finishTime` in webhook bodies (iDenfy documents no duration).
+pub const PROCESSING_SECONDS: i64 = 42;
+/// `platform` of a verification that took place: a desktop browser.
+pub const PLATFORM: Platform = Platform::Pc;
+/// `clientIp` of a verification that took place: an address reserved for documentation
+/// (RFC 5737), so it names no real client.
+pub const CLIENT_IP: &str = "192.0.2.10";
+/// The values of webhook bodies the docs leave open, as `idenfy_gen::webhook` takes them: the
+/// four constants above. The simulator and `idenfy-testkit gen webhook` build bodies with it.
+pub static WEBHOOK_DEFAULTS: WebhookDefaults = WebhookDefaults {
+    processing_seconds: PROCESSING_SECONDS,
+    platform: PLATFORM,
+    client_ip: CLIENT_IP,
+    file_url_base: FILE_URL_BASE,
+};
 /// Balance units one `POST /api/v2/token` costs, with or without `dummyStatus`.
 pub const TOKEN_COST: u64 = 1;
 /// `message` of a successful `add-dummy-status` (iDenfy documents only "200").
@@ -307,9 +323,9 @@ pub fn all() -> Vec<Assumption> {
             "authToken, scanRef, digitString",
             format!(
                 "`authToken` is {AUTH_TOKEN_LENGTH} ASCII letters and digits, `scanRef` a UUID \
-                 (version 4 bits, drawn from the seeded generator), `digitString` \
-                 {DIGIT_STRING_LENGTH} digits and present only when `generateDigitString` is \
-                 true; all reproducible with a seed."
+                 (version 4 bits, drawn from the seeded generator by `idenfy_gen::scan_ref`), \
+                 `digitString` {DIGIT_STRING_LENGTH} digits and present only when \
+                 `generateDigitString` is true; all reproducible with a seed."
             ),
         ),
         item(
@@ -428,7 +444,21 @@ pub fn all() -> Vec<Assumption> {
                  `add-dummy-status` sends `IDENTIFICATION_MANUAL_FINISHED` with `final: true`. \
                  Tokens without `dummyStatus` send nothing. Statuses come from \
                  `idenfy_model::rules`, bodies from `idenfy_gen::webhook` with a fake identity \
-                 where the request gives no data, and file URLs under `{FILE_URL_BASE}`."
+                 where the request gives no data."
+            ),
+        ),
+        item(
+            "Webhook session values",
+            format!(
+                "a verification that took place reports `platform` {}, `clientIp` {} (a \
+                 documentation address) with the fake person's country and city, \
+                 `finishTime` {} s after `startTime`, and `fileUrls` \
+                 `{}/<scanRef>/<FRONT|BACK|FACE>.png` (no BACK for a passport); one value, \
+                 `WEBHOOK_DEFAULTS`, carries them to `idenfy_gen::webhook`.",
+                WEBHOOK_DEFAULTS.platform.as_str(),
+                WEBHOOK_DEFAULTS.client_ip,
+                WEBHOOK_DEFAULTS.processing_seconds,
+                WEBHOOK_DEFAULTS.file_url_base
             ),
         ),
         item(

@@ -5,11 +5,10 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use idenfy_gen::{Identity, WebhookContext};
+use idenfy_gen::{Identity, SeededRng, WebhookContext};
 use idenfy_model::{
     ApiCredentials, ApiError, Environment, StatusResponse, TokenRequest, WebhookStatus,
 };
-use proptest::test_runner::TestRng;
 use tokio::time::Instant;
 
 use crate::assumptions;
@@ -28,7 +27,7 @@ pub(crate) struct AppState {
     /// Failures still to inject.
     pub(crate) faults: FaultInjection,
     /// The seeded generator behind `scanRef`, `authToken`, `digitString` and fake identities.
-    pub(crate) rng: Mutex<TestRng>,
+    pub(crate) rng: Mutex<SeededRng>,
     /// Webhook delivery.
     pub(crate) deliverer: Arc<Deliverer>,
 }
@@ -135,7 +134,7 @@ impl DummyVerification {
             request,
             identity: &self.identity,
             start_time: self.start_time,
-            file_url_base: assumptions::FILE_URL_BASE,
+            defaults: &assumptions::WEBHOOK_DEFAULTS,
         }
     }
 }

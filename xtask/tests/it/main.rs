@@ -1,4 +1,5 @@
 //! Tests of the fixture generator and of the fixtures themselves.
 
+mod architecture;
 mod files;
 mod fixtures;

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
 use std::process::{Child, Command, Output, Stdio};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use axum::Router;
 use axum::body::Bytes;
@@ -123,11 +123,16 @@ impl Run {
     }
 }
 
-/// A URL on 127.0.0.1 where nothing listens.
+/// A URL on 127.0.0.1 where connections are refused: a port bound without listening, kept for
+/// the whole test binary so that no other socket can take it.
 pub fn closed_port_url() -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    drop(listener);
+    static REFUSED: OnceLock<tokio::net::TcpSocket> = OnceLock::new();
+    let socket = REFUSED.get_or_init(|| {
+        let socket = tokio::net::TcpSocket::new_v4().unwrap();
+        socket.bind(([127, 0, 0, 1], 0).into()).unwrap();
+        socket
+    });
+    let port = socket.local_addr().unwrap().port();
     format!("http://127.0.0.1:{port}/webhooks/idenfy")
 }
 

@@ -12,6 +12,8 @@ use idenfy_gen::{
 use idenfy_model::{DummyStatus, Rule, matrix};
 use serde_json::json;
 
+use crate::support::{defaults, proptest_rng};
+
 /// Set in the child process to the seed whose sample it prints.
 const CHILD_SEED: &str = "IDENFY_GEN_TEST_PRINT_SAMPLE_SEED";
 const BEGIN: &str = "---- begin sample ----";
@@ -39,7 +41,7 @@ fn sample_bytes(seed: u64) -> Vec<u8> {
         "addDummyStatusRequests": sample(&arb_add_dummy_status_request(), seed, 4),
         "invalid": invalid,
         "breakages": breakages,
-        "webhookPairs": sample(&arb_webhook_pair(), seed, 3),
+        "webhookPairs": sample(&arb_webhook_pair(defaults()), seed, 3),
         "matrix": matrix(),
     });
     serde_json::to_vec(&value).unwrap()
@@ -99,5 +101,31 @@ fn the_same_seed_gives_the_same_bytes_in_another_process() {
     assert!(
         printed.as_bytes() == expected,
         "the child generated different bytes"
+    );
+}
+
+#[test]
+fn direct_draws_and_runners_share_proptest_s_chacha_stream() {
+    use rand::Rng;
+
+    for seed in [0, 7, u64::MAX] {
+        let mut proptest_rng = proptest_rng(seed);
+        let mut seeded = idenfy_gen::rng_from_seed(seed);
+        let words = |rng: &mut dyn Rng| -> Vec<u64> {
+            let mut bytes = [0u8; 13];
+            rng.fill_bytes(&mut bytes);
+            vec![
+                u64::from(rng.next_u32()),
+                rng.next_u64(),
+                u64::from_le_bytes(bytes[..8].try_into().unwrap()),
+                rng.next_u64(),
+            ]
+        };
+        assert_eq!(words(&mut seeded), words(&mut proptest_rng), "seed {seed}");
+    }
+    assert_ne!(
+        idenfy_gen::rng_from_seed(1),
+        idenfy_gen::rng_from_seed(2),
+        "the seed keys the stream"
     );
 }

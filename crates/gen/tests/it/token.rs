@@ -4,12 +4,12 @@
 use std::collections::BTreeMap;
 
 use idenfy_gen::token::arb_token_request_with_identity;
-use idenfy_gen::{arb_dummy_token_request, arb_token_request, rng_from_seed, sample};
+use idenfy_gen::{arb_dummy_token_request, arb_token_request, sample};
 use idenfy_model::{DummyStatus, Rule, TokenRequest, parse_body};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestError, TestRunner};
 
-use crate::support::{check_property, fully_shrunk};
+use crate::support::{check_property, fully_shrunk, proptest_rng};
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 1024, failure_persistence: None, ..ProptestConfig::default() })]
@@ -149,7 +149,7 @@ fn shrinking_keeps_only_the_field_a_failure_needs() {
             failure_persistence: None,
             ..Config::default()
         };
-        let mut runner = TestRunner::new_with_rng(config, rng_from_seed(seed));
+        let mut runner = TestRunner::new_with_rng(config, proptest_rng(seed));
         let result = runner.run(&arb_token_request(), |request| {
             prop_assert!(request.documents.is_none());
             Ok(())

@@ -7,7 +7,7 @@ use idenfy_model::rules::{MANUAL_REVIEW_EVENT, auto_result, overall_after_manual
 use idenfy_model::{DummyStatus, IdentificationWebhook, OverallStatus};
 use proptest::prelude::*;
 
-use crate::support::check_property;
+use crate::support::{check_property, defaults};
 
 /// Fails unless the body's identifiers come from the verification and its times are ordered.
 fn belongs_to(
@@ -18,10 +18,9 @@ fn belongs_to(
     prop_assert_eq!(&body.client_id, &verification.request.client_id);
     prop_assert_eq!(&body.external_ref, &verification.request.external_ref);
     prop_assert_eq!(body.start_time, Some(verification.start_time));
-    let (start, finish) = (body.start_time.unwrap(), body.finish_time.unwrap());
-    prop_assert!(
-        finish >= start,
-        "finishTime {finish} before startTime {start}"
+    prop_assert_eq!(
+        body.finish_time,
+        Some(verification.start_time + defaults().processing_seconds)
     );
     Ok(())
 }
@@ -40,7 +39,7 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
-    fn both_webhooks_of_a_triple_follow_the_rules(pair in arb_webhook_pair()) {
+    fn both_webhooks_of_a_triple_follow_the_rules(pair in arb_webhook_pair(defaults())) {
         let WebhookPair { triple, verification, auto, manual } = &pair;
         prop_assert_eq!(verification.request.dummy_status.as_ref(), Some(&triple.auto));
         prop_assert_eq!(verification.request.validate(), vec![]);
@@ -72,7 +71,7 @@ proptest! {
     }
 
     #[test]
-    fn data_comes_from_the_request_or_the_identity(pair in arb_webhook_pair()) {
+    fn data_comes_from_the_request_or_the_identity(pair in arb_webhook_pair(defaults())) {
         let verification = &pair.verification;
         let data = pair.manual.1.data.as_ref().unwrap();
         if pair.triple.auto == DummyStatus::Expired {
@@ -94,16 +93,29 @@ proptest! {
     }
 
     #[test]
-    fn scan_refs_are_version_one_uuids_from_before_the_start(pair in arb_webhook_pair()) {
+    fn scan_refs_are_version_four_uuids(pair in arb_webhook_pair(defaults())) {
         let uuid = uuid::Uuid::parse_str(&pair.verification.scan_ref).unwrap();
-        prop_assert_eq!(uuid.get_version_num(), 1);
-        let (seconds, _) = uuid.get_timestamp().unwrap().to_unix();
-        let start = u64::try_from(pair.verification.start_time).unwrap();
-        prop_assert!(seconds <= start && start - seconds <= 600, "created {seconds}, started {start}");
+        prop_assert_eq!(uuid.get_version_num(), 4);
+        prop_assert_eq!(uuid.hyphenated().to_string(), pair.verification.scan_ref.clone());
     }
 
     #[test]
-    fn any_auto_webhook_follows_its_status((verification, (event, body)) in arb_any_auto_webhook()) {
+    fn open_values_come_from_the_defaults(pair in arb_webhook_pair(defaults())) {
+        let defaults = defaults();
+        let took_place = pair.triple.auto != DummyStatus::Expired;
+        for body in [&pair.auto.1, &pair.manual.1] {
+            prop_assert_eq!(body.platform.clone(), took_place.then(|| defaults.platform.clone()));
+            prop_assert_eq!(body.client_ip.as_deref(), took_place.then_some(defaults.client_ip));
+            for url in body.file_urls.as_ref().unwrap().values() {
+                let url = url.as_deref().unwrap();
+                let prefix = format!("https://files.example.test/{}/", pair.verification.scan_ref);
+                prop_assert!(url.starts_with(&prefix), "{url}");
+            }
+        }
+    }
+
+    #[test]
+    fn any_auto_webhook_follows_its_status((verification, (event, body)) in arb_any_auto_webhook(defaults())) {
         let status = verification.request.dummy_status.clone().unwrap();
         let expected = auto_result(&status).unwrap();
         prop_assert_eq!(event, expected.event);
@@ -116,7 +128,7 @@ proptest! {
 #[test]
 fn auto_webhooks_exist_for_accepted_statuses_only() {
     for status in DummyStatus::ACCEPTED {
-        let strategy = arb_auto_webhook(status.clone()).expect("accepted status");
+        let strategy = arb_auto_webhook(status.clone(), defaults()).expect("accepted status");
         check_property(
             status.as_str(),
             &strategy,
@@ -135,6 +147,6 @@ fn auto_webhooks_exist_for_accepted_statuses_only() {
             },
         );
     }
-    assert!(arb_auto_webhook(DummyStatus::Active).is_none());
-    assert!(arb_auto_webhook(DummyStatus::Other("PENDING".to_owned())).is_none());
+    assert!(arb_auto_webhook(DummyStatus::Active, defaults()).is_none());
+    assert!(arb_auto_webhook(DummyStatus::Other("PENDING".to_owned()), defaults()).is_none());
 }

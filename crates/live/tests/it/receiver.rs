@@ -26,7 +26,7 @@ fn body(scan_ref: &str) -> Vec<u8> {
         request: &request,
         identity: &identity,
         start_time: 1_700_000_000,
-        file_url_base: "https://files.example.test",
+        defaults: &idenfy_sim::assumptions::WEBHOOK_DEFAULTS,
     };
     let (_, webhook) = auto_webhook(&context, &DummyStatus::Approved).unwrap();
     serde_json::to_vec(&webhook).unwrap()

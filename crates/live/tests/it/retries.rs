@@ -7,7 +7,7 @@ use idenfy_live::{Client, Endpoint, Error, Idempotency, RetryPolicy};
 use idenfy_model::{StatusResponse, TokenRequest};
 use proptest::prelude::*;
 
-use crate::support::{Answer, Scripted, any_credentials, client, closed_port, quick_retries};
+use crate::support::{Answer, RefusedPort, Scripted, any_credentials, client, quick_retries};
 
 const STATUS_BODY: &str = r#"{"scanRef":"s","clientId":"c","status":"APPROVED"}"#;
 const TOKEN_BODY: &str = r#"{"authToken":"t","scanRef":"s","clientId":"c"}"#;
@@ -135,7 +135,7 @@ async fn token_creation_is_not_retried_after_an_answer() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn token_creation_is_not_retried_after_a_timeout() {
     let server = Scripted::start(vec![
         Answer::new(201, "{}").after(Duration::from_secs(5)),
@@ -153,7 +153,7 @@ async fn token_creation_is_not_retried_after_a_timeout() {
     assert_eq!(server.hits(), 1);
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn reads_are_retried_after_a_timeout() {
     let server = Scripted::start(vec![
         Answer::new(200, STATUS_BODY).after(Duration::from_secs(5)),
@@ -167,7 +167,8 @@ async fn reads_are_retried_after_a_timeout() {
 
 #[tokio::test]
 async fn connection_failures_are_retried_for_every_endpoint() {
-    let addr = closed_port().await;
+    let refused = RefusedPort::bind();
+    let addr = refused.addr();
     let client = client(
         &format!("http://{addr}"),
         &any_credentials(),
@@ -254,10 +255,20 @@ async fn requests_carry_basic_auth_and_json() {
     assert_eq!(server.bodies()[0], br#"{"scanRef":"the-scan-ref"}"#);
 }
 
-#[test]
-fn no_retries_means_none() {
-    assert_eq!(RetryPolicy::none().max_retries, 0);
-    assert_eq!(RetryPolicy::default().max_retries, 3);
+#[tokio::test(start_paused = true)]
+async fn no_retries_means_one_attempt_and_the_default_retries_three_times() {
+    for (policy, attempts) in [(RetryPolicy::none(), 1), (RetryPolicy::default(), 4)] {
+        let server = Scripted::start(vec![Answer::new(503, "{}")]).await;
+        let error = client(&server.uri(), &any_credentials(), policy)
+            .status("s")
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(error, Error::Server { status: 503, attempts: made, .. } if made == attempts),
+            "{error:?}"
+        );
+        assert_eq!(server.hits(), attempts as usize);
+    }
 }
 
 #[test]

@@ -90,7 +90,7 @@ async fn the_flow_passes_when_the_receiver_makes_the_simulator_retry() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn a_wrong_signing_key_is_reported_at_the_auto_webhook() {
     let (_simulator, receiver, client) = setup(
         quick_simulator(),

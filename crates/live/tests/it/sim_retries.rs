@@ -1,7 +1,6 @@
 //! Retries against the simulator's fault injection: it fails the first requests with 503 or
 //! 429, then succeeds; token creation is only retried when the simulator was not there yet.
 
-use std::net::SocketAddr;
 use std::time::Duration;
 
 use idenfy_live::{Error, RetryPolicy};
@@ -10,7 +9,7 @@ use idenfy_model::{
 };
 use idenfy_sim::Simulator;
 
-use crate::support::{client, closed_port, failing_simulator};
+use crate::support::{RefusedPort, client, failing_simulator};
 
 #[tokio::test]
 async fn reads_and_manual_results_succeed_after_injected_failures() {
@@ -75,18 +74,24 @@ async fn token_creation_is_not_retried_after_an_injected_failure() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn token_creation_is_retried_until_the_server_is_there() {
-    let addr: SocketAddr = closed_port().await;
+    // The port refuses connections until the simulator is there; it is never free meanwhile.
+    let port = RefusedPort::bind();
+    let addr = port.addr();
     let late = tokio::spawn(async move {
         tokio::time::sleep(Duration::from_millis(100)).await;
-        Simulator::builder().addr(addr).start().await.unwrap()
+        let simulator = Simulator::start().await.unwrap();
+        port.forward_to(simulator.addr());
+        simulator
     });
     let client = client(
         &format!("http://{addr}"),
         &ApiCredentials::new(idenfy_sim::DEFAULT_API_KEY, idenfy_sim::DEFAULT_API_SECRET),
+        // At least 10 ms apart after the first few: a hang guard of many seconds, not a
+        // timing assumption.
         RetryPolicy::default()
-            .max_retries(200)
+            .max_retries(3_000)
             .initial_backoff(Duration::from_millis(5))
             .max_backoff(Duration::from_millis(20))
             .max_retry_after(Duration::from_secs(1)),

@@ -149,12 +149,40 @@ async fn answer(
     response
 }
 
-/// A loopback address nothing listens on (bound, then released).
-pub async fn closed_port() -> SocketAddr {
-    let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
-        .await
-        .unwrap();
-    listener.local_addr().unwrap()
+/// A loopback port that is bound but not listening: connections to it are refused, and no
+/// other socket can take the port while this lives.
+pub struct RefusedPort {
+    socket: tokio::net::TcpSocket,
+    addr: SocketAddr,
+}
+
+impl RefusedPort {
+    /// Binds a fresh port on `127.0.0.1` without listening.
+    pub fn bind() -> Self {
+        let socket = tokio::net::TcpSocket::new_v4().unwrap();
+        socket.bind((Ipv4Addr::LOCALHOST, 0).into()).unwrap();
+        let addr = socket.local_addr().unwrap();
+        Self { socket, addr }
+    }
+
+    /// Its address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Starts listening on the same port and forwards every connection to `target`.
+    pub fn forward_to(self, target: SocketAddr) {
+        let listener = self.socket.listen(1024).unwrap();
+        tokio::spawn(async move {
+            while let Ok((mut inbound, _)) = listener.accept().await {
+                tokio::spawn(async move {
+                    if let Ok(mut outbound) = tokio::net::TcpStream::connect(target).await {
+                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                    }
+                });
+            }
+        });
+    }
 }
 
 /// A client of `simulator` with its credentials and `retry`.

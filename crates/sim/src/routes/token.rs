@@ -7,11 +7,10 @@ use std::sync::Arc;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use idenfy_gen::{Identity, auto_webhook};
+use idenfy_gen::{Identity, SeededRng, auto_webhook};
 use idenfy_model::error::messages;
 use idenfy_model::webhook::WebhookEventType;
 use idenfy_model::{ApiError, IdentificationWebhook, TokenRequest, TokenResponse, rules};
-use proptest::test_runner::TestRng;
 use rand::RngExt;
 
 use crate::assumptions;
@@ -79,11 +78,9 @@ pub(super) async fn create_token(
 }
 
 /// Draws the token's identifiers, and a fake person for a dummy verification.
-fn draw(rng: &mut TestRng, dummy: bool, digit_string: bool) -> Drawn {
+fn draw(rng: &mut SeededRng, dummy: bool, digit_string: bool) -> Drawn {
     const ALPHANUMERIC: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-    let scan_ref = uuid::Builder::from_random_bytes(rng.random::<u128>().to_le_bytes())
-        .into_uuid()
-        .to_string();
+    let scan_ref = idenfy_gen::scan_ref(rng);
     let auth_token = (0..assumptions::AUTH_TOKEN_LENGTH)
         .map(|_| char::from(ALPHANUMERIC[rng.random_range(0..ALPHANUMERIC.len())]))
         .collect();

@@ -11,7 +11,7 @@ use idenfy_sim::{Attempt, Delivery, DeliveryState, Simulator};
 use serde_json::json;
 
 use crate::support::{
-    Api, Behaviour, Receiver, WAIT, closing_listener, finished, refused_addr, scan_ref_of,
+    Api, Behaviour, Receiver, RefusedPort, WAIT, closing_listener, finished, scan_ref_of,
     signing_key, simulator_sending_to, webhook_url,
 };
 
@@ -117,10 +117,10 @@ async fn assert_recovered(
     }
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn a_receiver_that_is_down_fails_every_attempt_then_recovers() {
-    let addr = refused_addr().await;
-    let (simulator, api) = simulator_for_faults(&webhook_url(addr)).await;
+    let down = RefusedPort::bind();
+    let (simulator, api) = simulator_for_faults(&webhook_url(down.addr())).await;
     let scan_refs = start_flows(&api, FLOWS).await;
     let failed = assert_failed_on_schedule(&simulator, &scan_refs, |attempt| {
         assert_eq!(attempt.status, None);
@@ -130,11 +130,11 @@ async fn a_receiver_that_is_down_fails_every_attempt_then_recovers() {
     .await;
     assert_eq!(failed.len(), 2 * FLOWS);
 
-    let receiver = Receiver::start_at(&signing_key(), Behaviour::Accept, addr).await;
+    let receiver = Receiver::start_on(&signing_key(), Behaviour::Accept, down.listen());
     assert_recovered(&simulator, &api, &receiver, &failed).await;
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn a_receiver_slower_than_the_timeout_fails_every_attempt_then_recovers() {
     let receiver = Receiver::start(&signing_key(), Behaviour::Hold).await;
     let (simulator, api) = simulator_for_faults(&receiver.url()).await;
@@ -154,7 +154,7 @@ async fn a_receiver_slower_than_the_timeout_fails_every_attempt_then_recovers() 
     assert_recovered(&simulator, &api, &receiver, &failed).await;
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn a_receiver_answering_500_fails_every_attempt_in_order_then_recovers() {
     let receiver = Receiver::start(&signing_key(), Behaviour::FailFirst(usize::MAX, 500)).await;
     let (simulator, api) = simulator_for_faults(&receiver.url()).await;
@@ -191,7 +191,7 @@ async fn a_receiver_answering_500_fails_every_attempt_in_order_then_recovers() {
     assert_recovered(&simulator, &api, &receiver, &failed).await;
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn a_receiver_dropping_connections_fails_every_attempt_then_recovers() {
     let (addr, listener) = closing_listener().await;
     let (simulator, api) = simulator_for_faults(&webhook_url(addr)).await;
@@ -203,8 +203,7 @@ async fn a_receiver_dropping_connections_fails_every_attempt_then_recovers() {
     })
     .await;
 
-    listener.stop().await;
-    let receiver = Receiver::start_at(&signing_key(), Behaviour::Accept, addr).await;
+    let receiver = Receiver::start_on(&signing_key(), Behaviour::Accept, listener.stop().await);
     assert_recovered(&simulator, &api, &receiver, &failed).await;
 }
 

@@ -16,8 +16,9 @@ use idenfy_model::signature::{EVENT_TYPE_HEADER, SIGNATURE_HEADER};
 use idenfy_model::{IdentificationWebhook, SignatureError, SigningKey, verify};
 use idenfy_sim::{Delivery, Simulator, SimulatorBuilder};
 use serde_json::{Value, json};
+use tokio::net::{TcpListener, TcpSocket};
 use tokio::runtime::Runtime;
-use tokio::sync::watch;
+use tokio::sync::{oneshot, watch};
 
 /// The longest any test waits for a webhook: a hang guard, not a timing assertion.
 pub const WAIT: Duration = Duration::from_secs(30);
@@ -271,11 +272,13 @@ struct ReceiverState {
 impl Receiver {
     /// Starts a receiver on `127.0.0.1:0`.
     pub async fn start(key: &SigningKey, behaviour: Behaviour) -> Self {
-        Self::start_at(key, behaviour, SocketAddr::from(([127, 0, 0, 1], 0))).await
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        Self::start_on(key, behaviour, listener)
     }
 
-    /// Starts a receiver on `addr`, e.g. where a receiver that was down used to listen.
-    pub async fn start_at(key: &SigningKey, behaviour: Behaviour, addr: SocketAddr) -> Self {
+    /// Starts a receiver on `listener`, e.g. a [`RefusedPort`] that now listens, or the
+    /// listener a [`ClosingListener`] gave back: the port is never free in between.
+    pub fn start_on(key: &SigningKey, behaviour: Behaviour, listener: TcpListener) -> Self {
         let received = Arc::new(Mutex::new(Vec::new()));
         let (count_sender, count) = watch::channel(0);
         let behaviour = Arc::new(watch::Sender::new(behaviour));
@@ -288,7 +291,6 @@ impl Receiver {
         let app = Router::new()
             .route("/webhooks", post(receive))
             .with_state(state);
-        let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
         let addr = listener.local_addr().unwrap();
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
         Self {
@@ -372,35 +374,68 @@ async fn receive(
 }
 
 /// A listener on `127.0.0.1:0` that reads the start of every request and then drops the
-/// connection without answering; dropping the returned guard stops it and frees the port.
+/// connection without answering, until it is stopped.
 pub async fn closing_listener() -> (SocketAddr, ClosingListener) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
+    let (stop, mut stopped) = oneshot::channel();
     let task = tokio::spawn(async move {
         loop {
-            let (mut stream, _) = listener.accept().await.unwrap();
-            let mut start = [0u8; 16];
-            // Whatever arrives (or not), the connection is dropped unanswered.
-            let _ = tokio::io::AsyncReadExt::read(&mut stream, &mut start).await;
+            tokio::select! {
+                _ = &mut stopped => return listener,
+                accepted = listener.accept() => {
+                    let (mut stream, _) = accepted.unwrap();
+                    tokio::spawn(async move {
+                        let mut start = [0u8; 16];
+                        // Whatever arrives (or not), the connection is dropped unanswered.
+                        let _ = tokio::io::AsyncReadExt::read(&mut stream, &mut start).await;
+                    });
+                }
+            }
         }
     });
-    (addr, ClosingListener(task))
+    (addr, ClosingListener { stop, task })
 }
 
-/// Stops a [`closing_listener`] when dropped or [`stop`](Self::stop)ped.
-pub struct ClosingListener(tokio::task::JoinHandle<()>);
+/// Stops a [`closing_listener`] when dropped, or gives its listener back when
+/// [`stop`](Self::stop)ped.
+pub struct ClosingListener {
+    stop: oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<TcpListener>,
+}
 
 impl ClosingListener {
-    /// Stops accepting and waits until the port is free again.
-    pub async fn stop(mut self) {
-        self.0.abort();
-        let _ = (&mut self.0).await;
+    /// Stops dropping connections and returns the listener, still bound to its port.
+    pub async fn stop(self) -> TcpListener {
+        let _ = self.stop.send(());
+        self.task.await.unwrap()
     }
 }
 
-impl Drop for ClosingListener {
-    fn drop(&mut self) {
-        self.0.abort();
+/// A loopback port that is bound but not listening: connections to it are refused, and no
+/// other socket can take the port while this lives.
+pub struct RefusedPort {
+    socket: TcpSocket,
+    addr: SocketAddr,
+}
+
+impl RefusedPort {
+    /// Binds a fresh port on `127.0.0.1` without listening.
+    pub fn bind() -> Self {
+        let socket = TcpSocket::new_v4().unwrap();
+        socket.bind(SocketAddr::from(([127, 0, 0, 1], 0))).unwrap();
+        let addr = socket.local_addr().unwrap();
+        Self { socket, addr }
+    }
+
+    /// Its address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Starts listening on the same port, e.g. when a receiver that was down comes up.
+    pub fn listen(self) -> TcpListener {
+        self.socket.listen(1024).unwrap()
     }
 }
 
@@ -409,17 +444,11 @@ pub fn webhook_url(addr: SocketAddr) -> String {
     format!("http://{addr}/webhooks")
 }
 
-/// A loopback URL where nothing listens: connections are refused.
-pub async fn refused_url() -> String {
-    webhook_url(refused_addr().await)
-}
-
-/// A loopback address where nothing listens (until a test starts something there).
-pub async fn refused_addr() -> SocketAddr {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    drop(listener);
-    addr
+/// A loopback URL where connections are refused: one [`RefusedPort`] kept for the whole test
+/// binary.
+pub fn refused_url() -> String {
+    static REFUSED: OnceLock<RefusedPort> = OnceLock::new();
+    webhook_url(REFUSED.get_or_init(RefusedPort::bind).addr())
 }
 
 /// The simulator's default signing key, which receivers check signatures with.

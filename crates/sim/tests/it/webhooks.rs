@@ -46,6 +46,20 @@ async fn auto_webhook_is_signed_and_carries_the_automatic_result() {
         auto_result(&DummyStatus::Denied).unwrap().status
     );
     assert_eq!(webhook.data.unwrap().doc_first_name.as_deref(), Some("ONA"));
+    // The values the docs leave open are the assumptions' one value.
+    let defaults = &idenfy_sim::assumptions::WEBHOOK_DEFAULTS;
+    assert_eq!(webhook.platform.as_ref(), Some(&defaults.platform));
+    assert_eq!(webhook.client_ip.as_deref(), Some(defaults.client_ip));
+    assert_eq!(
+        webhook.finish_time.unwrap() - webhook.start_time.unwrap(),
+        defaults.processing_seconds
+    );
+    let files = webhook.file_urls.unwrap();
+    assert!(!files.is_empty());
+    for url in files.values() {
+        let prefix = format!("{}/{scan_ref}/", defaults.file_url_base);
+        assert!(url.as_deref().unwrap().starts_with(&prefix), "{url:?}");
+    }
 
     assert_eq!(delivery.state, DeliveryState::Delivered);
     assert_eq!(delivery.target, receiver.url());
@@ -237,9 +251,9 @@ async fn auto_delivery_with_one_retry(
     .await
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn refused_connections_are_retried_then_fail() {
-    let delivery = auto_delivery_with_one_retry(&refused_url().await, |builder| builder).await;
+    let delivery = auto_delivery_with_one_retry(&refused_url(), |builder| builder).await;
     assert_eq!(delivery.state, DeliveryState::Failed);
     assert_eq!(delivery.attempts.len(), 2);
     for attempt in &delivery.attempts {
@@ -255,7 +269,7 @@ async fn refused_connections_are_retried_then_fail() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn slow_receivers_time_out_and_are_retried() {
     let receiver = Receiver::start(&signing_key(), Behaviour::Slow(Duration::from_secs(5))).await;
     let delivery = auto_delivery_with_one_retry(&receiver.url(), |builder| {

@@ -48,7 +48,7 @@ async fn bad_credentials() {
         .unwrap();
     let status = json!({"scanRef": UNKNOWN_SCAN_REF});
     let answers = answers(&client, &dummy_token(), &manual(UNKNOWN_SCAN_REF), &status).await;
-    assert_contract!("bad_credentials", answers);
+    assert_contract!(target, "bad_credentials", answers);
 }
 
 #[tokio::test]
@@ -67,10 +67,10 @@ async fn invalid_fields() {
     });
     let status = json!({"scanRef": ""});
     let invalid = answers(&target.client, &token, &manual, &status).await;
-    assert_contract!("invalid_fields", invalid);
+    assert_contract!(target, "invalid_fields", invalid);
 
     let missing = answers(&target.client, &json!({}), &json!({}), &json!({})).await;
-    assert_contract!("missing_fields", missing);
+    assert_contract!(target, "missing_fields", missing);
 
     let wrong_types = answers(
         &target.client,
@@ -79,7 +79,7 @@ async fn invalid_fields() {
         &json!({"scanRef": 42}),
     )
     .await;
-    assert_contract!("wrong_types", wrong_types);
+    assert_contract!(target, "wrong_types", wrong_types);
 
     let raw = target
         .send(
@@ -87,7 +87,7 @@ async fn invalid_fields() {
             &json!({"clientId": "contract-invalid", "dummyStatus": "ACTIVE"}),
         )
         .await;
-    assert_contract!("dummy_status_not_accepted", answer(&raw));
+    assert_contract!(target, "dummy_status_not_accepted", answer(&raw));
 }
 
 #[tokio::test]
@@ -96,11 +96,11 @@ async fn unknown_scan_ref() {
     let raw = target
         .send(Endpoint::AddDummyStatus, &manual(UNKNOWN_SCAN_REF))
         .await;
-    assert_contract!("unknown_scan_ref_add_dummy_status", answer(&raw));
+    assert_contract!(target, "unknown_scan_ref_add_dummy_status", answer(&raw));
     let raw = target
         .send(Endpoint::Status, &json!({"scanRef": UNKNOWN_SCAN_REF}))
         .await;
-    assert_contract!("unknown_scan_ref_status", answer(&raw));
+    assert_contract!(target, "unknown_scan_ref_status", answer(&raw));
 }
 
 #[tokio::test]
@@ -125,7 +125,7 @@ async fn wrong_environment() {
             &status,
         )
         .await;
-        assert_contract!(name, answers);
+        assert_contract!(target, name, answers);
     }
 }
 
@@ -140,5 +140,5 @@ async fn lack_of_funds() {
     }
     let target = Target::simulator(Simulator::builder().balance(0)).await;
     let raw = target.send(Endpoint::Token, &dummy_token()).await;
-    assert_contract!("lack_of_funds", answer(&raw));
+    assert_contract!(target, "lack_of_funds", answer(&raw));
 }

@@ -179,9 +179,36 @@ pub async fn nth_webhook(
     }
 }
 
+/// What a snapshot was recorded from, written into its header (`info`) when it is written.
+#[derive(Serialize)]
+struct Provenance {
+    /// The simulator, or iDenfy's DEV API.
+    source: String,
+    /// The day (UTC) the snapshot was written.
+    recorded: String,
+}
+
+impl Target {
+    /// The snapshot settings for this target: [`settings`], and a header saying whether the
+    /// answers came from the simulator (no evidence about DEV) or from DEV, and when.
+    pub fn settings(&self) -> insta::Settings {
+        let source = match &self.simulator {
+            Some(_) => "idenfy-sim (simulated, not evidence about DEV)".to_owned(),
+            None => "iDenfy DEV".to_owned(),
+        };
+        let provenance = Provenance {
+            source,
+            recorded: chrono::Utc::now().date_naive().to_string(),
+        };
+        let mut settings = settings();
+        settings.set_info(&provenance);
+        settings
+    }
+}
+
 /// Snapshot settings: every volatile value replaced by a label (nulls kept, so a value that
 /// turns null still shows), snapshots beside this module.
-pub fn settings() -> insta::Settings {
+fn settings() -> insta::Settings {
     let mut settings = insta::Settings::clone_current();
     settings.set_snapshot_path("snapshots");
     settings.set_prepend_module_to_snapshot(false);
@@ -244,10 +271,13 @@ fn member_values(label: &'static str) -> insta::internals::Redaction {
     })
 }
 
-/// Asserts `value` against the snapshot `name` with the contract's redactions.
+/// Asserts `value` against the snapshot `name` with the contract's redactions; a snapshot
+/// written by it records where its answers came from (see [`Target::settings`]).
 macro_rules! assert_contract {
-    ($name:expr, $value:expr) => {
-        $crate::contract::settings().bind(|| insta::assert_json_snapshot!($name, $value))
+    ($target:expr, $name:expr, $value:expr) => {
+        $target
+            .settings()
+            .bind(|| insta::assert_json_snapshot!($name, $value))
     };
 }
 pub(crate) use assert_contract;

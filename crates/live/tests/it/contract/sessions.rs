@@ -57,12 +57,16 @@ async fn dummy_sessions_match_the_contract() {
             ..TokenRequest::new(format!("contract-{name}"))
         };
         let raw = target.send(Endpoint::Token, &request).await;
-        assert_contract!(format!("{name}_1_token"), answer(&raw));
+        assert_contract!(target, format!("{name}_1_token"), answer(&raw));
         let scan_ref = raw.decode::<TokenResponse>().unwrap().scan_ref;
 
         if let Ok(receiver) = &receiver {
             let auto_webhook = nth_webhook(receiver, &scan_ref, 0, target.webhook_timeout).await;
-            assert_contract!(format!("{name}_2_auto_webhook"), webhook(&auto_webhook));
+            assert_contract!(
+                target,
+                format!("{name}_2_auto_webhook"),
+                webhook(&auto_webhook)
+            );
         }
 
         let manual = AddDummyStatusRequest {
@@ -71,16 +75,20 @@ async fn dummy_sessions_match_the_contract() {
             manual_document_validity: document,
         };
         let raw = target.send(Endpoint::AddDummyStatus, &manual).await;
-        assert_contract!(format!("{name}_3_add_dummy_status"), answer(&raw));
+        assert_contract!(target, format!("{name}_3_add_dummy_status"), answer(&raw));
 
         if let Ok(receiver) = &receiver {
             let manual_webhook = nth_webhook(receiver, &scan_ref, 1, target.webhook_timeout).await;
-            assert_contract!(format!("{name}_4_manual_webhook"), webhook(&manual_webhook));
+            assert_contract!(
+                target,
+                format!("{name}_4_manual_webhook"),
+                webhook(&manual_webhook)
+            );
         }
 
         let raw = target
             .send(Endpoint::Status, &ScanRefRequest { scan_ref })
             .await;
-        assert_contract!(format!("{name}_5_status"), answer(&raw));
+        assert_contract!(target, format!("{name}_5_status"), answer(&raw));
     }
 }
