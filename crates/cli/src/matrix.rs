@@ -16,7 +16,7 @@ use idenfy_live::scenario::{
 };
 use idenfy_live::{Client, WebhookReceiver};
 use idenfy_model::support::redact_url;
-use idenfy_model::validation::is_loopback_host;
+use idenfy_model::validation::{is_https_or_loopback, is_loopback_host};
 use idenfy_model::{
     ApiCredentials, DocumentStatus, DummyStatus, FaceStatus, SigningKey, Triple, matrix,
 };
@@ -249,7 +249,7 @@ fn checked_callback_url(url: &str) -> anyhow::Result<String> {
     let shown = redact_url(url);
     let parsed = reqwest::Url::parse(url)
         .map_err(|error| UsageError(format!("--callback-url {shown:?} is not a URL: {error}")))?;
-    if parsed.scheme() == "https" || (parsed.scheme() == "http" && is_loopback_host(&parsed)) {
+    if is_https_or_loopback(&parsed) {
         Ok(url.to_owned())
     } else {
         Err(UsageError(format!(

@@ -6,7 +6,7 @@ use std::hash::{BuildHasher, RandomState};
 use std::str::FromStr;
 
 use clap::builder::{PossibleValuesParser, TypedValueParser};
-use idenfy_gen::invalid::arb_invalid_token_request;
+use idenfy_model::validation::Endpoint;
 use idenfy_model::{DocumentStatus, DummyStatus, FaceStatus, Rule, SigningKey};
 
 use crate::exit::UsageError;
@@ -32,7 +32,7 @@ pub fn token_rule() -> impl TypedValueParser<Value = Rule> {
     let token_rules = Rule::ALL
         .iter()
         .copied()
-        .filter(|rule| arb_invalid_token_request(*rule).is_some());
+        .filter(|rule| rule.endpoint() == Endpoint::Token);
     PossibleValuesParser::new(token_rules.map(Rule::name))
         .map(|name| Rule::from_name(&name).expect("only rule names are possible values"))
 }

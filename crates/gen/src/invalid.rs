@@ -9,8 +9,8 @@
 
 use chrono::{Datelike, NaiveDate};
 use idenfy_model::validation::{
-    ADDRESS_MAX, CLIENT_ID_MAX, EXPIRY_TIME_RANGE, EXTERNAL_REF_MAX, NAME_FORBIDDEN, NAME_MAX,
-    NUMBER_MAX, SESSION_LENGTH_RANGE, URL_MAX,
+    ADDRESS_MAX, CLIENT_ID_MAX, EXPIRY_TIME_RANGE, EXTERNAL_REF_MAX, Endpoint, NAME_FORBIDDEN,
+    NAME_MAX, NUMBER_MAX, SESSION_LENGTH_RANGE, URL_MAX,
 };
 use idenfy_model::{
     AddDummyStatusRequest, DocumentType, DummyStatus, Locale, Rule, Sex, TokenRequest, TokenType,
@@ -100,13 +100,17 @@ pub fn arb_any_invalid_token_request() -> BoxedStrategy<InvalidCase> {
 /// One request breaking exactly `rule`, the same for the same seed; `None` for a rule no
 /// generator covers (a test keeps that from happening for any rule of [`Rule::ALL`]).
 pub fn sample_invalid(rule: Rule, seed: u64) -> Option<InvalidCase<InvalidRequest>> {
-    if let Some(strategy) = arb_invalid_token_request(rule) {
-        let case = sample(&strategy, seed, 1).remove(0);
-        return Some(case.map_request(|request| InvalidRequest::Token(Box::new(request))));
+    match rule.endpoint() {
+        Endpoint::Token => {
+            let case = sample(&arb_invalid_token_request(rule)?, seed, 1).remove(0);
+            Some(case.map_request(|request| InvalidRequest::Token(Box::new(request))))
+        }
+        Endpoint::AddDummyStatus => {
+            let case = sample(&arb_invalid_add_dummy_status_request(rule)?, seed, 1).remove(0);
+            Some(case.map_request(InvalidRequest::AddDummyStatus))
+        }
+        _ => None,
     }
-    let strategy = arb_invalid_add_dummy_status_request(rule)?;
-    let case = sample(&strategy, seed, 1).remove(0);
-    Some(case.map_request(InvalidRequest::AddDummyStatus))
 }
 
 /// Breaks one rule in a valid request made from the identity, and says how.

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use idenfy_model::ApiCredentials;
 use idenfy_model::support::redact_url;
-use idenfy_model::validation::is_loopback_host;
+use idenfy_model::validation::{is_https_or_loopback, is_loopback_host};
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue, RETRY_AFTER};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -339,19 +339,14 @@ fn parse_base_url(text: &str) -> Result<Url, Error> {
                 .to_owned(),
         });
     }
-    match url.scheme() {
-        "https" => {}
-        "http" if is_loopback_host(&url) => {}
-        "http" => {
-            return Err(Error::InsecureUrl {
+    if !is_https_or_loopback(&url) {
+        return Err(if url.scheme() == "http" {
+            Error::InsecureUrl {
                 url: redact_url(text),
-            });
-        }
-        _ => {
-            return Err(invalid(
-                "the scheme must be https (or http for loopback hosts)",
-            ));
-        }
+            }
+        } else {
+            invalid("the scheme must be https (or http for loopback hosts)")
+        });
     }
     if url.query().is_some() || url.fragment().is_some() {
         return Err(invalid("a base URL has no query or fragment"));

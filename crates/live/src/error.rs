@@ -343,13 +343,10 @@ pub(crate) fn classify(answer: FailedAnswer<'_>) -> Error {
 
 /// `text` cut to [`BODY_EXCERPT_CHARS`] characters, marking the cut and the whole length.
 pub(crate) fn excerpt(text: &str) -> String {
-    if text.chars().nth(BODY_EXCERPT_CHARS).is_some() {
-        format!(
-            "{} ({} bytes in all)",
-            clip(text, BODY_EXCERPT_CHARS),
-            text.len()
-        )
+    let clipped = clip(text, BODY_EXCERPT_CHARS);
+    if clipped == text {
+        clipped
     } else {
-        text.to_owned()
+        format!("{clipped} ({} bytes in all)", text.len())
     }
 }

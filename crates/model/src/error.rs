@@ -61,20 +61,39 @@ pub mod messages {
 }
 
 /// An error body as iDenfy sends it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct ApiError {
     /// Stable machine-readable identifier.
     pub identifier: ErrorIdentifier,
     /// Human-readable explanation.
     pub message: String,
+    /// The HTTP status set by [`with_status`](ApiError::with_status), where the identifier alone
+    /// does not decide it. It travels beside the body, never in it, and equality ignores it.
+    #[serde(skip)]
+    status: Option<u16>,
 }
 
 impl ApiError {
-    /// An error with the given identifier and message.
+    /// An error with the given identifier and message, answered with the status documented for
+    /// the identifier.
     pub fn new(identifier: ErrorIdentifier, message: impl Into<String>) -> Self {
         Self {
             identifier,
             message: message.into(),
+            status: None,
+        }
+    }
+
+    /// An error answered with `status` whatever its identifier (402 for lack of funds, whose
+    /// identifier is shared with other contract errors).
+    pub fn with_status(
+        status: u16,
+        identifier: ErrorIdentifier,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            status: Some(status),
+            ..Self::new(identifier, message)
         }
     }
 
@@ -86,7 +105,8 @@ impl ApiError {
     /// 402 lack of funds. The docs give the message but no identifier; `PARTNER_CONTRACT_ERROR`
     /// is the closest documented one (inferred).
     pub fn lack_of_funds() -> Self {
-        Self::new(
+        Self::with_status(
+            402,
             ErrorIdentifier::PartnerContractError,
             messages::LACK_OF_FUNDS,
         )
@@ -103,20 +123,28 @@ impl ApiError {
         )
     }
 
-    /// The HTTP status iDenfy documents for this error.
+    /// The HTTP status iDenfy answers this error with: the one given to
+    /// [`with_status`](ApiError::with_status) (402 for [`lack_of_funds`](ApiError::lack_of_funds)),
+    /// else the one documented for the identifier (a parsed body carries no status of its own).
     ///
-    /// `PERMISSIONS_ERROR` is 403 (D-ERR's "wrong environment" row); lack of funds is 402;
-    /// the rest follow D-ERR2's "HTTP 400 (or the appropriate status code)".
+    /// `PERMISSIONS_ERROR` is 403 (D-ERR's "wrong environment" row); the rest follow D-ERR2's
+    /// "HTTP 400 (or the appropriate status code)".
     pub fn http_status(&self) -> u16 {
-        match &self.identifier {
+        self.status.unwrap_or(match &self.identifier {
             ErrorIdentifier::Unauthorized => 401,
             ErrorIdentifier::PermissionsError => 403,
             ErrorIdentifier::MethodNotAllowed => 405,
             ErrorIdentifier::TooManyRequests => 429,
             ErrorIdentifier::InternalError => 500,
-            ErrorIdentifier::PartnerContractError if self.message == messages::LACK_OF_FUNDS => 402,
             _ => 400,
-        }
+        })
+    }
+}
+
+impl PartialEq for ApiError {
+    /// Equal bodies are equal errors: the status is not part of the body.
+    fn eq(&self, other: &Self) -> bool {
+        self.identifier == other.identifier && self.message == other.message
     }
 }
 

@@ -2,19 +2,19 @@
 //! the status vocabulary, validation, the behavioural rules and webhook signing.
 //!
 //! Every type here carries iDenfy's exact wire names. Every vocabulary enum keeps values it
-//! does not know (`Other(String)`) and lists its known values in a constant slice (`ALL`,
-//! plus the subsets the dummy endpoint accepts), so callers enumerate the status matrix from
-//! the types. This crate does no I/O.
+//! does not know (`Other(UnknownValue<Self>)`, made only by parsing, so equal wire values are
+//! equal values) and lists its known values in a constant slice (`ALL`, plus the subsets the
+//! dummy endpoint accepts), so callers enumerate the status matrix from the types. This crate
+//! does no I/O.
 //!
 //! Sources are cited per item; the compiled reference is `shared/reference/idenfy-api.md`.
-
-mod open_enum;
 
 pub mod country;
 pub mod dummy;
 pub mod environment;
 pub mod error;
 pub mod matrix;
+pub mod open_enum;
 pub mod parse;
 pub mod rules;
 pub mod signature;

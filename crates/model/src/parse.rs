@@ -6,6 +6,7 @@
 use serde::de::DeserializeOwned;
 
 use crate::error::{ApiError, ErrorIdentifier};
+use crate::support::clip;
 
 /// Parses a JSON request body into `T`, or the error body the API answers with.
 pub fn parse_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
@@ -20,7 +21,7 @@ pub fn parse_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
             ErrorIdentifier::JsonError,
             format!(
                 "Request body is not valid JSON: {}.",
-                clipped(&error.to_string())
+                clip(&error.to_string(), MAX_QUOTED_CHARS)
             ),
         )
     })?;
@@ -32,7 +33,7 @@ pub fn parse_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     }
     serde_path_to_error::deserialize(value).map_err(|error| {
         let path = error.path().to_string();
-        let inner = clipped(&error.into_inner().to_string());
+        let inner = clip(&error.into_inner().to_string(), MAX_QUOTED_CHARS);
         match missing_field(&inner) {
             Some(field) => ApiError::new(
                 ErrorIdentifier::MissingValue,
@@ -49,11 +50,6 @@ pub fn parse_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
 /// Longest part of a parser message quoted in an error body: serde quotes the offending
 /// value, which may be megabytes long.
 pub const MAX_QUOTED_CHARS: usize = 200;
-
-/// `message`, cut to [`MAX_QUOTED_CHARS`] characters with an ellipsis.
-fn clipped(message: &str) -> String {
-    crate::support::clip(message, MAX_QUOTED_CHARS)
-}
 
 /// The field name in serde's "missing field `x`" message.
 fn missing_field(message: &str) -> Option<&str> {

@@ -1,13 +1,17 @@
 //! Small helpers every crate of the workspace needs once: clipping quoted text, hiding the
-//! credentials in a URL and most of an API key, an error with its causes, and a lock that
-//! survives a panicked holder.
+//! credentials in a URL and most of an API key, naming an error with its causes, and locking a
+//! mutex that a panicking thread may have poisoned.
 
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
-/// `text` cut to `max_chars` characters, with an ellipsis when something was cut.
+/// `text` cut to at most `max_chars` characters, with `…` appended where it was cut.
+///
+/// Used wherever text of unbounded length is quoted in a message: a parser's message that
+/// quotes the offending value, the body of an unexpected answer. Text of `max_chars`
+/// characters or fewer comes back unchanged; the cut never splits a character.
 pub fn clip(text: &str, max_chars: usize) -> String {
     match text.char_indices().nth(max_chars) {
-        Some((end, _)) => format!("{}…", &text[..end]),
+        Some((cut, _)) => format!("{}…", &text[..cut]),
         None => text.to_owned(),
     }
 }
@@ -46,7 +50,8 @@ pub fn key_prefix(key: &str) -> String {
     format!("{}…", &key[..end])
 }
 
-/// `error` followed by each of its causes, outermost first, joined by `": "`.
+/// `error` and its chain of causes, outermost first, joined by `": "`:
+/// `"error sending request: client error (Connect): connection refused"`.
 pub fn error_chain(error: &dyn std::error::Error) -> String {
     let mut text = error.to_string();
     let mut cause = error.source();
@@ -58,9 +63,11 @@ pub fn error_chain(error: &dyn std::error::Error) -> String {
     text
 }
 
-/// Locks `mutex`, taking the data as it is when an earlier holder panicked: every value
-/// guarded in this workspace stays consistent between statements.
-pub fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+/// Locks `mutex`, carrying on if another thread panicked while holding it.
+///
+/// Only for data that every critical section leaves consistent at each step, so that a
+/// panic in one request handler or test does not take every later lock down with it.
+pub fn lock<T: ?Sized>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 

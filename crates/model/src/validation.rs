@@ -52,7 +52,8 @@ rules! {
     UrlLength = "url-length",
     /// URLs are absolute `http` or `https` URLs with a host.
     UrlScheme = "url-scheme",
-    /// `callbackUrl` is HTTPS ("Must be HTTPS URL", MID); the simulator also accepts plain
+    /// `callbackUrl` is HTTPS ("Must be HTTPS URL", MID; DEV refuses plain `http://`
+    /// callbacks, loopback or not). [`ValidationProfile::Simulator`] also accepts plain
     /// `http://` to a loopback host, so tests can receive webhooks locally.
     CallbackUrlNotHttps = "callback-url-not-https",
     /// `locale` is one of the supported languages (D-LANG), in any case.
@@ -94,6 +95,31 @@ rules! {
     DummyFaceNotAccepted = "dummy-face-not-accepted",
     /// `manualDocumentValidity` is one of the 28 values the dummy endpoint accepts.
     DummyDocumentNotAccepted = "dummy-document-not-accepted",
+}
+
+/// Whose rules a token request is checked against: iDenfy's API exactly, or the simulator's
+/// one allowance for local tests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum ValidationProfile {
+    /// iDenfy's DEV API as documented: `callbackUrl` must be HTTPS.
+    #[default]
+    Dev,
+    /// The simulator: as [`Dev`](ValidationProfile::Dev), but `callbackUrl` may also be plain
+    /// `http://` to a loopback host ([`is_https_or_loopback`]), so tests receive webhooks on
+    /// this machine without TLS.
+    Simulator,
+}
+
+/// The request whose validation reports a rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Endpoint {
+    /// `POST /api/v2/token`: [`TokenRequest::validate`].
+    Token,
+    /// `POST /api/v2/add-dummy-status`: [`AddDummyStatusRequest::validate`]. Its `scanRef` rules
+    /// also apply to `POST /api/v2/status` ([`ScanRefRequest::validate`]).
+    AddDummyStatus,
 }
 
 /// One broken rule: where, which, and a message naming the field and the rule.
@@ -140,6 +166,18 @@ impl Rule {
         }
     }
 
+    /// The request whose validation reports this rule, so callers need not probe generators
+    /// or validators to find it.
+    pub fn endpoint(self) -> Endpoint {
+        match self {
+            Rule::ScanRefMissing
+            | Rule::ScanRefTooLong
+            | Rule::DummyFaceNotAccepted
+            | Rule::DummyDocumentNotAccepted => Endpoint::AddDummyStatus,
+            _ => Endpoint::Token,
+        }
+    }
+
     /// Finds a rule by its [`name`](Rule::name).
     pub fn from_name(name: &str) -> Option<Rule> {
         Rule::ALL.iter().copied().find(|rule| rule.name() == name)
@@ -177,6 +215,7 @@ impl Violation {
 #[derive(Default)]
 struct Checker {
     violations: Vec<Violation>,
+    profile: ValidationProfile,
 }
 
 impl Checker {
@@ -227,13 +266,14 @@ impl Checker {
             "must be an absolute http or https URL",
         );
         if let Some(url) = parsed.filter(|_| field == "callbackUrl") {
-            let allowed = url.scheme() == "https" || is_loopback_host(&url);
-            self.check(
-                allowed,
-                field,
-                Rule::CallbackUrlNotHttps,
-                "must be an HTTPS URL (plain http is accepted for loopback hosts only)",
-            );
+            let (allowed, requirement) = match self.profile {
+                ValidationProfile::Dev => (url.scheme() == "https", "must be an HTTPS URL"),
+                ValidationProfile::Simulator => (
+                    is_https_or_loopback(&url),
+                    "must be an HTTPS URL (plain http is accepted for loopback hosts only)",
+                ),
+            };
+            self.check(allowed, field, Rule::CallbackUrlNotHttps, requirement);
         }
     }
 
@@ -264,9 +304,18 @@ impl Checker {
 }
 
 impl TokenRequest {
-    /// Every violation of a documented constraint, in field order; empty when valid.
+    /// Every violation of a documented constraint, in field order; empty when valid. Checks
+    /// iDenfy's rules exactly ([`ValidationProfile::Dev`]).
     pub fn validate(&self) -> Vec<Violation> {
-        let mut c = Checker::default();
+        self.validate_with(ValidationProfile::Dev)
+    }
+
+    /// Every violation under `profile`, in field order; empty when valid.
+    pub fn validate_with(&self, profile: ValidationProfile) -> Vec<Violation> {
+        let mut c = Checker {
+            violations: Vec::new(),
+            profile,
+        };
         if self.client_id.is_empty() {
             c.fail(
                 "clientId",
@@ -492,6 +541,16 @@ pub fn is_uuid(value: &str) -> bool {
             .iter()
             .zip([8, 4, 4, 4, 12])
             .all(|(group, len)| group.len() == len && group.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// Whether `url` is `https://`, or plain `http://` to a loopback host: where the workspace
+/// lets a client send credentials or a simulator send webhooks without TLS.
+pub fn is_https_or_loopback(url: &url::Url) -> bool {
+    match url.scheme() {
+        "https" => true,
+        "http" => is_loopback_host(url),
+        _ => false,
+    }
 }
 
 /// Whether a URL points at a loopback host (`localhost`, `127.0.0.0/8`, `[::1]`).

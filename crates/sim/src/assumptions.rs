@@ -12,6 +12,7 @@ use std::time::Duration;
 use idenfy_gen::WebhookDefaults;
 use idenfy_model::parse::MAX_QUOTED_CHARS;
 use idenfy_model::support::clip;
+use idenfy_model::validation::ValidationProfile;
 use idenfy_model::{
     ApiError, DocumentType, ErrorIdentifier, FraudTag, Locale, MismatchTag, OverallStatus,
     Platform, TokenType, WebhookStatus,
@@ -29,6 +30,9 @@ pub const DEFAULT_SHOW_INSTRUCTIONS: bool = true;
 pub const DEFAULT_TOKEN_TYPE: TokenType = TokenType::Identification;
 /// `locale` echoed when the request gives none.
 pub const DEFAULT_LOCALE: Locale = Locale::En;
+/// The rules token requests are validated with: DEV's, except that `callbackUrl` may be plain
+/// `http://` to a loopback host, so tests receive webhooks on their own machine.
+pub const VALIDATION_PROFILE: ValidationProfile = ValidationProfile::Simulator;
 /// The documents a DEV environment allows when the request names none (the environment list in
 /// iDenfy's response examples).
 pub const DEFAULT_DOCUMENTS: &[DocumentType] = &[
@@ -142,7 +146,7 @@ pub fn unknown_scan_ref(scan_ref: &str) -> (u16, ApiError) {
     (
         404,
         ApiError::new(
-            ErrorIdentifier::Other(NOT_FOUND_IDENTIFIER.to_owned()),
+            ErrorIdentifier::from(NOT_FOUND_IDENTIFIER),
             format!(
                 "Verification with scanRef '{}' was not found.",
                 quoted(scan_ref)
@@ -171,7 +175,7 @@ pub fn unknown_path(method: &str, path: &str) -> (u16, ApiError) {
     (
         404,
         ApiError::new(
-            ErrorIdentifier::Other(NOT_FOUND_IDENTIFIER.to_owned()),
+            ErrorIdentifier::from(NOT_FOUND_IDENTIFIER),
             format!("No endpoint {} {}.", quoted(method), quoted(path)),
         ),
     )
@@ -197,7 +201,7 @@ pub fn body_too_large() -> (u16, ApiError) {
     (
         413,
         ApiError::new(
-            ErrorIdentifier::Other(TOO_LARGE_IDENTIFIER.to_owned()),
+            ErrorIdentifier::from(TOO_LARGE_IDENTIFIER),
             format!("Request body is larger than the limit of {MAX_BODY_BYTES} bytes."),
         ),
     )
@@ -208,7 +212,7 @@ pub fn body_timeout(timeout: Duration) -> (u16, ApiError) {
     (
         408,
         ApiError::new(
-            ErrorIdentifier::Other(TIMEOUT_IDENTIFIER.to_owned()),
+            ErrorIdentifier::from(TIMEOUT_IDENTIFIER),
             format!(
                 "Request body did not arrive within {} ms.",
                 timeout.as_millis()
@@ -350,6 +354,14 @@ pub fn all() -> Vec<Assumption> {
                 .to_owned(),
         ),
         item(
+            "Plain-http callbacks",
+            "`callbackUrl` may be plain `http://` to a loopback host (`localhost`, \
+             `127.0.0.0/8`, `[::1]`), so tests receive webhooks on their own machine; DEV \
+             refuses every `http://` callback, loopback or not. Every other `http://` \
+             `callbackUrl` answers 400 `BAD_VALUE` (`callback-url-not-https`)."
+                .to_owned(),
+        ),
+        item(
             "Content type",
             "bodies must be sent as `application/json` (any parameters, or any `+json` type); \
              anything else or no `Content-Type` answers 415 `JSON_ERROR`."
@@ -465,7 +477,7 @@ pub fn all() -> Vec<Assumption> {
             "Webhook target",
             "the token's `callbackUrl`, else the configured default URL; with neither, nothing \
              is sent and `wait_for` says so. `callbackUrl` must be HTTPS, or plain `http://` to a \
-             loopback host (the model's rule). A `callbackUrl` whose host is not loopback is not \
+             loopback host (see *Plain-http callbacks*). A `callbackUrl` whose host is not loopback is not \
              contacted unless external callbacks are enabled: its delivery is recorded as failed \
              with the reason, so tests never reach the internet by accident. The default URL is \
              trusted as configured."

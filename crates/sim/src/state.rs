@@ -3,9 +3,10 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex};
 
 use idenfy_gen::{Identity, SeededRng, WebhookContext};
+pub(crate) use idenfy_model::support::lock;
 use idenfy_model::{
     ApiCredentials, ApiError, Environment, StatusResponse, TokenRequest, WebhookStatus,
 };
@@ -90,12 +91,6 @@ pub(crate) struct RateLimiter {
 pub(crate) struct FaultInjection {
     remaining: AtomicUsize,
     status: u16,
-}
-
-/// Locks a mutex, carrying on if another thread panicked while holding it (the data is
-/// still consistent: every critical section here leaves it so at each step).
-pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 impl Settings {

@@ -244,7 +244,10 @@ fn sim_and_live_never_depend_on_each_other() {
 #[test]
 fn live_compiles_no_generator_crates() {
     let closure = run_time_closure("idenfy-live");
-    assert!(closure.contains("reqwest"), "cargo tree was read: {closure:?}");
+    assert!(
+        closure.contains("reqwest"),
+        "cargo tree was read: {closure:?}"
+    );
     for generator in ["idenfy-gen", "proptest", "fake"] {
         assert!(
             !closure.contains(generator),

@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use idenfy_gen::InvalidCase;
-use idenfy_gen::invalid::arb_invalid_token_request;
+use idenfy_model::validation::Endpoint;
 use idenfy_model::{DummyStatus, Rule, TokenRequest};
 
 use crate::support::{run, testkit};
@@ -14,7 +14,7 @@ fn token_rules() -> Vec<Rule> {
     Rule::ALL
         .iter()
         .copied()
-        .filter(|rule| arb_invalid_token_request(*rule).is_some())
+        .filter(|rule| rule.endpoint() == Endpoint::Token)
         .collect()
 }
 

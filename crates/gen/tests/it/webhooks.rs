@@ -148,5 +148,5 @@ fn auto_webhooks_exist_for_accepted_statuses_only() {
         );
     }
     assert!(arb_auto_webhook(DummyStatus::Active, defaults()).is_none());
-    assert!(arb_auto_webhook(DummyStatus::Other("PENDING".to_owned()), defaults()).is_none());
+    assert!(arb_auto_webhook(DummyStatus::from("PENDING"), defaults()).is_none());
 }

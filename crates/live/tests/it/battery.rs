@@ -5,12 +5,12 @@
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
-use idenfy_gen::{Identity, WebhookContext, auto_webhook, rng_from_seed};
+use idenfy_gen::{Identity, WebhookContext, WebhookDefaults, auto_webhook, rng_from_seed};
 use idenfy_live::WebhookReceiver;
 use idenfy_live::webhook::battery::{Case, Expected, Grade, Verdict, run_battery};
 use idenfy_model::{
-    DummyStatus, IdentificationWebhook, OverallStatus, SigningKey, TokenRequest, WebhookEventType,
-    sign, verify,
+    DummyStatus, IdentificationWebhook, OverallStatus, Platform, SigningKey, TokenRequest,
+    WebhookEventType, sign, verify,
 };
 use idenfy_sender::{NoAnswerKind, Sender, Url};
 
@@ -31,7 +31,12 @@ fn webhook(auto: DummyStatus) -> IdentificationWebhook {
         request: &request,
         identity: &identity,
         start_time: 1_700_000_000,
-        file_url_base: "https://files.example.test",
+        defaults: &WebhookDefaults {
+            processing_seconds: 42,
+            platform: Platform::Pc,
+            client_ip: "192.0.2.10",
+            file_url_base: "https://files.example.test",
+        },
     };
     auto_webhook(&context, &auto).unwrap().1
 }

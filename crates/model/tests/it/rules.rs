@@ -16,11 +16,7 @@ fn only_dev_may_call_the_dummy_endpoints() {
     );
     assert_eq!(demo.identifier, ErrorIdentifier::PermissionsError);
     assert_eq!(demo.http_status(), 403);
-    for environment in [
-        Environment::Test,
-        Environment::Prod,
-        Environment::Other("X".into()),
-    ] {
+    for environment in [Environment::Test, Environment::Prod, Environment::from("X")] {
         let error = dummy_endpoint_error(&environment).unwrap();
         assert_eq!(error.message, messages::NOT_FOR_TESTING_PRODUCTION);
         assert_eq!(
@@ -71,7 +67,7 @@ fn each_accepted_dummy_status_has_an_auto_result() {
         }
     }
     assert_eq!(auto_result(&DummyStatus::Active), None);
-    assert_eq!(auto_result(&DummyStatus::Other("NEW".into())), None);
+    assert_eq!(auto_result(&DummyStatus::from("NEW")), None);
 }
 
 #[test]
@@ -84,11 +80,93 @@ fn manual_review_keeps_auto_statuses_and_sets_the_overall_status() {
     assert_eq!(reviewed.auto_document, auto.auto_document);
     assert_eq!(reviewed.fraud_tags, auto.fraud_tags);
     assert_eq!(reviewed.manual_face, Some(FaceStatus::FaceMatch));
-    let denied =
-        status_after_manual_review(&auto, &FaceStatus::FakeFace, &DocumentStatus::DocValidated);
-    assert_eq!(denied.overall, OverallStatus::Denied);
+    assert_eq!(reviewed.manual_document, Some(DocumentStatus::DocValidated));
     assert_eq!(
-        MANUAL_REVIEW_EVENT,
-        (WebhookEventType::IdentificationManualFinished, true)
+        reviewed,
+        WebhookStatus {
+            overall: OverallStatus::Approved,
+            manual_face: Some(FaceStatus::FaceMatch),
+            manual_document: Some(DocumentStatus::DocValidated),
+            ..auto.clone()
+        }
+    );
+    let denied =
+        status_after_manual_review(&auto, &FaceStatus::FakeFace, &DocumentStatus::DocExpired);
+    assert_eq!(denied.overall, OverallStatus::Denied);
+    assert_eq!(denied.manual_face, Some(FaceStatus::FakeFace));
+    assert_eq!(denied.manual_document, Some(DocumentStatus::DocExpired));
+    assert_eq!(denied.suspicion_reasons, auto.suspicion_reasons);
+}
+
+#[test]
+fn each_dummy_auto_result_is_the_documented_reading() {
+    let status = |overall, face, document, tagged: bool| WebhookStatus {
+        overall,
+        suspicion_reasons: Some(if tagged {
+            vec![SuspicionReason::FaceSuspected]
+        } else {
+            vec![]
+        }),
+        fraud_tags: if tagged {
+            vec![FraudTag::FaceSuspected]
+        } else {
+            vec![]
+        },
+        mismatch_tags: vec![],
+        auto_face: face,
+        manual_face: None,
+        auto_document: document,
+        manual_document: None,
+        additional_steps: None,
+    };
+    let check = |dummy: DummyStatus, event, is_final, expected: WebhookStatus| {
+        assert_eq!(
+            auto_result(&dummy),
+            Some(AutoResult {
+                event,
+                is_final,
+                status: expected
+            }),
+            "{dummy}"
+        );
+    };
+    let finished = WebhookEventType::IdentificationAutoFinished;
+    let (matched, validated) = (
+        Some(FaceStatus::FaceMatch),
+        Some(DocumentStatus::DocValidated),
+    );
+    check(
+        DummyStatus::Approved,
+        finished.clone(),
+        false,
+        status(
+            OverallStatus::Approved,
+            matched.clone(),
+            validated.clone(),
+            false,
+        ),
+    );
+    check(
+        DummyStatus::Denied,
+        finished.clone(),
+        false,
+        status(
+            OverallStatus::Denied,
+            Some(FaceStatus::FaceMismatch),
+            validated.clone(),
+            false,
+        ),
+    );
+    check(
+        DummyStatus::Suspected,
+        finished,
+        false,
+        status(OverallStatus::Suspected, matched, validated, true),
+    );
+    check(
+        DummyStatus::Expired,
+        WebhookEventType::IdentificationExpired,
+        true,
+        status(OverallStatus::Expired, None, None, false),
     );
 }

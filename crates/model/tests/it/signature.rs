@@ -51,11 +51,24 @@ fn verify_rejects_tampering_wrong_keys_and_malformed_headers() {
 #[test]
 fn secrets_never_show_in_debug_or_display() {
     let key = SigningKey::new("super-secret-signing-key");
-    assert!(!format!("{key:?} {key}").contains("super-secret"));
+    assert_eq!(format!("{key:?}"), "SigningKey(<redacted>)");
+    assert_eq!(format!("{key}"), "<redacted>");
+    assert_eq!(format!("{key:#?}"), "SigningKey(<redacted>)");
     let credentials = ApiCredentials::new("public-key", "super-secret-api-secret");
-    let debug = format!("{credentials:?}");
-    assert!(debug.contains("public-key"));
-    assert!(!debug.contains("super-secret"));
+    assert_eq!(
+        format!("{credentials:?}"),
+        r#"ApiCredentials { key: "public-key", secret: "<redacted>" }"#
+    );
+}
+
+#[test]
+fn secrets_are_handed_on_only_when_asked_for() {
+    let key = SigningKey::new("super-secret-signing-key");
+    assert_eq!(key.expose(), b"super-secret-signing-key");
+    assert_eq!(SigningKey::new(vec![0, 159, 255]).expose(), [0, 159, 255]);
+    let credentials = ApiCredentials::new("public-key", "super-secret-api-secret");
+    assert_eq!(credentials.key(), "public-key");
+    assert_eq!(credentials.expose_secret(), "super-secret-api-secret");
 }
 
 #[test]

@@ -82,21 +82,83 @@ fn urls() {
         &[],
     );
     check(
-        |r| r.callback_url = Some("http://127.0.0.1:9000/hook".into()),
-        &[],
-    );
-    check(
-        |r| r.callback_url = Some("http://localhost/hook".into()),
-        &[],
-    );
-    check(
-        |r| r.callback_url = Some("http://[::1]:80/hook".into()),
-        &[],
-    );
-    check(
         |r| r.callback_url = Some("http://hooks.example.com/idenfy".into()),
         &[Rule::CallbackUrlNotHttps],
     );
+}
+
+#[test]
+fn only_the_simulator_profile_accepts_plain_http_callbacks_to_loopback() {
+    use idenfy_model::validation::ValidationProfile;
+    let rules = |url: &str, profile: ValidationProfile| -> Vec<Rule> {
+        let mut request = base();
+        request.callback_url = Some(url.to_owned());
+        assert_eq!(
+            request.validate_with(ValidationProfile::Dev),
+            request.validate(),
+            "validate() is the DEV profile"
+        );
+        let violations = request.validate_with(profile);
+        for violation in &violations {
+            assert_eq!(violation.field, "callbackUrl");
+        }
+        violations.iter().map(|v| v.rule).collect()
+    };
+    let refused = [Rule::CallbackUrlNotHttps];
+    for url in [
+        "http://127.0.0.1:9000/hook",
+        "http://127.1.2.3/hook",
+        "http://localhost/hook",
+        "http://LOCALHOST:8080/hook",
+        "http://[::1]:80/hook",
+    ] {
+        assert_eq!(rules(url, ValidationProfile::Dev), refused, "{url}");
+        assert_eq!(rules(url, ValidationProfile::Simulator), [], "{url}");
+    }
+    for url in [
+        "http://hooks.example.com/idenfy",
+        "http://10.0.0.5/hook",
+        "http://localhost.example.com/hook",
+        "http://[::2]/hook",
+    ] {
+        assert_eq!(rules(url, ValidationProfile::Dev), refused, "{url}");
+        assert_eq!(rules(url, ValidationProfile::Simulator), refused, "{url}");
+    }
+    for url in ["https://hooks.example.com/idenfy", "https://127.0.0.1/hook"] {
+        assert_eq!(rules(url, ValidationProfile::Dev), [], "{url}");
+        assert_eq!(rules(url, ValidationProfile::Simulator), [], "{url}");
+    }
+    let message = |profile| {
+        let mut request = base();
+        request.callback_url = Some("http://hooks.example.com/idenfy".into());
+        request.validate_with(profile).remove(0).message
+    };
+    assert_eq!(
+        message(ValidationProfile::Dev),
+        "Field 'callbackUrl' must be an HTTPS URL."
+    );
+    assert_eq!(
+        message(ValidationProfile::Simulator),
+        "Field 'callbackUrl' must be an HTTPS URL (plain http is accepted for loopback hosts only)."
+    );
+}
+
+#[test]
+fn https_or_loopback_is_the_one_plain_http_allowance() {
+    use idenfy_model::validation::is_https_or_loopback;
+    let check = |url: &str, expected: bool| {
+        let parsed = url::Url::parse(url).unwrap();
+        assert_eq!(is_https_or_loopback(&parsed), expected, "{url}");
+    };
+    check("https://ivs.idenfy.com", true);
+    check("https://127.0.0.1", true);
+    check("http://127.0.0.1:8080", true);
+    check("http://localhost", true);
+    check("http://[::1]", true);
+    check("http://ivs.idenfy.com", false);
+    check("http://0.0.0.0", false);
+    check("ftp://localhost", false);
+    check("ws://127.0.0.1", false);
 }
 
 #[test]
@@ -333,6 +395,7 @@ fn rule_names_are_unique_and_parse_back() {
     let mut names: Vec<&str> = Rule::ALL.iter().map(|rule| rule.name()).collect();
     for rule in Rule::ALL {
         assert_eq!(Rule::from_name(rule.name()), Some(*rule));
+        assert_eq!(rule.to_string(), rule.name());
         assert_eq!(
             serde_json::to_string(rule).unwrap(),
             format!("\"{}\"", rule.name())
@@ -341,4 +404,112 @@ fn rule_names_are_unique_and_parse_back() {
     names.sort_unstable();
     names.dedup();
     assert_eq!(names.len(), Rule::ALL.len());
+}
+
+#[test]
+fn a_rules_endpoint_is_the_request_that_reports_it() {
+    let request =
+        |scan_ref: String, face: &FaceStatus, document: &DocumentStatus| AddDummyStatusRequest {
+            scan_ref,
+            manual_face_match_result: face.clone(),
+            manual_document_validity: document.clone(),
+        };
+    let mut dummy_rules = std::collections::BTreeSet::new();
+    for scan_ref in [String::new(), "x".repeat(41), "scan".into()] {
+        for face in FaceStatus::ALL {
+            for document in DocumentStatus::ALL {
+                let violations = request(scan_ref.clone(), face, document).validate();
+                dummy_rules.extend(violations.iter().map(|v| v.rule));
+            }
+        }
+    }
+    assert_eq!(dummy_rules.len(), 4, "{dummy_rules:?}");
+    for rule in Rule::ALL {
+        let expected = if dummy_rules.contains(rule) {
+            validation::Endpoint::AddDummyStatus
+        } else {
+            validation::Endpoint::Token
+        };
+        assert_eq!(rule.endpoint(), expected, "{rule}");
+    }
+}
+
+#[test]
+fn length_messages_name_the_bound_that_applies() {
+    let message = |edit: fn(&mut TokenRequest)| {
+        let mut request = base();
+        edit(&mut request);
+        let violations = request.validate();
+        assert_eq!(violations.len(), 1, "{violations:?}");
+        violations[0].message.clone()
+    };
+    // A range starting at 0 states only its maximum; any other range states both ends.
+    assert_eq!(
+        message(|r| r.address = Some(text(256))),
+        "Field 'address' must be at most 255 characters long."
+    );
+    assert_eq!(
+        message(|r| r.external_ref = Some(text(41))),
+        "Field 'externalRef' must be at most 40 characters long."
+    );
+    assert_eq!(
+        message(|r| r.first_name = Some(String::new())),
+        "Field 'firstName' must be 1 to 100 characters long."
+    );
+    assert_eq!(
+        message(|r| r.client_id = text(101)),
+        "Field 'clientId' must be 1 to 100 characters long."
+    );
+}
+
+#[test]
+fn calendar_dates_are_exactly_yyyy_mm_dd() {
+    use idenfy_model::validation::is_calendar_date;
+    for valid in ["2020-01-01", "2000-02-29", "1999-12-31"] {
+        assert!(is_calendar_date(valid), "{valid}");
+    }
+    for invalid in [
+        "2020-01-1",
+        "2020-1-01",
+        "2020-01-001",
+        "02020-01-01",
+        "2020-01-01 ",
+        "2020/01/01",
+        "2020-01/01",
+        "2020_01_01",
+        "2020-0a-01",
+        "+020-01-01",
+        "2020-02-30",
+        "1900-02-29",
+        "",
+    ] {
+        assert!(!is_calendar_date(invalid), "{invalid}");
+    }
+}
+
+#[test]
+fn uuids_are_five_groups_of_hex_digits() {
+    use idenfy_model::validation::is_uuid;
+    for valid in [
+        "5b0c2f4e-1d3a-11ef-9a7c-0242ac120002",
+        "5B0C2F4E-1D3A-11EF-9A7C-0242AC120002",
+    ] {
+        assert!(is_uuid(valid), "{valid}");
+    }
+    for invalid in [
+        // Four groups, each of the right length so far.
+        "5b0c2f4e-1d3a-11ef-9a7c",
+        // Six groups.
+        "5b0c2f4e-1d3a-11ef-9a7c-0242ac120002-0000",
+        // Right lengths, not hex.
+        "zb0c2f4e-1d3a-11ef-9a7c-0242ac120002",
+        "5b0c2f4e-1d3a-11ef-9a7c-0242ac12000g",
+        // Hex, wrong group lengths.
+        "5b0c2f4-e1d3a-11ef-9a7c-0242ac120002",
+        "5b0c2f4e-1d3a-11ef-9a7c-0242ac12000",
+        "5b0c2f4e1d3a11ef9a7c0242ac120002",
+        "",
+    ] {
+        assert!(!is_uuid(invalid), "{invalid}");
+    }
 }

@@ -4,7 +4,6 @@ use idenfy_model::environment::Environment;
 use idenfy_model::error::ErrorIdentifier;
 use idenfy_model::webhook::{ExpirationThreshold, WebhookEventType};
 use idenfy_model::*;
-use proptest::prelude::*;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -46,7 +45,6 @@ fn face_status_lists_oas_and_the_dummy_subset() {
         "FACE_MATCH, FACE_NOT_CHECKED, FACE_MISMATCH, NO_FACE_FOUND, TOO_MANY_FACES, FACE_TOO_BLURRY, FACE_GLARED, \
          FACE_UNCERTAIN, FACE_NOT_ANALYSED, FACE_ERROR, AUTO_UNVERIFIABLE, FAKE_FACE",
     );
-    assert_eq!(FaceStatus::ALL.len(), 12);
     // Verbatim from dummy-results.txt.
     check(
         FaceStatus::DUMMY_MANUAL,
@@ -67,7 +65,6 @@ fn document_status_lists_oas_and_the_dummy_subset() {
          DOC_DATE_OF_ISSUE_ERROR, DOC_SEX_ERROR, DOC_NATIONALITY_ERROR, DOC_NOT_ANALYSED, DOC_ERROR, AUTO_UNVERIFIABLE, \
          DOC_SPOOF_DETECTED, MRZ_INVALID, EID_FAILED, NFC_INIT_FAILED, NFC_FAILED, NFC_TIMEOUT",
     );
-    assert_eq!(DocumentStatus::ALL.len(), 40);
     check(
         DocumentStatus::DUMMY_MANUAL,
         "DOC_VALIDATED, DOC_INFO_MISMATCH, DOC_NOT_FOUND, DOC_NOT_FULLY_VISIBLE, DOC_NOT_SUPPORTED, DOC_FACE_NOT_FOUND, \
@@ -173,29 +170,9 @@ fn smaller_vocabularies_list_the_reference() {
 fn case_insensitive_parsers_accept_what_the_api_accepts() {
     assert_eq!(Locale::from_any_case("EN"), Locale::En);
     assert_eq!(Locale::from_any_case("ZH_TW"), Locale::ZhTw);
-    assert_eq!(Locale::from_any_case("XX"), Locale::Other("XX".into()));
+    let unknown = Locale::from_any_case("Xx");
+    assert!(matches!(&unknown, Locale::Other(value) if value.as_str() == "Xx"));
     assert_eq!(Environment::from_any_case("dev"), Environment::Dev);
     assert_eq!(Environment::from_any_case("Prod"), Environment::Prod);
     assert!(!Environment::from_any_case("staging").is_known());
-}
-
-proptest! {
-    /// Unknown values are kept verbatim and round-trip; known names never become `Other`.
-    #[test]
-    fn unknown_values_are_kept(value in "[A-Z_-]{1,24}") {
-        let parsed: FraudTag = serde_json::from_value(serde_json::Value::String(value.clone())).unwrap();
-        prop_assert_eq!(parsed.as_str(), value.as_str());
-        prop_assert_eq!(parsed.is_known(), FraudTag::ALL.iter().any(|tag| tag.as_str() == value));
-        let back = serde_json::to_value(&parsed).unwrap();
-        prop_assert_eq!(back, serde_json::Value::String(value));
-    }
-
-    /// `Other` holding a known name still serializes to that name and parses back to the known variant.
-    #[test]
-    fn other_never_shadows_a_known_value(index in 0..DocumentStatus::ALL.len()) {
-        let known = &DocumentStatus::ALL[index];
-        let other = DocumentStatus::Other(known.as_str().to_owned());
-        let reparsed: DocumentStatus = serde_json::from_str(&serde_json::to_string(&other).unwrap()).unwrap();
-        prop_assert_eq!(&reparsed, known);
-    }
 }

@@ -35,7 +35,7 @@ pub(super) async fn create_token(
     {
         return Err(error.into());
     }
-    ApiRejection::unless_violations(&request.validate())?;
+    ApiRejection::unless_violations(&request.validate_with(assumptions::VALIDATION_PROFILE))?;
     if !state.balance.spend(assumptions::TOKEN_COST) {
         return Err(ApiError::lack_of_funds().into());
     }
