@@ -152,3 +152,50 @@ fn summary_of_every_kind() {
         .collect();
     insta::assert_json_snapshot!("fixture-summary", summary);
 }
+
+#[test]
+fn index_lists_every_file_and_each_webhook_reaches_its_expected_outcome() {
+    let root = fixtures_dir();
+    let index: Vec<Value> = serde_json::from_value(read(&root.join("index.json"))).unwrap();
+    let signatures = read(&root.join("webhooks/signatures.json"));
+    let listed: BTreeSet<String> = index
+        .iter()
+        .map(|entry| entry["path"].as_str().unwrap().to_owned())
+        .collect();
+    let mut on_disk = BTreeSet::new();
+    insta::glob!("../../../fixtures", "**/*.json", |path| {
+        let relative = path.strip_prefix(&root).unwrap();
+        on_disk.insert(relative.to_string_lossy().replace('\\', "/"));
+    });
+    on_disk.remove("index.json");
+    assert_eq!(
+        listed, on_disk,
+        "index.json lists exactly the fixture files"
+    );
+
+    let mut chains: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+    for entry in index.iter().filter(|entry| entry["kind"] == "webhook") {
+        let path = entry["path"].as_str().unwrap();
+        let body = read(&root.join(path));
+        let expected = &entry["expected"];
+        let event = &signatures[path.strip_prefix("webhooks/").unwrap()]["eventType"];
+        assert_eq!(event, &expected["event"], "{path}");
+        assert_eq!(body["final"], expected["final"], "{path}");
+        assert_eq!(body["status"]["overall"], expected["overall"], "{path}");
+        if let Some(chain) = entry["case"]["chain"].as_str() {
+            chains.entry(chain.to_owned()).or_default().push(body);
+        }
+    }
+    assert!(!chains.is_empty());
+    for (chain, bodies) in chains {
+        let [auto, manual] = bodies.as_slice() else {
+            panic!("chain {chain} has {} webhooks, not 2", bodies.len())
+        };
+        assert_eq!(auto["scanRef"], manual["scanRef"], "{chain}");
+        assert_eq!(auto["clientId"], manual["clientId"], "{chain}");
+        assert_eq!(
+            auto["data"]["docFirstName"], manual["data"]["docFirstName"],
+            "{chain}"
+        );
+    }
+}

@@ -1,0 +1,50 @@
+// A minimal iDenfy webhook receiver on plain node:http: checks `Idenfy-Signature` over the raw
+// body and keeps the decision per scanRef. No npm dependencies.
+import { createHmac, timingSafeEqual } from "node:crypto";
+import { createServer } from "node:http";
+
+/** The `Idenfy-Signature` of `body` (a Buffer or string): lower-case hex HMAC-SHA256. */
+export function sign(signingKey, body) {
+  return createHmac("sha256", signingKey).update(body).digest("hex");
+}
+
+/** Whether `signature` is the signature of `body` under `signingKey` (constant time). */
+export function verify(signingKey, body, signature) {
+  const expected = Buffer.from(sign(signingKey, body));
+  const given = Buffer.from(String(signature ?? ""));
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/**
+ * Starts the receiver on 127.0.0.1 (a free port unless given). Webhooks go to
+ * `${url}/webhooks/idenfy`; `decisions` maps scanRef to { event, status, final }.
+ */
+export async function startReceiver({ signingKey, port = 0 }) {
+  const decisions = new Map();
+  const server = createServer(async (request, response) => {
+    if (request.method !== "POST" || request.url !== "/webhooks/idenfy") {
+      response.writeHead(404).end();
+      return;
+    }
+    const chunks = [];
+    for await (const chunk of request) chunks.push(chunk);
+    const body = Buffer.concat(chunks);
+    if (!verify(signingKey, body, request.headers["idenfy-signature"])) {
+      response.writeHead(401).end();
+      return;
+    }
+    const result = JSON.parse(body);
+    const decision = { event: request.headers["idenfy-event-type"], status: result.status.overall, final: result.final };
+    const held = decisions.get(result.scanRef);
+    // A manual review is the last word; otherwise a final decision (expiry) is not undone by a
+    // late automatic result.
+    if (!held?.final || decision.event === "IDENTIFICATION_MANUAL_FINISHED") decisions.set(result.scanRef, decision);
+    response.writeHead(204).end();
+  });
+  await new Promise((resolve) => server.listen(port, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    decisions,
+    close: () => new Promise((resolve) => server.close(resolve)),
+  };
+}
