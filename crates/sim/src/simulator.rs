@@ -13,7 +13,7 @@ use tokio::task::JoinHandle;
 
 use crate::SimError;
 use crate::assumptions;
-use crate::delivery::{Deliverer, Delivery, DeliveryConfig, ShutdownReport};
+use crate::delivery::{Deliveries, Delivery, DeliveryConfig, ShutdownReport};
 use crate::routes::{self, BodyTimeout};
 use crate::server::{self, ReadDeadlines};
 use crate::state::{
@@ -202,7 +202,8 @@ impl SimulatorBuilder {
         self
     }
 
-    /// How long [`Simulator::shutdown`] waits for queued webhooks; default 5 s.
+    /// The most [`Simulator::shutdown`] waits, for requests in progress and queued webhooks
+    /// together; default 5 s.
     pub fn shutdown_grace(mut self, grace: Duration) -> Self {
         self.shutdown_grace = grace;
         self
@@ -242,11 +243,12 @@ impl SimulatorBuilder {
             addr: self.addr,
             source,
         })?;
-        let deliverer = Deliverer::new(
+        let deliveries = Deliveries::start(
             DeliveryConfig {
                 retry_schedule: self.retry_schedule,
                 timeout: self.delivery_timeout,
                 max_records: self.max_deliveries,
+                max_in_flight: assumptions::MAX_CONCURRENT_DELIVERY_ATTEMPTS,
                 default_url: self.default_webhook_url,
                 external_callbacks: self.external_callbacks,
             },
@@ -273,7 +275,7 @@ impl SimulatorBuilder {
             rng: Mutex::new(idenfy_gen::rng_from_seed(
                 self.seed.unwrap_or_else(random_seed),
             )),
-            deliverer,
+            deliveries,
         });
         let (stop_server, stopped) = oneshot::channel::<()>();
         let app = routes::router(Arc::clone(&state), BodyTimeout(self.body_timeout));
@@ -300,7 +302,7 @@ impl SimulatorBuilder {
     fn check(&self) -> Result<(), SimError> {
         if let Some(url) = &self.default_webhook_url {
             let shown = redact_url(url);
-            let parsed = reqwest::Url::parse(url).map_err(|error| {
+            let parsed = idenfy_sender::Url::parse(url).map_err(|error| {
                 SimError::InvalidConfig(format!(
                     "default webhook URL {shown:?} is invalid: {error}"
                 ))
@@ -360,7 +362,7 @@ impl Simulator {
 
     /// Every kept webhook delivery, oldest first.
     pub fn deliveries(&self) -> Vec<Delivery> {
-        self.state.deliverer.deliveries(None, None)
+        self.state.deliveries.deliveries(None, None)
     }
 
     /// The first `event` delivery for `scan_ref` that reached a final state (delivered or
@@ -388,7 +390,7 @@ impl Simulator {
             .get(scan_ref)
             .map(|verification| {
                 self.state
-                    .deliverer
+                    .deliveries
                     .has_target(verification.request.callback_url.as_deref())
             });
         if has_target == Some(false) {
@@ -397,7 +399,7 @@ impl Simulator {
             });
         }
         self.state
-            .deliverer
+            .deliveries
             .wait_for_finished(scan_ref, event, count, timeout)
             .await
             .ok_or_else(|| SimError::WaitTimeout {
@@ -407,20 +409,21 @@ impl Simulator {
             })
     }
 
-    /// Stops gracefully: stops accepting connections, lets requests in progress finish, waits
-    /// for queued webhooks up to the shutdown grace, and reports those it did not send.
+    /// Stops gracefully: stops accepting connections, lets requests in progress finish and
+    /// queued webhooks go out, all within one shutdown grace, and reports those it did not
+    /// send.
     pub async fn shutdown(mut self) -> ShutdownReport {
+        let deadline = tokio::time::Instant::now() + self.shutdown_grace;
         if let Some(stop) = self.stop_server.take() {
             let _ = stop.send(());
         }
         if let Some(server) = self.server.take() {
-            let grace = self.shutdown_grace;
             let abort = server.abort_handle();
-            if tokio::time::timeout(grace, server).await.is_err() {
+            if tokio::time::timeout_at(deadline, server).await.is_err() {
                 abort.abort();
             }
         }
-        self.state.deliverer.drain(self.shutdown_grace).await
+        self.state.deliveries.drain(deadline).await
     }
 
     /// Runs until `signal` completes, then shuts down gracefully. For binaries: start, print
@@ -436,7 +439,7 @@ impl Drop for Simulator {
         if let Some(stop) = self.stop_server.take() {
             let _ = stop.send(());
         }
-        self.state.deliverer.stop_workers();
+        self.state.deliveries.stop();
     }
 }
 

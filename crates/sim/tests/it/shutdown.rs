@@ -8,19 +8,22 @@ use std::time::Duration;
 use idenfy_model::WebhookEventType;
 use idenfy_sim::{DeliveryState, Simulator};
 
-use crate::support::{
-    Api, Behaviour, Receiver, WAIT, finished, signing_key, simulator_sending_to,
-    simulator_with_receiver,
-};
+use crate::support::{Api, Behaviour, Receiver, WAIT, finished, signing_key, simulator_sending_to};
 
 #[tokio::test]
 async fn shutdown_reports_delivered_webhooks_and_releases_the_port() {
-    let (simulator, api, _receiver) = simulator_with_receiver(Behaviour::Accept).await;
+    let receiver = Receiver::start(&signing_key(), Behaviour::Accept).await;
+    let (simulator, api) = simulator_sending_to(&receiver.url(), |builder| {
+        builder.shutdown_grace(Duration::from_secs(3600))
+    })
+    .await;
     let scan_ref = api.dummy_token("APPROVED", None).await;
     api.add_dummy_status(&scan_ref, "FACE_MATCH", "DOC_VALIDATED")
         .await;
     let addr = simulator.addr();
-    let report = simulator.shutdown().await;
+    let report = tokio::time::timeout(WAIT, simulator.shutdown())
+        .await
+        .expect("shutdown ends once every webhook is out, not when the hour of grace is over");
     assert_eq!(
         report.delivered, 2,
         "queued webhooks go out before shutdown ends"
