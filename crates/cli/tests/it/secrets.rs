@@ -5,7 +5,7 @@
 
 use std::process::Command;
 
-use crate::serve::stop;
+use crate::serve::{create_token, stop};
 use crate::support::{Run, TempFile, closed_port_url, run_command, start_serve, testkit};
 
 const API_KEY: &str = "key-0a1b2c3d";
@@ -71,6 +71,31 @@ fn assert_hidden(what: &str, run: &Run) {
             !run.stdout.contains(secret) && !run.stderr.contains(secret),
             "{what}: {secret:?} was printed: {run:#?}"
         );
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn serve_never_prints_a_secret() {
+    for via in [Via::Flags, Via::Environment] {
+        for level in LOG_LEVELS {
+            let webhook_url = with_user_info(&closed_port_url());
+            let mut command = with_keys(&["serve", "--addr", "127.0.0.1:0"], via, level);
+            command.args(["--webhook-url", &webhook_url, "--retries", "1"]);
+            command.args(["--retry-interval-ms", "10"]);
+            let (child, base) = start_serve(&mut command);
+            assert_eq!(create_token(&base, API_KEY, API_SECRET), 201);
+            assert_eq!(create_token(&base, API_KEY, "wrong"), 401);
+            let (_, output) = stop(child, "TERM");
+            let what = format!("serve via {via:?} at {level}");
+            for secret in SECRETS {
+                assert!(!output.contains(secret), "{what}: {secret:?} in {output}");
+            }
+            if level == "info" {
+                assert!(output.contains("api_key=key-…"), "{what}: {output}");
+                assert!(output.contains("redacted@127.0.0.1"), "{what}: {output}");
+            }
+        }
     }
 }
 

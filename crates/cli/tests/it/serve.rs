@@ -39,7 +39,7 @@ fn serving(extra: &[&str]) -> Command {
 }
 
 /// Creates a dummy token against `base` with `key:secret`; returns the HTTP status.
-fn create_token(base: &str, key: &str, secret: &str) -> u16 {
+pub(crate) fn create_token(base: &str, key: &str, secret: &str) -> u16 {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     runtime.block_on(async {
         reqwest::Client::builder()

@@ -11,7 +11,7 @@ mod transport;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use idenfy_model::support::lock;
+use idenfy_model::support::{lock, redact_url};
 use idenfy_model::{IdentificationWebhook, SigningKey, WebhookEventType, sign};
 use idenfy_sender::{Sender, SenderError};
 use serde::{Deserialize, Serialize};
@@ -195,7 +195,7 @@ impl Deliveries {
         let body = serde_json::to_string(webhook).expect("webhook bodies serialize to JSON");
         let signature = sign(&self.key, body.as_bytes());
         if let Some(reason) = &refusal {
-            tracing::warn!(scan_ref, target = %target, "webhook not sent: {reason}");
+            tracing::warn!(scan_ref, target = %redact_url(&target), "webhook not sent: {reason}");
         }
         Some(NewDelivery {
             scan_ref: Arc::from(scan_ref),
