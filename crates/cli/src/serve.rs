@@ -10,9 +10,9 @@ use anyhow::Context;
 use clap::Args;
 use idenfy_model::support::{key_prefix, redact_url};
 use idenfy_model::{ApiCredentials, Environment, SigningKey};
-use idenfy_sim::{ShutdownReport, Simulator};
+use idenfy_sim::{ShutdownReport, Simulator, Unfinished};
 
-use crate::exit::UsageError;
+use crate::exit::{FAILURE, UsageError};
 
 /// Settings of `serve`. (No `Debug`: it holds the API secret.)
 #[derive(Args)]
@@ -24,7 +24,8 @@ use crate::exit::UsageError;
     idenfy-testkit serve --addr 127.0.0.1:0 --balance 100\n  \
     idenfy-testkit serve --seed 42 --fixed-time 1767225600 --retries 1 --retry-interval-ms 100\n\n\
     The first line on stdout is `listening on http://HOST:PORT`; logs go to stderr \
-    (IDENFY_LOG=debug for more).")]
+    (IDENFY_LOG=debug for more). SIGINT or SIGTERM stop it; it exits 1 when webhooks were \
+    left undelivered (counted and listed on stderr first), else 0.")]
 pub struct ServeArgs {
     /// Address to listen on; port 0 picks a free one.
     #[arg(long, default_value = "127.0.0.1:8080")]
@@ -147,7 +148,11 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         );
         let report = simulator.serve_until(shutdown).await;
         eprintln!("{}", describe(&report));
-        Ok(ExitCode::SUCCESS)
+        Ok(if report.unfinished.is_empty() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(FAILURE)
+        })
     })
 }
 
@@ -174,23 +179,39 @@ fn missing_credentials(args: &ServeArgs) -> String {
     )
 }
 
-/// One line on what shutdown did, then one line per webhook not confirmed (never attempted,
-/// or attempted without an answer before the grace period ran out).
+/// What shutdown did: when webhooks were left undelivered, their count by where they stood
+/// first, then one line each; last, the totals.
 fn describe(report: &ShutdownReport) -> String {
-    let mut text = format!(
-        "stopped: {} webhooks delivered, {} failed, {} unconfirmed",
-        report.delivered,
-        report.failed,
-        report.unfinished.len()
-    );
-    for delivery in &report.unfinished {
+    let mut text = String::new();
+    if !report.unfinished.is_empty() {
         text.push_str(&format!(
-            "\n  unconfirmed (may have been received): {} {} to {}",
+            "{} webhooks left undelivered: {} never attempted, {} in flight (may have been \
+             received), {} awaiting a retry\n",
+            report.unfinished.len(),
+            report.count(Unfinished::NeverAttempted),
+            report.count(Unfinished::InFlight),
+            report.count(Unfinished::AwaitingRetry),
+        ));
+    }
+    for delivery in &report.unfinished {
+        let stood = match report.unfinished_as(delivery) {
+            Unfinished::InFlight => "in flight (may have been received)",
+            Unfinished::AwaitingRetry => "awaiting a retry",
+            _ => "never attempted",
+        };
+        text.push_str(&format!(
+            "  {stood}: {} {} to {}\n",
             delivery.event,
             delivery.scan_ref,
             redact_url(&delivery.target)
         ));
     }
+    text.push_str(&format!(
+        "stopped: {} webhooks delivered, {} failed, {} undelivered",
+        report.delivered,
+        report.failed,
+        report.unfinished.len()
+    ));
     text
 }
 

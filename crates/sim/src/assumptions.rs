@@ -511,7 +511,8 @@ pub fn all() -> Vec<Assumption> {
             format!(
                 "stop accepting connections, let requests in progress finish, then wait up to \
                  {} s (configurable) for queued webhooks; the report lists every delivery still \
-                 pending. Dropping a `Simulator` stops it without waiting.",
+                 pending and where it stood: never attempted, in flight (the receiver may have \
+                 it) or awaiting a retry. Dropping a `Simulator` stops it without waiting.",
                 DEFAULT_SHUTDOWN_GRACE.as_secs()
             ),
         ),

@@ -331,3 +331,73 @@ fn serve_says_once_that_it_ran_out_of_file_descriptors() {
         "{output:#?}"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn serve_exits_1_and_counts_first_the_webhooks_it_left_undelivered() {
+    // A receiver that accepts connections and never answers.
+    let receiver = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/hook", receiver.local_addr().unwrap());
+    std::thread::spawn(move || {
+        let held: Vec<_> = receiver.incoming().take(8).collect();
+        std::thread::sleep(Duration::from_secs(60));
+        drop(held);
+    });
+    let mut command = serving(&["--webhook-url", &url]);
+    command.env("IDENFY_LOG", "off");
+    let (child, base) = start(&mut command);
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let client = reqwest::Client::builder().no_proxy().build().unwrap();
+        let token: serde_json::Value = client
+            .post(format!("{base}/api/v2/token"))
+            .basic_auth("cli-key", Some(SECRET))
+            .json(&serde_json::json!({"clientId": "c", "dummyStatus": "APPROVED"}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        // The manual webhook waits behind the automatic one, which the receiver holds.
+        let review = client
+            .post(format!("{base}/api/v2/add-dummy-status"))
+            .basic_auth("cli-key", Some(SECRET))
+            .json(&serde_json::json!({
+                "scanRef": token["scanRef"],
+                "manualFaceMatchResult": "FACE_MATCH",
+                "manualDocumentValidity": "DOC_VALIDATED",
+            }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(review.status().as_u16(), 200);
+    });
+    let (status, output) = stop(child, "TERM");
+    assert_eq!(status.code(), Some(1), "{output}");
+    let lines: Vec<&str> = output.lines().collect();
+    assert_eq!(
+        lines.first().copied(),
+        Some(
+            "2 webhooks left undelivered: 1 never attempted, 1 in flight (may have been \
+             received), 0 awaiting a retry"
+        ),
+        "{output}"
+    );
+    assert!(
+        lines.iter().any(|line| line
+            .starts_with("  in flight (may have been received): IDENTIFICATION_AUTO_FINISHED")),
+        "{output}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|line| line.starts_with("  never attempted: IDENTIFICATION_MANUAL_FINISHED")),
+        "{output}"
+    );
+    assert_eq!(
+        lines.last().copied(),
+        Some("stopped: 0 webhooks delivered, 0 failed, 2 undelivered"),
+        "{output}"
+    );
+}
