@@ -213,7 +213,7 @@ impl Setup {
             .header(CONTENT_TYPE, "application/json")
             .header(SIGNATURE_HEADER, &webhook.signature)
             .header(EVENT_TYPE_HEADER, webhook.event.as_str())
-            .body(webhook.body.clone())
+            .body(webhook.body.to_string())
             .send()
             .await
             .expect("webhook post");

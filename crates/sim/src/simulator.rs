@@ -6,14 +6,16 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use idenfy_model::support::redact_url;
 use idenfy_model::{ApiCredentials, Environment, SigningKey, WebhookEventType};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use crate::SimError;
 use crate::assumptions;
-use crate::delivery::{Deliverer, Delivery, DeliveryConfig, ShutdownReport};
-use crate::routes;
+use crate::delivery::{Deliveries, Delivery, DeliveryConfig, ShutdownReport};
+use crate::routes::{self, BodyTimeout};
+use crate::server::{self, ReadDeadlines};
 use crate::state::{
     AppState, Balance, FaultInjection, RateLimiter, Settings, VerificationStore, lock,
 };
@@ -58,6 +60,9 @@ pub struct SimulatorBuilder {
     max_deliveries: usize,
     external_callbacks: bool,
     shutdown_grace: Duration,
+    idle_timeout: Duration,
+    header_timeout: Duration,
+    body_timeout: Duration,
 }
 
 impl Default for SimulatorBuilder {
@@ -81,6 +86,9 @@ impl Default for SimulatorBuilder {
             max_deliveries: assumptions::DEFAULT_MAX_DELIVERIES,
             external_callbacks: false,
             shutdown_grace: assumptions::DEFAULT_SHUTDOWN_GRACE,
+            idle_timeout: assumptions::DEFAULT_IDLE_TIMEOUT,
+            header_timeout: assumptions::DEFAULT_HEADER_TIMEOUT,
+            body_timeout: assumptions::DEFAULT_BODY_TIMEOUT,
         }
     }
 }
@@ -194,9 +202,31 @@ impl SimulatorBuilder {
         self
     }
 
-    /// How long [`Simulator::shutdown`] waits for queued webhooks; default 5 s.
+    /// The most [`Simulator::shutdown`] waits, for requests in progress and queued webhooks
+    /// together; default 5 s.
     pub fn shutdown_grace(mut self, grace: Duration) -> Self {
         self.shutdown_grace = grace;
+        self
+    }
+
+    /// How long a connection may wait for the first byte of a request before it is closed (the
+    /// idle keep-alive timeout); default 75 s.
+    pub fn idle_timeout(mut self, timeout: Duration) -> Self {
+        self.idle_timeout = timeout;
+        self
+    }
+
+    /// How long a request head may take from its first byte to its last before the connection
+    /// is closed; default 10 s.
+    pub fn header_timeout(mut self, timeout: Duration) -> Self {
+        self.header_timeout = timeout;
+        self
+    }
+
+    /// How long a request body may take to arrive after its head before the answer is 408 and
+    /// the connection is closed; default 30 s.
+    pub fn body_timeout(mut self, timeout: Duration) -> Self {
+        self.body_timeout = timeout;
         self
     }
 
@@ -213,11 +243,12 @@ impl SimulatorBuilder {
             addr: self.addr,
             source,
         })?;
-        let deliverer = Deliverer::new(
+        let deliveries = Deliveries::start(
             DeliveryConfig {
                 retry_schedule: self.retry_schedule,
                 timeout: self.delivery_timeout,
                 max_records: self.max_deliveries,
+                max_in_flight: assumptions::MAX_CONCURRENT_DELIVERY_ATTEMPTS,
                 default_url: self.default_webhook_url,
                 external_callbacks: self.external_callbacks,
             },
@@ -244,21 +275,18 @@ impl SimulatorBuilder {
             rng: Mutex::new(idenfy_gen::rng_from_seed(
                 self.seed.unwrap_or_else(random_seed),
             )),
-            deliverer,
+            deliveries,
         });
         let (stop_server, stopped) = oneshot::channel::<()>();
-        let app = routes::router(Arc::clone(&state));
-        let server = tokio::spawn(async move {
-            let result = axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    // A dropped sender means the simulator is gone: stop as well.
-                    let _ = stopped.await;
-                })
-                .await;
-            if let Err(error) = result {
-                tracing::error!(%error, "simulator server stopped");
-            }
-        });
+        let app = routes::router(Arc::clone(&state), BodyTimeout(self.body_timeout));
+        let deadlines = ReadDeadlines {
+            idle: self.idle_timeout,
+            header: self.header_timeout,
+        };
+        let server = tokio::spawn(server::serve(listener, app, deadlines, async {
+            // A dropped sender means the simulator is gone: stop as well.
+            let _ = stopped.await;
+        }));
         Ok(Simulator {
             state,
             addr,
@@ -273,12 +301,15 @@ impl SimulatorBuilder {
     /// Rejects settings the simulator cannot honour.
     fn check(&self) -> Result<(), SimError> {
         if let Some(url) = &self.default_webhook_url {
-            let parsed = reqwest::Url::parse(url).map_err(|error| {
-                SimError::InvalidConfig(format!("default webhook URL {url:?} is invalid: {error}"))
+            let shown = redact_url(url);
+            let parsed = idenfy_sender::Url::parse(url).map_err(|error| {
+                SimError::InvalidConfig(format!(
+                    "default webhook URL {shown:?} is invalid: {error}"
+                ))
             })?;
             if !matches!(parsed.scheme(), "http" | "https") {
                 return Err(SimError::InvalidConfig(format!(
-                    "default webhook URL {url:?} must be http or https"
+                    "default webhook URL {shown:?} must be http or https"
                 )));
             }
         }
@@ -331,7 +362,7 @@ impl Simulator {
 
     /// Every kept webhook delivery, oldest first.
     pub fn deliveries(&self) -> Vec<Delivery> {
-        self.state.deliverer.deliveries(None, None)
+        self.state.deliveries.deliveries(None, None)
     }
 
     /// The first `event` delivery for `scan_ref` that reached a final state (delivered or
@@ -359,7 +390,7 @@ impl Simulator {
             .get(scan_ref)
             .map(|verification| {
                 self.state
-                    .deliverer
+                    .deliveries
                     .has_target(verification.request.callback_url.as_deref())
             });
         if has_target == Some(false) {
@@ -368,7 +399,7 @@ impl Simulator {
             });
         }
         self.state
-            .deliverer
+            .deliveries
             .wait_for_finished(scan_ref, event, count, timeout)
             .await
             .ok_or_else(|| SimError::WaitTimeout {
@@ -378,20 +409,21 @@ impl Simulator {
             })
     }
 
-    /// Stops gracefully: stops accepting connections, lets requests in progress finish, waits
-    /// for queued webhooks up to the shutdown grace, and reports those it did not send.
+    /// Stops gracefully: stops accepting connections, lets requests in progress finish and
+    /// queued webhooks go out, all within one shutdown grace, and reports those it did not
+    /// send.
     pub async fn shutdown(mut self) -> ShutdownReport {
+        let deadline = tokio::time::Instant::now() + self.shutdown_grace;
         if let Some(stop) = self.stop_server.take() {
             let _ = stop.send(());
         }
         if let Some(server) = self.server.take() {
-            let grace = self.shutdown_grace;
             let abort = server.abort_handle();
-            if tokio::time::timeout(grace, server).await.is_err() {
+            if tokio::time::timeout_at(deadline, server).await.is_err() {
                 abort.abort();
             }
         }
-        self.state.deliverer.drain(self.shutdown_grace).await
+        self.state.deliveries.drain(deadline).await
     }
 
     /// Runs until `signal` completes, then shuts down gracefully. For binaries: start, print
@@ -407,7 +439,7 @@ impl Drop for Simulator {
         if let Some(stop) = self.stop_server.take() {
             let _ = stop.send(());
         }
-        self.state.deliverer.stop_workers();
+        self.state.deliveries.stop();
     }
 }
 

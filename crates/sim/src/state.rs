@@ -2,8 +2,8 @@
 //! fault injection and the seeded random generator.
 
 use std::collections::{HashMap, VecDeque};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
 
 use idenfy_gen::{Identity, SeededRng, WebhookContext};
 pub(crate) use idenfy_model::support::lock;
@@ -13,7 +13,7 @@ use idenfy_model::{
 use tokio::time::Instant;
 
 use crate::assumptions;
-use crate::delivery::Deliverer;
+use crate::delivery::Deliveries;
 
 /// Everything the handlers share.
 pub(crate) struct AppState {
@@ -30,7 +30,7 @@ pub(crate) struct AppState {
     /// The seeded generator behind `scanRef`, `authToken`, `digitString` and fake identities.
     pub(crate) rng: Mutex<SeededRng>,
     /// Webhook delivery.
-    pub(crate) deliverer: Arc<Deliverer>,
+    pub(crate) deliveries: Deliveries,
 }
 
 /// Settings the handlers read.

@@ -23,28 +23,38 @@ pub(super) async fn add_dummy_status(
     let JsonBody(request, _) = body?;
     ApiRejection::unless_violations(&request.validate())?;
     let scan_ref = request.scan_ref.as_str();
-    // The webhook is queued under the store's lock, so concurrent reviews of one verification
-    // send their webhooks in the order their statuses were recorded.
+    let (event, webhook, callback_url) = {
+        let verifications = lock(&state.verifications);
+        let verification = verifications
+            .get(scan_ref)
+            .ok_or_else(|| ApiRejection::with_status(assumptions::unknown_scan_ref(scan_ref)))?;
+        let dummy = verification.dummy.as_ref().ok_or_else(|| {
+            ApiRejection::with_status(assumptions::not_a_dummy_verification(scan_ref))
+        })?;
+        let (event, webhook) = manual_webhook(
+            &dummy.webhook_context(scan_ref, &verification.request),
+            &dummy.auto_status,
+            &request.manual_face_match_result,
+            &request.manual_document_validity,
+        );
+        (event, webhook, verification.request.callback_url.clone())
+    };
+    let prepared = state
+        .deliveries
+        .prepare(scan_ref, callback_url.as_deref(), event, &webhook);
+    // The status is recorded and the webhook queued under one hold of the store's lock, so
+    // concurrent reviews of one verification send their webhooks in the order their statuses
+    // were recorded (the webhook depends only on what a review never changes).
     let mut verifications = lock(&state.verifications);
-    let verification = verifications
+    if let Some(dummy) = verifications
         .get_mut(scan_ref)
-        .ok_or_else(|| ApiRejection::with_status(assumptions::unknown_scan_ref(scan_ref)))?;
-    let dummy = verification.dummy.as_mut().ok_or_else(|| {
-        ApiRejection::with_status(assumptions::not_a_dummy_verification(scan_ref))
-    })?;
-    let (event, webhook) = manual_webhook(
-        &dummy.webhook_context(scan_ref, &verification.request),
-        &dummy.auto_status,
-        &request.manual_face_match_result,
-        &request.manual_document_validity,
-    );
-    dummy.current_status = webhook.status.clone();
-    state.deliverer.enqueue(
-        scan_ref,
-        verification.request.callback_url.as_deref(),
-        event,
-        &webhook,
-    );
+        .and_then(|verification| verification.dummy.as_mut())
+    {
+        dummy.current_status = webhook.status;
+    }
+    if let Some(prepared) = prepared {
+        state.deliveries.enqueue(prepared);
+    }
     drop(verifications);
     Ok(Json(AddDummyStatusResponse {
         message: Some(assumptions::DUMMY_STATUS_ADDED.to_owned()),

@@ -32,7 +32,7 @@ pub(super) async fn webhooks(
             format!("Query string is invalid: {}.", rejection.body_text()),
         ))
     })?;
-    Ok(Json(state.deliverer.deliveries(
+    Ok(Json(state.deliveries.deliveries(
         filter.scan_ref.as_deref(),
         filter.event.as_ref(),
     )))

@@ -1,6 +1,7 @@
 //! The router: one module per resource, the middleware of the API routes (fault injection,
 //! credentials, rate limit) and the fallbacks that keep every answer in iDenfy's error shape.
 
+mod body;
 mod dummy;
 mod inspect;
 mod status;
@@ -19,6 +20,8 @@ use crate::auth::require_credentials;
 use crate::errors::{self, ApiRejection};
 use crate::state::AppState;
 
+pub(crate) use body::BodyTimeout;
+
 /// Path of token creation.
 pub(crate) const TOKEN_PATH: &str = "/api/v2/token";
 /// Path of the dummy manual result.
@@ -28,8 +31,8 @@ pub(crate) const STATUS_PATH: &str = "/api/v2/status";
 /// Path of the delivery inspection.
 pub(crate) const WEBHOOKS_PATH: &str = "/sim/webhooks";
 
-/// The simulator's router.
-pub(crate) fn router(state: Arc<AppState>) -> Router {
+/// The simulator's router; request bodies that do not arrive within `body_timeout` answer 408.
+pub(crate) fn router(state: Arc<AppState>, body_timeout: BodyTimeout) -> Router {
     // Layers run outside in: the last added runs first.
     let api = Router::new()
         .route(TOKEN_PATH, post(token::create_token))
@@ -45,6 +48,7 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
         .fallback(errors::unknown_path)
         .method_not_allowed_fallback(errors::method_not_allowed)
         .layer(DefaultBodyLimit::max(assumptions::MAX_BODY_BYTES))
+        .layer(from_fn_with_state(body_timeout, body::read_whole_body))
         .with_state(state)
 }
 

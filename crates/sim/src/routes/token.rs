@@ -59,9 +59,14 @@ pub(super) async fn create_token(
         }
         _ => (None, None),
     };
-    let callback_url = request.callback_url.clone();
-    // The auto webhook is queued under the store's lock, like the manual one, so a review of
-    // this verification (whose scanRef a seeded client can predict) cannot queue first.
+    // Serialized and signed before the store's lock; queued under it, like the manual
+    // webhook, so a review of this verification (whose scanRef a seeded client can predict)
+    // cannot queue first.
+    let auto = auto.and_then(|(event, webhook)| {
+        state
+            .deliveries
+            .prepare(&scan_ref, request.callback_url.as_deref(), event, &webhook)
+    });
     let mut verifications = lock(&state.verifications);
     verifications.insert(
         scan_ref.clone(),
@@ -71,10 +76,8 @@ pub(super) async fn create_token(
             size,
         },
     );
-    if let Some((event, webhook)) = auto {
-        state
-            .deliverer
-            .enqueue(&scan_ref, callback_url.as_deref(), event, &webhook);
+    if let Some(auto) = auto {
+        state.deliveries.enqueue(auto);
     }
     drop(verifications);
     Ok((StatusCode::CREATED, Json(response)))

@@ -37,7 +37,7 @@ async fn run(seed: u64) -> (Vec<Value>, Vec<String>) {
     let mut bodies: Vec<String> = simulator
         .deliveries()
         .into_iter()
-        .map(|delivery| delivery.body)
+        .map(|delivery| delivery.body.to_string())
         .collect();
     bodies.sort();
     (tokens, bodies)

@@ -6,21 +6,24 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use idenfy_model::WebhookEventType;
-use idenfy_sim::{DeliveryState, Simulator};
+use idenfy_sim::{DeliveryState, Simulator, Unfinished};
 
-use crate::support::{
-    Api, Behaviour, Receiver, WAIT, finished, signing_key, simulator_sending_to,
-    simulator_with_receiver,
-};
+use crate::support::{Api, Behaviour, Receiver, WAIT, finished, signing_key, simulator_sending_to};
 
 #[tokio::test]
 async fn shutdown_reports_delivered_webhooks_and_releases_the_port() {
-    let (simulator, api, _receiver) = simulator_with_receiver(Behaviour::Accept).await;
+    let receiver = Receiver::start(&signing_key(), Behaviour::Accept).await;
+    let (simulator, api) = simulator_sending_to(&receiver.url(), |builder| {
+        builder.shutdown_grace(Duration::from_secs(3600))
+    })
+    .await;
     let scan_ref = api.dummy_token("APPROVED", None).await;
     api.add_dummy_status(&scan_ref, "FACE_MATCH", "DOC_VALIDATED")
         .await;
     let addr = simulator.addr();
-    let report = simulator.shutdown().await;
+    let report = tokio::time::timeout(WAIT, simulator.shutdown())
+        .await
+        .expect("shutdown ends once every webhook is out, not when the hour of grace is over");
     assert_eq!(
         report.delivered, 2,
         "queued webhooks go out before shutdown ends"
@@ -147,6 +150,19 @@ async fn shutdown_accounts_for_every_delivery_with_some_in_flight() {
         queued.len() as u64,
         "delivered, failed and unfinished account for every delivery"
     );
+    // Each held verification: its automatic webhook in flight at the receiver, its manual one
+    // never attempted.
+    for delivery in &report.unfinished {
+        let expected = if delivery.event == WebhookEventType::IdentificationAutoFinished {
+            Unfinished::InFlight
+        } else {
+            Unfinished::NeverAttempted
+        };
+        assert_eq!(report.unfinished_as(delivery), expected, "{delivery:?}");
+    }
+    assert_eq!(report.count(Unfinished::InFlight), held.len());
+    assert_eq!(report.count(Unfinished::NeverAttempted), held.len());
+    assert_eq!(report.count(Unfinished::AwaitingRetry), 0);
 }
 
 #[tokio::test]

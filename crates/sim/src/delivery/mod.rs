@@ -1,0 +1,312 @@
+//! Asynchronous webhook delivery: the journal's public types and the handle the simulator
+//! holds. The work is split in three: [`queue`], a synchronous state machine (one ordered line
+//! per verification, retries on a schedule, a bounded journal); [`transport`], how an attempt
+//! reaches the receiver; and [`engine`], the one task that drives the queue, runs attempts and
+//! publishes every change.
+
+mod engine;
+mod queue;
+mod transport;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use idenfy_model::support::{lock, redact_url};
+use idenfy_model::{IdentificationWebhook, SigningKey, WebhookEventType, sign};
+use idenfy_sender::{Sender, SenderError};
+use serde::{Deserialize, Serialize};
+use tokio::sync::{broadcast, mpsc};
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+use self::engine::{Command, Engine};
+use self::queue::{Change, Limits, NewDelivery, Queue};
+use self::transport::Transport;
+
+/// One webhook the simulator sent or is sending: what, where, and every attempt.
+///
+/// Also the items of `GET /sim/webhooks`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct Delivery {
+    /// Sequence number, increasing in the order webhooks were queued.
+    pub id: u64,
+    /// The verification the webhook is about.
+    pub scan_ref: String,
+    /// The `Idenfy-Event-Type` sent.
+    pub event: WebhookEventType,
+    /// The URL it is sent to.
+    pub target: String,
+    /// The exact body sent (UTF-8 JSON), shared with the simulator's journal rather than
+    /// copied.
+    pub body: Arc<str>,
+    /// The `Idenfy-Signature` sent.
+    pub signature: String,
+    /// Where the delivery stands.
+    pub state: DeliveryState,
+    /// Every attempt so far, oldest first.
+    pub attempts: Vec<Attempt>,
+}
+
+/// Where a delivery stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[non_exhaustive]
+pub enum DeliveryState {
+    /// Queued, in flight, or waiting for a retry.
+    Pending,
+    /// The receiver answered 2xx.
+    Delivered,
+    /// Every attempt failed, or the target may not be contacted.
+    Failed,
+}
+
+/// One attempt to deliver a webhook.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct Attempt {
+    /// 1 for the first attempt.
+    pub number: u32,
+    /// The receiver's HTTP status, when it answered.
+    pub status: Option<u16>,
+    /// Why no status came back (timeout, connection refused, target refused…).
+    pub error: Option<String>,
+    /// How long the attempt took, in milliseconds.
+    pub elapsed_ms: u64,
+}
+
+/// What a graceful shutdown did with the webhooks.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct ShutdownReport {
+    /// Deliveries that ended `DELIVERED` over the simulator's life.
+    pub delivered: u64,
+    /// Deliveries that ended `FAILED` over the simulator's life.
+    pub failed: u64,
+    /// Deliveries still pending when the grace period ran out: not confirmed delivered and not
+    /// sent again; [`ShutdownReport::unfinished_as`] says where each stood.
+    pub unfinished: Vec<Delivery>,
+    /// Ids of the `unfinished` deliveries whose attempt was running when shutdown stopped it.
+    pub in_flight: Vec<u64>,
+}
+
+/// Where an unfinished delivery stood when shutdown stopped waiting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Unfinished {
+    /// No attempt was ever made (it waited behind an earlier webhook of its `scanRef`, for a
+    /// free attempt slot, or was held): the receiver surely did not get it.
+    NeverAttempted,
+    /// An attempt was running and got no answer: the receiver may have got it.
+    InFlight,
+    /// Every attempt so far failed and the next was not due yet: the receiver did not accept
+    /// it (one that timed out may still have reached it).
+    AwaitingRetry,
+}
+
+impl ShutdownReport {
+    /// Where `delivery`, one of [`unfinished`](Self::unfinished), stood.
+    pub fn unfinished_as(&self, delivery: &Delivery) -> Unfinished {
+        if self.in_flight.contains(&delivery.id) {
+            Unfinished::InFlight
+        } else if delivery.attempts.is_empty() {
+            Unfinished::NeverAttempted
+        } else {
+            Unfinished::AwaitingRetry
+        }
+    }
+
+    /// How many of [`unfinished`](Self::unfinished) stood as `kind`.
+    pub fn count(&self, kind: Unfinished) -> usize {
+        self.unfinished
+            .iter()
+            .filter(|delivery| self.unfinished_as(delivery) == kind)
+            .count()
+    }
+}
+
+impl Delivery {
+    /// The HTTP status of the latest attempt, if the receiver answered it.
+    pub fn last_status(&self) -> Option<u16> {
+        self.attempts.last()?.status
+    }
+}
+
+/// Delivery settings.
+#[derive(Debug, Clone)]
+pub(crate) struct DeliveryConfig {
+    /// Delays between attempts; its length is the number of retries.
+    pub(crate) retry_schedule: Vec<Duration>,
+    /// Time limit of one attempt.
+    pub(crate) timeout: Duration,
+    /// Delivery records kept.
+    pub(crate) max_records: usize,
+    /// Attempts running at once.
+    pub(crate) max_in_flight: usize,
+    /// URL for verifications without `callbackUrl`.
+    pub(crate) default_url: Option<String>,
+    /// Whether a `callbackUrl` to a non-loopback host is contacted.
+    pub(crate) external_callbacks: bool,
+}
+
+/// The simulator's handle on delivery: queues webhooks, reads the journal, waits, drains.
+/// Dropping it does not stop the engine; [`Deliveries::stop`] does.
+pub(crate) struct Deliveries {
+    default_url: Option<Arc<str>>,
+    external_callbacks: bool,
+    key: SigningKey,
+    queue: Arc<Mutex<Queue>>,
+    commands: mpsc::UnboundedSender<Command>,
+    events: broadcast::Sender<Change>,
+    tracker: TaskTracker,
+    cancel: CancellationToken,
+}
+
+/// Changes kept for a subscriber that falls behind; one that lags re-reads the journal.
+const EVENT_BUFFER: usize = 1024;
+
+impl Deliveries {
+    /// Starts the engine, sending through the workspace's webhook sender.
+    pub(crate) fn start(config: DeliveryConfig, key: SigningKey) -> Result<Self, SenderError> {
+        let sender = Sender::new(config.timeout)?;
+        Ok(Self::start_with(config, key, sender))
+    }
+
+    /// Starts the engine, making attempts through `transport`.
+    fn start_with(config: DeliveryConfig, key: SigningKey, transport: impl Transport) -> Self {
+        let queue = Arc::new(Mutex::new(Queue::new(Limits {
+            retry_schedule: config.retry_schedule,
+            max_records: config.max_records,
+            max_in_flight: config.max_in_flight,
+        })));
+        let (commands, received) = mpsc::unbounded_channel();
+        let events = broadcast::Sender::new(EVENT_BUFFER);
+        let tracker = TaskTracker::new();
+        let cancel = CancellationToken::new();
+        let engine = Engine {
+            queue: Arc::clone(&queue),
+            transport: Arc::new(transport),
+            commands: received,
+            finished: commands.clone(),
+            events: events.clone(),
+            tracker: tracker.clone(),
+            cancel: cancel.clone(),
+        };
+        tracker.spawn(engine.run());
+        Self {
+            default_url: config.default_url.map(Arc::from),
+            external_callbacks: config.external_callbacks,
+            key,
+            queue,
+            commands,
+            events,
+            tracker,
+            cancel,
+        }
+    }
+
+    /// Whether a verification with this `callbackUrl` has anywhere to send webhooks.
+    pub(crate) fn has_target(&self, callback_url: Option<&str>) -> bool {
+        callback_url.is_some() || self.default_url.is_some()
+    }
+
+    /// Serializes, signs and addresses `webhook`, ready for [`Self::enqueue`]; `None` when
+    /// there is no target (see [`Self::has_target`]). Call it before taking any lock.
+    pub(crate) fn prepare(
+        &self,
+        scan_ref: &str,
+        callback_url: Option<&str>,
+        event: WebhookEventType,
+        webhook: &IdentificationWebhook,
+    ) -> Option<NewDelivery> {
+        let (target, refusal) = match callback_url {
+            Some(url) => (
+                Arc::from(url),
+                transport::refusal(url, self.external_callbacks),
+            ),
+            None => (Arc::clone(self.default_url.as_ref()?), None),
+        };
+        let body = serde_json::to_string(webhook).expect("webhook bodies serialize to JSON");
+        let signature = sign(&self.key, body.as_bytes());
+        if let Some(reason) = &refusal {
+            tracing::warn!(scan_ref, target = %redact_url(&target), "webhook not sent: {reason}");
+        }
+        Some(NewDelivery {
+            scan_ref: Arc::from(scan_ref),
+            event,
+            target,
+            body: Arc::from(body),
+            signature: Arc::from(signature),
+            refusal,
+        })
+    }
+
+    /// Records `new` and queues it behind its verification's earlier webhooks. Cheap: callers
+    /// that must order webhooks call it under their own lock.
+    pub(crate) fn enqueue(&self, new: NewDelivery) {
+        let change = lock(&self.queue).enqueue(new);
+        // The engine lives until cancelled; after that nothing is sent anyway.
+        let _ = self.commands.send(Command::Queued);
+        // No subscriber is fine: nobody is waiting.
+        let _ = self.events.send(change);
+    }
+
+    /// Every kept delivery, oldest first, optionally only one verification's or one event's.
+    pub(crate) fn deliveries(
+        &self,
+        scan_ref: Option<&str>,
+        event: Option<&WebhookEventType>,
+    ) -> Vec<Delivery> {
+        lock(&self.queue).deliveries(scan_ref, event)
+    }
+
+    /// The first `count` deliveries of `event` for `scan_ref` that reached a final state, once
+    /// there are that many, or `None` after `timeout`.
+    pub(crate) async fn wait_for_finished(
+        &self,
+        scan_ref: &str,
+        event: &WebhookEventType,
+        count: usize,
+        timeout: Duration,
+    ) -> Option<Vec<Delivery>> {
+        let deadline = Instant::now() + timeout;
+        let mut changes = self.events.subscribe();
+        loop {
+            if let Some(found) = lock(&self.queue).finished(scan_ref, event, count) {
+                return Some(found);
+            }
+            // Any change may be the awaited one; a lagging subscriber checks again too.
+            match tokio::time::timeout_at(deadline, changes.recv()).await {
+                Ok(Ok(_) | Err(broadcast::error::RecvError::Lagged(_))) => {}
+                Ok(Err(broadcast::error::RecvError::Closed)) | Err(_) => return None,
+            }
+        }
+    }
+
+    /// Waits until every delivery finished or `deadline` passed, then stops the engine and
+    /// every attempt still running, and reports.
+    pub(crate) async fn drain(&self, deadline: Instant) -> ShutdownReport {
+        let mut changes = self.events.subscribe();
+        while !lock(&self.queue).is_idle() {
+            match tokio::time::timeout_at(deadline, changes.recv()).await {
+                Ok(Ok(_) | Err(broadcast::error::RecvError::Lagged(_))) => {}
+                Ok(Err(broadcast::error::RecvError::Closed)) | Err(_) => break,
+            }
+        }
+        self.stop();
+        self.tracker.close();
+        self.tracker.wait().await;
+        lock(&self.queue).report()
+    }
+
+    /// Stops the engine and every attempt at once, leaving unfinished deliveries pending.
+    pub(crate) fn stop(&self) {
+        self.cancel.cancel();
+    }
+}
+
+#[cfg(test)]
+mod tests;

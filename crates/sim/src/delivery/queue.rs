@@ -1,0 +1,498 @@
+//! The delivery queue as a synchronous state machine: every delivery's stage, one line per
+//! `scanRef` served in order, retries scheduled on the clock passed in, a cap on attempts in
+//! flight, and the bounded journal. No I/O and no runtime: the engine drives it.
+
+use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use idenfy_model::WebhookEventType;
+
+use super::{Attempt, Delivery, DeliveryState, ShutdownReport};
+
+/// Where a delivery stands inside the engine; finer than the public [`DeliveryState`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Stage {
+    /// Waiting behind an earlier delivery of its `scanRef`, or for a free attempt slot.
+    Queued,
+    /// Kept back on request: neither sent nor retried until released, and its `scanRef`'s
+    /// later deliveries wait behind it.
+    Held,
+    /// Waiting to be retried at the given time.
+    Scheduled(Instant),
+    /// An attempt is running.
+    InFlight,
+    /// The receiver answered 2xx.
+    Delivered,
+    /// Every attempt failed, or the target may not be contacted.
+    Failed,
+}
+
+/// A webhook ready to be queued: serialized, signed and addressed.
+#[derive(Debug, Clone)]
+pub(crate) struct NewDelivery {
+    /// The verification it is about.
+    pub(crate) scan_ref: Arc<str>,
+    /// The `Idenfy-Event-Type`.
+    pub(crate) event: WebhookEventType,
+    /// The URL it goes to.
+    pub(crate) target: Arc<str>,
+    /// The exact body.
+    pub(crate) body: Arc<str>,
+    /// The `Idenfy-Signature`.
+    pub(crate) signature: Arc<str>,
+    /// Why the target may not be contacted, when it may not: the delivery fails at once.
+    pub(crate) refusal: Option<String>,
+}
+
+/// An attempt the engine should make now.
+#[derive(Debug, Clone)]
+pub(crate) struct Start {
+    /// The delivery.
+    pub(crate) id: u64,
+    /// The URL to post to.
+    pub(crate) target: Arc<str>,
+    /// The exact body.
+    pub(crate) body: Arc<str>,
+    /// The `Idenfy-Signature`.
+    pub(crate) signature: Arc<str>,
+    /// The `Idenfy-Event-Type`.
+    pub(crate) event: WebhookEventType,
+}
+
+/// What one attempt gave: the receiver's status, or why none came, and how long it took.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Outcome {
+    /// The HTTP status, or the reason no answer came.
+    pub(crate) answer: Result<u16, String>,
+    /// How long the attempt took.
+    pub(crate) elapsed: Duration,
+}
+
+/// A delivery that changed stage, as published to the engine's subscribers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Change {
+    /// The delivery.
+    pub(crate) id: u64,
+    /// Its verification.
+    pub(crate) scan_ref: Arc<str>,
+    /// Its event.
+    pub(crate) event: WebhookEventType,
+    /// Its target.
+    pub(crate) target: Arc<str>,
+    /// Its new stage.
+    pub(crate) stage: Stage,
+    /// Attempts made so far.
+    pub(crate) attempts: u32,
+}
+
+/// Limits of a queue.
+#[derive(Debug, Clone)]
+pub(crate) struct Limits {
+    /// Delays between attempts; its length is the number of retries.
+    pub(crate) retry_schedule: Vec<Duration>,
+    /// Records kept; finished ones are forgotten, oldest first, to stay within it.
+    pub(crate) max_records: usize,
+    /// Attempts running at once.
+    pub(crate) max_in_flight: usize,
+}
+
+/// Every kept delivery and the work still to do.
+#[derive(Debug)]
+pub(crate) struct Queue {
+    limits: Limits,
+    /// Kept records, sorted by id.
+    records: VecDeque<Record>,
+    /// Kept ids per `scanRef`, in order.
+    by_scan_ref: HashMap<Arc<str>, Vec<u64>>,
+    /// Unfinished ids per `scanRef`, in order: the first is the one being served.
+    lines: HashMap<Arc<str>, VecDeque<u64>>,
+    /// Deliveries that may start as soon as a slot is free, in order.
+    ready: VecDeque<u64>,
+    /// Retries waiting for their time.
+    timers: BTreeSet<(Instant, u64)>,
+    in_flight: usize,
+    next_id: u64,
+    delivered: u64,
+    failed: u64,
+}
+
+/// One delivery as the queue keeps it: shared bytes, never copied per attempt.
+#[derive(Debug)]
+struct Record {
+    id: u64,
+    scan_ref: Arc<str>,
+    event: WebhookEventType,
+    target: Arc<str>,
+    body: Arc<str>,
+    signature: Arc<str>,
+    stage: Stage,
+    attempts: Vec<Attempt>,
+}
+
+impl Stage {
+    /// Whether the delivery reached its end.
+    pub(crate) fn is_final(self) -> bool {
+        matches!(self, Self::Delivered | Self::Failed)
+    }
+
+    /// The stage as the journal shows it.
+    pub(crate) fn public(self) -> DeliveryState {
+        match self {
+            Self::Delivered => DeliveryState::Delivered,
+            Self::Failed => DeliveryState::Failed,
+            Self::Queued | Self::Held | Self::Scheduled(_) | Self::InFlight => {
+                DeliveryState::Pending
+            }
+        }
+    }
+}
+
+impl Queue {
+    /// An empty queue.
+    pub(crate) fn new(limits: Limits) -> Self {
+        Self {
+            limits,
+            records: VecDeque::new(),
+            by_scan_ref: HashMap::new(),
+            lines: HashMap::new(),
+            ready: VecDeque::new(),
+            timers: BTreeSet::new(),
+            in_flight: 0,
+            next_id: 1,
+            delivered: 0,
+            failed: 0,
+        }
+    }
+
+    /// Records `new` behind its `scanRef`'s earlier deliveries (or as failed at once when its
+    /// target is refused), first forgetting the oldest finished records while the journal is
+    /// full. Unfinished records are never forgotten.
+    pub(crate) fn enqueue(&mut self, new: NewDelivery) -> Change {
+        self.evict(self.limits.max_records.max(1) - 1);
+        let id = self.next_id;
+        self.next_id += 1;
+        let mut record = Record {
+            id,
+            scan_ref: new.scan_ref,
+            event: new.event,
+            target: new.target,
+            body: new.body,
+            signature: new.signature,
+            stage: Stage::Queued,
+            attempts: Vec::new(),
+        };
+        match new.refusal {
+            Some(reason) => {
+                record.attempts.push(Attempt {
+                    number: 1,
+                    status: None,
+                    error: Some(reason),
+                    elapsed_ms: 0,
+                });
+                record.stage = Stage::Failed;
+                self.failed += 1;
+            }
+            None => {
+                let line = self.lines.entry(Arc::clone(&record.scan_ref)).or_default();
+                line.push_back(id);
+                if line.len() == 1 {
+                    self.ready.push_back(id);
+                }
+            }
+        }
+        self.by_scan_ref
+            .entry(Arc::clone(&record.scan_ref))
+            .or_default()
+            .push(id);
+        let change = record.change();
+        self.records.push_back(record);
+        change
+    }
+
+    /// The attempts to make at `now`: retries whose time came join the ready ones, which
+    /// start in order while fewer than the limit are in flight.
+    pub(crate) fn start_ready(&mut self, now: Instant) -> Vec<(Start, Change)> {
+        while let Some(&(at, id)) = self.timers.first()
+            && at <= now
+        {
+            self.timers.pop_first();
+            if let Some(record) = self.record_mut(id) {
+                record.stage = Stage::Queued;
+            }
+            self.ready.push_back(id);
+        }
+        let mut started = Vec::new();
+        while self.in_flight < self.limits.max_in_flight
+            && let Some(id) = self.ready.pop_front()
+        {
+            let Some(record) = self.record_mut(id) else {
+                continue;
+            };
+            record.stage = Stage::InFlight;
+            let start = Start {
+                id,
+                target: Arc::clone(&record.target),
+                body: Arc::clone(&record.body),
+                signature: Arc::clone(&record.signature),
+                event: record.event.clone(),
+            };
+            started.push((start, record.change()));
+            self.in_flight += 1;
+        }
+        started
+    }
+
+    /// Records the attempt in flight for `id`: a 2xx delivers it, anything else schedules the
+    /// next retry after `now` or, with none left, fails it; a finished delivery lets the next
+    /// one of its `scanRef` go. `None` when `id` is not in flight.
+    pub(crate) fn finish(&mut self, id: u64, outcome: Outcome, now: Instant) -> Option<Change> {
+        let schedule = &self.limits.retry_schedule;
+        let index = self.index_of(id)?;
+        let record = &mut self.records[index];
+        if record.stage != Stage::InFlight {
+            return None;
+        }
+        self.in_flight -= 1;
+        let number = u32::try_from(record.attempts.len() + 1).unwrap_or(u32::MAX);
+        let accepted = outcome
+            .answer
+            .as_ref()
+            .is_ok_and(|status| (200..300).contains(status));
+        let retry = schedule.get(record.attempts.len()).copied();
+        let (status, error) = match outcome.answer {
+            Ok(status) => (Some(status), None),
+            Err(reason) => (None, Some(reason)),
+        };
+        record.attempts.push(Attempt {
+            number,
+            status,
+            error,
+            elapsed_ms: u64::try_from(outcome.elapsed.as_millis()).unwrap_or(u64::MAX),
+        });
+        record.stage = match (accepted, retry) {
+            (true, _) => Stage::Delivered,
+            (false, Some(delay)) => Stage::Scheduled(now + delay),
+            (false, None) => Stage::Failed,
+        };
+        let change = record.change();
+        match change.stage {
+            Stage::Delivered => self.delivered += 1,
+            Stage::Failed => self.failed += 1,
+            Stage::Scheduled(at) => {
+                self.timers.insert((at, id));
+            }
+            Stage::Queued | Stage::Held | Stage::InFlight => {}
+        }
+        if change.stage.is_final() {
+            self.advance_line(&change.scan_ref);
+        }
+        Some(change)
+    }
+
+    /// Keeps `id` back: a queued or scheduled delivery is neither sent nor retried, and the
+    /// later deliveries of its `scanRef` wait, until [`Self::release`]. `None` when it is not
+    /// waiting (in flight, finished, held or unknown).
+    #[cfg_attr(
+        not(test),
+        expect(dead_code, reason = "the steering routes of issue 11 call it")
+    )]
+    pub(crate) fn hold(&mut self, id: u64) -> Option<Change> {
+        let index = self.index_of(id)?;
+        let record = &mut self.records[index];
+        match record.stage {
+            Stage::Queued => self.ready.retain(|ready| *ready != id),
+            Stage::Scheduled(at) => {
+                self.timers.remove(&(at, id));
+            }
+            Stage::Held | Stage::InFlight | Stage::Delivered | Stage::Failed => return None,
+        }
+        record.stage = Stage::Held;
+        Some(record.change())
+    }
+
+    /// Lets a held delivery go: it is sent as soon as it is first of its `scanRef` and a slot
+    /// is free. `None` when it is not held.
+    #[cfg_attr(
+        not(test),
+        expect(dead_code, reason = "the steering routes of issue 11 call it")
+    )]
+    pub(crate) fn release(&mut self, id: u64) -> Option<Change> {
+        let index = self.index_of(id)?;
+        let record = &mut self.records[index];
+        if record.stage != Stage::Held {
+            return None;
+        }
+        record.stage = Stage::Queued;
+        let change = record.change();
+        if self
+            .lines
+            .get(&change.scan_ref)
+            .and_then(VecDeque::front)
+            .is_some_and(|first| *first == id)
+        {
+            self.ready.push_back(id);
+        }
+        Some(change)
+    }
+
+    /// When the next scheduled retry is due.
+    pub(crate) fn next_timer(&self) -> Option<Instant> {
+        self.timers.first().map(|(at, _)| *at)
+    }
+
+    /// Whether every delivery reached its end.
+    pub(crate) fn is_idle(&self) -> bool {
+        self.lines.is_empty()
+    }
+
+    /// Every kept delivery, oldest first, optionally only one verification's or one event's;
+    /// only the matching ones are copied.
+    pub(crate) fn deliveries(
+        &self,
+        scan_ref: Option<&str>,
+        event: Option<&WebhookEventType>,
+    ) -> Vec<Delivery> {
+        let matches = |record: &&Record| event.is_none_or(|event| record.event == *event);
+        match scan_ref {
+            Some(scan_ref) => self
+                .records_of(scan_ref)
+                .filter(matches)
+                .map(Record::snapshot)
+                .collect(),
+            None => self
+                .records
+                .iter()
+                .filter(matches)
+                .map(Record::snapshot)
+                .collect(),
+        }
+    }
+
+    /// The first `count` finished `event` deliveries of `scan_ref`, once there are that many.
+    pub(crate) fn finished(
+        &self,
+        scan_ref: &str,
+        event: &WebhookEventType,
+        count: usize,
+    ) -> Option<Vec<Delivery>> {
+        let found: Vec<&Record> = self
+            .records_of(scan_ref)
+            .filter(|record| record.event == *event && record.stage.is_final())
+            .take(count)
+            .collect();
+        (found.len() == count).then(|| found.into_iter().map(Record::snapshot).collect())
+    }
+
+    /// The finished counts and every unfinished delivery.
+    pub(crate) fn report(&self) -> ShutdownReport {
+        ShutdownReport {
+            delivered: self.delivered,
+            failed: self.failed,
+            unfinished: self
+                .records
+                .iter()
+                .filter(|record| !record.stage.is_final())
+                .map(Record::snapshot)
+                .collect(),
+            in_flight: self
+                .records
+                .iter()
+                .filter(|record| record.stage == Stage::InFlight)
+                .map(|record| record.id)
+                .collect(),
+        }
+    }
+
+    /// Forgets the oldest finished records until at most `keep` remain or only unfinished
+    /// ones are left.
+    fn evict(&mut self, keep: usize) {
+        while self.records.len() > keep {
+            let Some(index) = self
+                .records
+                .iter()
+                .position(|record| record.stage.is_final())
+            else {
+                return;
+            };
+            let Some(old) = self.records.remove(index) else {
+                return;
+            };
+            if let Some(ids) = self.by_scan_ref.get_mut(&old.scan_ref) {
+                ids.retain(|id| *id != old.id);
+                if ids.is_empty() {
+                    self.by_scan_ref.remove(&old.scan_ref);
+                }
+            }
+        }
+    }
+
+    /// Drops the finished first delivery of `scan_ref`'s line; the next one may start.
+    fn advance_line(&mut self, scan_ref: &str) {
+        let Some(line) = self.lines.get_mut(scan_ref) else {
+            return;
+        };
+        line.pop_front();
+        match line.front() {
+            Some(&next) => {
+                if self
+                    .index_of(next)
+                    .is_some_and(|index| self.records[index].stage == Stage::Queued)
+                {
+                    self.ready.push_back(next);
+                }
+            }
+            None => {
+                self.lines.remove(scan_ref);
+            }
+        }
+    }
+
+    fn records_of<'a>(&'a self, scan_ref: &str) -> impl Iterator<Item = &'a Record> {
+        self.by_scan_ref
+            .get(scan_ref)
+            .into_iter()
+            .flatten()
+            .filter_map(|id| self.index_of(*id).map(|index| &self.records[index]))
+    }
+
+    fn index_of(&self, id: u64) -> Option<usize> {
+        self.records
+            .binary_search_by_key(&id, |record| record.id)
+            .ok()
+    }
+
+    fn record_mut(&mut self, id: u64) -> Option<&mut Record> {
+        let index = self.index_of(id)?;
+        self.records.get_mut(index)
+    }
+}
+
+impl Record {
+    fn change(&self) -> Change {
+        Change {
+            id: self.id,
+            scan_ref: Arc::clone(&self.scan_ref),
+            event: self.event.clone(),
+            target: Arc::clone(&self.target),
+            stage: self.stage,
+            attempts: u32::try_from(self.attempts.len()).unwrap_or(u32::MAX),
+        }
+    }
+
+    fn snapshot(&self) -> Delivery {
+        Delivery {
+            id: self.id,
+            scan_ref: self.scan_ref.to_string(),
+            event: self.event.clone(),
+            target: self.target.to_string(),
+            body: Arc::clone(&self.body),
+            signature: self.signature.to_string(),
+            state: self.stage.public(),
+            attempts: self.attempts.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

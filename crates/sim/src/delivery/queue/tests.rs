@@ -1,0 +1,364 @@
+//! The queue's state machine step by step: lines per `scanRef`, retries, the in-flight cap,
+//! eviction, the journal's filters, and holding.
+
+use super::*;
+
+const AUTO: WebhookEventType = WebhookEventType::IdentificationAutoFinished;
+const MANUAL: WebhookEventType = WebhookEventType::IdentificationManualFinished;
+const SECOND: Duration = Duration::from_secs(1);
+
+fn queue(retries: usize, max_records: usize, max_in_flight: usize) -> Queue {
+    Queue::new(Limits {
+        retry_schedule: (1..=u32::try_from(retries).unwrap())
+            .map(|n| n * SECOND)
+            .collect(),
+        max_records,
+        max_in_flight,
+    })
+}
+
+fn new(scan_ref: &str, event: WebhookEventType) -> NewDelivery {
+    NewDelivery {
+        scan_ref: Arc::from(scan_ref),
+        event,
+        target: Arc::from("http://127.0.0.1:9/hook"),
+        body: Arc::from(format!("{{\"scanRef\":\"{scan_ref}\"}}")),
+        signature: Arc::from("signature"),
+        refusal: None,
+    }
+}
+
+fn answered(status: u16) -> Outcome {
+    Outcome {
+        answer: Ok(status),
+        elapsed: Duration::from_millis(7),
+    }
+}
+
+fn unanswered() -> Outcome {
+    Outcome {
+        answer: Err("connection failed".to_owned()),
+        elapsed: Duration::from_millis(3),
+    }
+}
+
+fn started(queue: &mut Queue, now: Instant) -> Vec<u64> {
+    queue
+        .start_ready(now)
+        .into_iter()
+        .map(|(start, change)| {
+            assert_eq!(start.id, change.id);
+            assert_eq!(change.stage, Stage::InFlight);
+            start.id
+        })
+        .collect()
+}
+
+fn states(queue: &Queue) -> Vec<(u64, DeliveryState)> {
+    queue
+        .deliveries(None, None)
+        .iter()
+        .map(|delivery| (delivery.id, delivery.state))
+        .collect()
+}
+
+#[test]
+fn a_scan_refs_deliveries_go_one_at_a_time_in_order_beside_other_scan_refs() {
+    let now = Instant::now();
+    let mut queue = queue(0, 10, 10);
+    let change = queue.enqueue(new("a", AUTO));
+    assert_eq!(
+        (change.id, change.stage, change.attempts),
+        (1, Stage::Queued, 0)
+    );
+    assert_eq!(queue.enqueue(new("a", MANUAL)).id, 2);
+    assert_eq!(queue.enqueue(new("b", AUTO)).id, 3);
+    assert!(!queue.is_idle());
+    assert_eq!(started(&mut queue, now), [1, 3]);
+    assert_eq!(started(&mut queue, now), [] as [u64; 0], "2 waits for 1");
+    let change = queue.finish(1, answered(204), now).unwrap();
+    assert_eq!((change.stage, change.attempts), (Stage::Delivered, 1));
+    assert_eq!(started(&mut queue, now), [2]);
+    queue.finish(2, answered(200), now).unwrap();
+    assert!(!queue.is_idle(), "3 is still in flight");
+    queue.finish(3, answered(299), now).unwrap();
+    assert!(queue.is_idle());
+    assert_eq!(
+        states(&queue),
+        [
+            (1, DeliveryState::Delivered),
+            (2, DeliveryState::Delivered),
+            (3, DeliveryState::Delivered)
+        ]
+    );
+    let report = queue.report();
+    assert_eq!((report.delivered, report.failed), (3, 0));
+    assert!(report.unfinished.is_empty());
+}
+
+#[test]
+fn failed_attempts_are_retried_on_the_schedule_then_fail() {
+    let now = Instant::now();
+    let mut queue = queue(2, 10, 10);
+    queue.enqueue(new("a", AUTO));
+    queue.enqueue(new("a", MANUAL));
+    assert_eq!(started(&mut queue, now), [1]);
+    let change = queue.finish(1, answered(500), now).unwrap();
+    assert_eq!(change.stage, Stage::Scheduled(now + SECOND));
+    assert_eq!(queue.next_timer(), Some(now + SECOND));
+    assert_eq!(states(&queue)[0], (1, DeliveryState::Pending));
+    assert_eq!(started(&mut queue, now + SECOND / 2), [] as [u64; 0]);
+    assert_eq!(started(&mut queue, now + SECOND), [1], "due exactly then");
+    assert_eq!(queue.next_timer(), None);
+    let later = now + 3 * SECOND;
+    let change = queue.finish(1, answered(300), later).unwrap();
+    assert_eq!(change.stage, Stage::Scheduled(later + 2 * SECOND));
+    assert_eq!(started(&mut queue, later + 2 * SECOND), [1]);
+    let change = queue.finish(1, unanswered(), later).unwrap();
+    assert_eq!((change.stage, change.attempts), (Stage::Failed, 3));
+    assert_eq!(
+        started(&mut queue, later),
+        [2],
+        "the next goes after a failure"
+    );
+
+    let failed = &queue.deliveries(None, Some(&AUTO))[0];
+    assert_eq!(failed.state, DeliveryState::Failed);
+    let attempts: Vec<_> = failed
+        .attempts
+        .iter()
+        .map(|attempt| (attempt.number, attempt.status, attempt.error.as_deref()))
+        .collect();
+    assert_eq!(
+        attempts,
+        [
+            (1, Some(500), None),
+            (2, Some(300), None),
+            (3, None, Some("connection failed"))
+        ]
+    );
+    assert_eq!(failed.attempts[0].elapsed_ms, 7);
+    assert_eq!(failed.attempts[2].elapsed_ms, 3);
+    let report = queue.report();
+    assert_eq!((report.delivered, report.failed), (0, 1));
+    assert_eq!(report.unfinished.len(), 1);
+    assert_eq!(report.unfinished[0].id, 2);
+}
+
+#[test]
+fn statuses_just_outside_2xx_are_failures() {
+    let now = Instant::now();
+    for status in [199, 300] {
+        let mut queue = queue(0, 10, 10);
+        queue.enqueue(new("a", AUTO));
+        started(&mut queue, now);
+        assert_eq!(
+            queue.finish(1, answered(status), now).unwrap().stage,
+            Stage::Failed,
+            "{status}"
+        );
+    }
+}
+
+#[test]
+fn refused_targets_fail_at_once_without_an_attempt_slot() {
+    let now = Instant::now();
+    let mut queue = queue(3, 10, 10);
+    let change = queue.enqueue(NewDelivery {
+        refusal: Some("not sent".to_owned()),
+        ..new("a", AUTO)
+    });
+    assert_eq!((change.stage, change.attempts), (Stage::Failed, 1));
+    assert!(queue.is_idle());
+    assert_eq!(started(&mut queue, now), [] as [u64; 0]);
+    let failed = &queue.deliveries(None, None)[0];
+    assert_eq!(failed.attempts[0].error.as_deref(), Some("not sent"));
+    assert_eq!(failed.attempts[0].number, 1);
+    assert_eq!(queue.report().failed, 1);
+    queue.enqueue(new("a", MANUAL));
+    assert_eq!(
+        started(&mut queue, now),
+        [2],
+        "a refusal does not block the line"
+    );
+}
+
+#[test]
+fn attempts_in_flight_stay_within_the_limit() {
+    let now = Instant::now();
+    let mut queue = queue(1, 10, 2);
+    for scan_ref in ["a", "b", "c"] {
+        queue.enqueue(new(scan_ref, AUTO));
+    }
+    assert_eq!(started(&mut queue, now), [1, 2]);
+    queue.finish(1, answered(500), now).unwrap();
+    assert_eq!(started(&mut queue, now), [3], "a slot freed by a retry");
+    assert_eq!(started(&mut queue, now + SECOND), [] as [u64; 0], "full");
+    queue.finish(2, answered(200), now).unwrap();
+    assert_eq!(started(&mut queue, now + SECOND), [1]);
+}
+
+#[test]
+fn only_attempts_in_flight_can_finish() {
+    let now = Instant::now();
+    let mut queue = queue(0, 10, 10);
+    queue.enqueue(new("a", AUTO));
+    assert_eq!(queue.finish(1, answered(200), now), None, "queued");
+    assert_eq!(queue.finish(9, answered(200), now), None, "unknown");
+    started(&mut queue, now);
+    queue.finish(1, answered(200), now).unwrap();
+    assert_eq!(queue.finish(1, answered(200), now), None, "finished");
+    assert_eq!(queue.report().delivered, 1);
+}
+
+#[test]
+fn the_journal_forgets_the_oldest_finished_records_only() {
+    let now = Instant::now();
+    let mut queue = queue(0, 3, 10);
+    queue.enqueue(new("a", AUTO));
+    queue.enqueue(new("b", AUTO));
+    queue.enqueue(new("b", MANUAL));
+    assert_eq!(started(&mut queue, now), [1, 2]);
+    queue.finish(2, answered(200), now).unwrap();
+    queue.enqueue(new("c", AUTO));
+    let ids =
+        |queue: &Queue| -> Vec<u64> { queue.deliveries(None, None).iter().map(|d| d.id).collect() };
+    assert_eq!(ids(&queue), [1, 3, 4], "2 was the only finished one");
+    assert_eq!(
+        queue
+            .deliveries(Some("b"), None)
+            .iter()
+            .map(|d| d.id)
+            .collect::<Vec<_>>(),
+        [3],
+        "b's other delivery is still found by scanRef"
+    );
+    queue.enqueue(new("d", AUTO));
+    assert_eq!(
+        ids(&queue),
+        [1, 3, 4, 5],
+        "past the cap: nothing pending is dropped"
+    );
+    queue.finish(1, answered(200), now).unwrap();
+    queue.enqueue(new("e", AUTO));
+    assert_eq!(
+        ids(&queue),
+        [3, 4, 5, 6],
+        "back within the cap as soon as it can"
+    );
+    assert!(queue.deliveries(Some("a"), None).is_empty());
+    assert_eq!(queue.report().delivered, 2, "counts outlive records");
+}
+
+#[test]
+fn a_full_journal_of_finished_records_forgets_only_the_oldest() {
+    let now = Instant::now();
+    let mut queue = queue(0, 3, 10);
+    for scan_ref in ["a", "b", "c"] {
+        queue.enqueue(new(scan_ref, AUTO));
+    }
+    for id in started(&mut queue, now) {
+        queue.finish(id, answered(200), now).unwrap();
+    }
+    queue.enqueue(new("d", AUTO));
+    let kept: Vec<u64> = queue.deliveries(None, None).iter().map(|d| d.id).collect();
+    assert_eq!(kept, [2, 3, 4], "one forgotten to make room for one");
+}
+
+#[test]
+fn a_cap_of_zero_keeps_the_newest_record() {
+    let now = Instant::now();
+    let mut queue = queue(0, 0, 10);
+    queue.enqueue(new("a", AUTO));
+    started(&mut queue, now);
+    queue.finish(1, answered(200), now).unwrap();
+    queue.enqueue(new("b", AUTO));
+    let kept: Vec<u64> = queue.deliveries(None, None).iter().map(|d| d.id).collect();
+    assert_eq!(kept, [2]);
+}
+
+#[test]
+fn the_journal_filters_by_scan_ref_and_event_and_copies_what_was_sent() {
+    let mut queue = queue(0, 10, 10);
+    queue.enqueue(new("a", AUTO));
+    queue.enqueue(new("b", AUTO));
+    queue.enqueue(new("a", MANUAL));
+    let ids = |scan_ref: Option<&str>, event: Option<&WebhookEventType>| -> Vec<u64> {
+        queue
+            .deliveries(scan_ref, event)
+            .iter()
+            .map(|d| d.id)
+            .collect()
+    };
+    assert_eq!(ids(None, None), [1, 2, 3]);
+    assert_eq!(ids(Some("a"), None), [1, 3]);
+    assert_eq!(ids(None, Some(&AUTO)), [1, 2]);
+    assert_eq!(ids(Some("a"), Some(&MANUAL)), [3]);
+    assert_eq!(ids(Some("z"), None), [] as [u64; 0]);
+    let delivery = &queue.deliveries(Some("b"), None)[0];
+    assert_eq!(delivery.scan_ref, "b");
+    assert_eq!(delivery.event, AUTO);
+    assert_eq!(delivery.target, "http://127.0.0.1:9/hook");
+    assert_eq!(&*delivery.body, r#"{"scanRef":"b"}"#);
+    assert_eq!(delivery.signature, "signature");
+    assert_eq!(delivery.state, DeliveryState::Pending);
+}
+
+#[test]
+fn finished_counts_only_final_deliveries_of_the_event() {
+    let now = Instant::now();
+    let mut queue = queue(0, 10, 10);
+    queue.enqueue(new("a", MANUAL));
+    queue.enqueue(new("a", AUTO));
+    queue.enqueue(new("a", MANUAL));
+    assert_eq!(queue.finished("a", &MANUAL, 0), Some(Vec::new()));
+    assert_eq!(queue.finished("a", &MANUAL, 1), None, "still pending");
+    started(&mut queue, now);
+    queue.finish(1, answered(200), now).unwrap();
+    let found = queue.finished("a", &MANUAL, 1).unwrap();
+    assert_eq!(found.iter().map(|d| d.id).collect::<Vec<_>>(), [1]);
+    assert_eq!(queue.finished("a", &MANUAL, 2), None);
+    assert_eq!(queue.finished("a", &AUTO, 1), None);
+    started(&mut queue, now);
+    queue.finish(2, answered(200), now).unwrap();
+    started(&mut queue, now);
+    queue.finish(3, answered(500), now).unwrap();
+    let found = queue.finished("a", &MANUAL, 2).unwrap();
+    assert_eq!(found.iter().map(|d| d.id).collect::<Vec<_>>(), [1, 3]);
+    assert_eq!(queue.finished("b", &MANUAL, 1), None);
+}
+
+#[test]
+fn held_deliveries_wait_with_their_line_until_released() {
+    let now = Instant::now();
+    let mut queue = queue(1, 10, 10);
+    queue.enqueue(new("a", AUTO));
+    queue.enqueue(new("a", MANUAL));
+    queue.enqueue(new("b", AUTO));
+    assert_eq!(queue.hold(1).unwrap().stage, Stage::Held);
+    assert_eq!(queue.hold(1), None, "already held");
+    assert_eq!(queue.hold(2).unwrap().stage, Stage::Held, "waiting in line");
+    assert_eq!(started(&mut queue, now), [3]);
+    assert_eq!(queue.hold(3), None, "in flight");
+    assert_eq!(queue.release(3), None, "not held");
+    assert_eq!(states(&queue)[0], (1, DeliveryState::Pending));
+    assert_eq!(queue.release(1).unwrap().stage, Stage::Queued);
+    assert_eq!(started(&mut queue, now), [1]);
+    queue.finish(1, answered(200), now).unwrap();
+    assert_eq!(started(&mut queue, now), [] as [u64; 0], "2 is still held");
+    assert!(!queue.is_idle());
+    queue.release(2).unwrap();
+    assert_eq!(started(&mut queue, now), [2]);
+    queue.finish(3, answered(500), now).unwrap();
+    assert_eq!(
+        queue.hold(3).unwrap().stage,
+        Stage::Held,
+        "a scheduled retry"
+    );
+    assert_eq!(queue.next_timer(), None);
+    assert_eq!(started(&mut queue, now + SECOND), [] as [u64; 0]);
+    queue.release(3).unwrap();
+    assert_eq!(started(&mut queue, now), [3], "released, it goes at once");
+    assert_eq!(queue.hold(99), None);
+    assert_eq!(queue.release(99), None);
+}
