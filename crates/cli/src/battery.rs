@@ -6,6 +6,7 @@
 use std::process::ExitCode;
 
 use idenfy_live::webhook::battery::{Case, Expected, Grade, Verdict, run_battery};
+use idenfy_model::support::redact_url;
 use idenfy_model::{DummyStatus, SigningKey};
 use idenfy_sender::{Sender, Url};
 use serde::Serialize;
@@ -35,7 +36,8 @@ struct GradedJson {
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 struct GradeJson<'a> {
-    url: &'a str,
+    /// Without user info ([`redact_url`]).
+    url: String,
     event: &'a str,
     passed: bool,
     cases: Vec<GradedJson>,
@@ -87,7 +89,7 @@ pub async fn run(
 /// The grade as `--json` prints it, with each missing answer in words.
 fn to_json(grade: &Grade) -> GradeJson<'_> {
     GradeJson {
-        url: grade.url.as_str(),
+        url: redact_url(grade.url.as_str()),
         event: grade.event.as_str(),
         passed: grade.passed(),
         cases: grade

@@ -15,6 +15,7 @@ use idenfy_live::scenario::{
     FlowOptions, FlowOutcome, MatrixOptions, MatrixReport, Progress, run_matrix,
 };
 use idenfy_live::{Client, WebhookReceiver};
+use idenfy_model::support::redact_url;
 use idenfy_model::validation::{is_https_or_loopback, is_loopback_host};
 use idenfy_model::{
     ApiCredentials, DocumentStatus, DummyStatus, FaceStatus, SigningKey, Triple, matrix,
@@ -48,7 +49,12 @@ const DEFAULT_TUNNEL_PORT: u16 = 8787;
 pub struct MatrixArgs {
     /// Run against this API instead of the embedded simulator: iDenfy (DEV key pair) or a running
     /// `idenfy-testkit serve`
-    #[arg(long, value_name = "URL", env = "IDENFY_BASE_URL")]
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "IDENFY_BASE_URL",
+        hide_env_values = true
+    )]
     base_url: Option<String>,
     /// API key (HTTP Basic username), with --base-url
     #[arg(
@@ -71,7 +77,12 @@ pub struct MatrixArgs {
     signing_key: Option<SigningKey>,
     /// Public HTTPS URL that forwards to --listen, given to iDenfy as callbackUrl; needed when
     /// --base-url is not loopback
-    #[arg(long, value_name = "URL", env = "IDENFY_CALLBACK_URL")]
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "IDENFY_CALLBACK_URL",
+        hide_env_values = true
+    )]
     callback_url: Option<String>,
     /// Where the webhook receiver listens, with --base-url [default: 127.0.0.1:8787 with
     /// --callback-url, a free loopback port otherwise]
@@ -145,7 +156,7 @@ pub fn run(args: MatrixArgs) -> anyhow::Result<ExitCode> {
             }
             Some(base_url) => {
                 let (client, receiver) = remote(&args, base_url).await?;
-                let target = client.base_url().to_string();
+                let target = redact_url(client.base_url().as_str());
                 let report =
                     run_with_progress(&client, &receiver, &triples, &options, &target).await;
                 anyhow::Ok((target, report))
@@ -170,23 +181,9 @@ pub fn run(args: MatrixArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-/// `url` for messages: any user name or password in it replaced, so a secret typed into the
-/// URL is never echoed.
-fn without_credentials(url: &str) -> String {
-    match reqwest::Url::parse(url) {
-        Ok(mut parsed) if !parsed.username().is_empty() || parsed.password().is_some() => {
-            let _ = parsed.set_username("redacted");
-            let _ = parsed.set_password(None);
-            parsed.to_string()
-        }
-        Ok(_) => url.to_owned(),
-        Err(_) => "the given URL".to_owned(),
-    }
-}
-
 /// The client and receiver for a run against `base_url`, or what is missing.
 async fn remote(args: &MatrixArgs, base_url: &str) -> anyhow::Result<(Client, WebhookReceiver)> {
-    let shown = without_credentials(base_url);
+    let shown = redact_url(base_url);
     let missing: Vec<&str> = [
         (args.api_key.is_none(), "--api-key (or IDENFY_API_KEY)"),
         (
@@ -249,13 +246,14 @@ async fn remote(args: &MatrixArgs, base_url: &str) -> anyhow::Result<(Client, We
 
 /// `url` if iDenfy may send webhooks to it: HTTPS, or plain HTTP to a loopback host.
 fn checked_callback_url(url: &str) -> anyhow::Result<String> {
+    let shown = redact_url(url);
     let parsed = reqwest::Url::parse(url)
-        .map_err(|error| UsageError(format!("--callback-url {url:?} is not a URL: {error}")))?;
+        .map_err(|error| UsageError(format!("--callback-url {shown:?} is not a URL: {error}")))?;
     if is_https_or_loopback(&parsed) {
         Ok(url.to_owned())
     } else {
         Err(UsageError(format!(
-            "--callback-url {url:?} must be an https:// URL (iDenfy sends webhooks over HTTPS \
+            "--callback-url {shown:?} must be an https:// URL (iDenfy sends webhooks over HTTPS \
              only; plain http:// works for loopback hosts)"
         ))
         .into())

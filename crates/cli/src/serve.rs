@@ -8,10 +8,11 @@ use std::time::Duration;
 
 use anyhow::Context;
 use clap::Args;
+use idenfy_model::support::{key_prefix, redact_url};
 use idenfy_model::{ApiCredentials, Environment, SigningKey};
-use idenfy_sim::{ShutdownReport, Simulator};
+use idenfy_sim::{ShutdownReport, Simulator, Unfinished};
 
-use crate::exit::UsageError;
+use crate::exit::{FAILURE, UsageError};
 
 /// Settings of `serve`. (No `Debug`: it holds the API secret.)
 #[derive(Args)]
@@ -23,7 +24,8 @@ use crate::exit::UsageError;
     idenfy-testkit serve --addr 127.0.0.1:0 --balance 100\n  \
     idenfy-testkit serve --seed 42 --fixed-time 1767225600 --retries 1 --retry-interval-ms 100\n\n\
     The first line on stdout is `listening on http://HOST:PORT`; logs go to stderr \
-    (IDENFY_LOG=debug for more).")]
+    (IDENFY_LOG=debug for more). SIGINT or SIGTERM stop it; it exits 1 when webhooks were \
+    left undelivered (counted and listed on stderr first), else 0.")]
 pub struct ServeArgs {
     /// Address to listen on; port 0 picks a free one.
     #[arg(long, default_value = "127.0.0.1:8080")]
@@ -82,6 +84,16 @@ pub struct ServeArgs {
     /// --seed.
     #[arg(long, value_name = "P", default_value_t = 0.0, value_parser = parse_rate)]
     duplicate_rate: f64,
+    /// Milliseconds a connection may wait for a request before it is closed (idle keep-alive).
+    #[arg(long, value_name = "MS", default_value_t = millis(idenfy_sim::assumptions::DEFAULT_IDLE_TIMEOUT))]
+    idle_timeout_ms: u64,
+    /// Milliseconds a request line and headers may take from the first byte before the
+    /// connection is closed.
+    #[arg(long, value_name = "MS", default_value_t = millis(idenfy_sim::assumptions::DEFAULT_HEADER_TIMEOUT))]
+    header_timeout_ms: u64,
+    /// Milliseconds a request body may take to arrive before the answer is 408.
+    #[arg(long, value_name = "MS", default_value_t = millis(idenfy_sim::assumptions::DEFAULT_BODY_TIMEOUT))]
+    body_timeout_ms: u64,
 }
 
 /// `duration` in whole milliseconds, for flag defaults.
@@ -114,7 +126,10 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         .auto_webhook_final(args.auto_final)
         .hold_deliveries(args.hold)
         .delivery_delay(Duration::from_millis(args.delivery_delay_ms))
-        .duplicate_rate(args.duplicate_rate);
+        .duplicate_rate(args.duplicate_rate)
+        .idle_timeout(Duration::from_millis(args.idle_timeout_ms))
+        .header_timeout(Duration::from_millis(args.header_timeout_ms))
+        .body_timeout(Duration::from_millis(args.body_timeout_ms));
     if let Some(unix_seconds) = args.fixed_time {
         builder = builder.fixed_time(unix_seconds);
     }
@@ -140,13 +155,17 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
             .context("cannot write to stdout")?;
         tracing::info!(
             environment = %args.environment,
-            api_key = %key,
-            webhook_url = args.webhook_url.as_deref().unwrap_or("none"),
+            api_key = %key_prefix(key),
+            webhook_url = %args.webhook_url.as_deref().map_or_else(|| "none".to_owned(), redact_url),
             "simulator ready"
         );
         let report = simulator.serve_until(shutdown).await;
         eprintln!("{}", describe(&report));
-        Ok(ExitCode::SUCCESS)
+        Ok(if report.unfinished.is_empty() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(FAILURE)
+        })
     })
 }
 
@@ -173,21 +192,39 @@ fn missing_credentials(args: &ServeArgs) -> String {
     )
 }
 
-/// One line on what shutdown did, then one line per webhook not confirmed (never attempted,
-/// or attempted without an answer before the grace period ran out).
+/// What shutdown did: when webhooks were left undelivered, their count by where they stood
+/// first, then one line each; last, the totals.
 fn describe(report: &ShutdownReport) -> String {
-    let mut text = format!(
-        "stopped: {} webhooks delivered, {} failed, {} unconfirmed",
+    let mut text = String::new();
+    if !report.unfinished.is_empty() {
+        text.push_str(&format!(
+            "{} webhooks left undelivered: {} never attempted, {} in flight (may have been \
+             received), {} awaiting a retry\n",
+            report.unfinished.len(),
+            report.count(Unfinished::NeverAttempted),
+            report.count(Unfinished::InFlight),
+            report.count(Unfinished::AwaitingRetry),
+        ));
+    }
+    for delivery in &report.unfinished {
+        let stood = match report.unfinished_as(delivery) {
+            Unfinished::InFlight => "in flight (may have been received)",
+            Unfinished::AwaitingRetry => "awaiting a retry",
+            _ => "never attempted",
+        };
+        text.push_str(&format!(
+            "  {stood}: {} {} to {}\n",
+            delivery.event,
+            delivery.scan_ref,
+            redact_url(&delivery.target)
+        ));
+    }
+    text.push_str(&format!(
+        "stopped: {} webhooks delivered, {} failed, {} undelivered",
         report.delivered,
         report.failed,
         report.unfinished.len()
-    );
-    for delivery in &report.unfinished {
-        text.push_str(&format!(
-            "\n  unconfirmed (may have been received): {} {} to {}",
-            delivery.event, delivery.scan_ref, delivery.target
-        ));
-    }
+    ));
     text
 }
 

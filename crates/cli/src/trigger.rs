@@ -9,6 +9,7 @@ use std::time::Duration;
 use anyhow::Context;
 use bytes::Bytes;
 use clap::Args;
+use idenfy_model::support::redact_url;
 use idenfy_model::{SigningKey, sign};
 use idenfy_sender::{NoAnswer, NoAnswerKind, Outgoing, Sender, Url};
 use serde::Serialize;
@@ -95,7 +96,7 @@ pub fn run(args: TriggerArgs) -> anyhow::Result<ExitCode> {
     let mut out = Stdout::lock();
     if args.json {
         out.json_line(&Sent {
-            url: url.as_str(),
+            url: &redact_url(url.as_str()),
             event: webhook.event.as_str(),
             scan_ref: &webhook.webhook.scan_ref,
             status: answer.status,
@@ -104,8 +105,11 @@ pub fn run(args: TriggerArgs) -> anyhow::Result<ExitCode> {
         })?;
     } else {
         out.line(&format!(
-            "sent {} (scanRef {}, overall {}) to {url}",
-            webhook.event, webhook.webhook.scan_ref, webhook.webhook.status.overall,
+            "sent {} (scanRef {}, overall {}) to {}",
+            webhook.event,
+            webhook.webhook.scan_ref,
+            webhook.webhook.status.overall,
+            redact_url(url.as_str()),
         ))?;
         out.line(&format!(
             "{} in {} ms",
@@ -134,8 +138,9 @@ fn parse_endpoint(to: &str) -> Result<Url, UsageError> {
         .filter(|parsed| matches!(parsed.scheme(), "http" | "https") && parsed.has_host())
         .ok_or_else(|| {
             UsageError(format!(
-                "--to {to:?} is not an absolute http:// or https:// URL, e.g. \
-                 http://127.0.0.1:3000/webhooks/idenfy"
+                "--to {:?} is not an absolute http:// or https:// URL, e.g. \
+                 http://127.0.0.1:3000/webhooks/idenfy",
+                redact_url(to)
             ))
         })
 }
@@ -143,6 +148,7 @@ fn parse_endpoint(to: &str) -> Result<Url, UsageError> {
 /// Why `url` gave no answer, and what to check.
 pub fn explain_no_answer(url: &Url, no_answer: &NoAnswer) -> anyhow::Error {
     let cause = &no_answer.cause;
+    let url = redact_url(url.as_str());
     match no_answer.kind {
         NoAnswerKind::Timeout => {
             anyhow::anyhow!("{url} did not answer in time ({cause}); raise --timeout if it is slow")

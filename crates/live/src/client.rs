@@ -6,6 +6,7 @@
 use std::time::Duration;
 
 use idenfy_model::ApiCredentials;
+use idenfy_model::support::redact_url;
 use idenfy_model::validation::{is_https_or_loopback, is_loopback_host};
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue, RETRY_AFTER};
 use serde::Serialize;
@@ -327,7 +328,7 @@ impl RawResponse {
 /// ending in `/` so endpoint paths join below it.
 fn parse_base_url(text: &str) -> Result<Url, Error> {
     let invalid = |reason: &str| Error::InvalidUrl {
-        url: text.to_owned(),
+        url: redact_url(text),
         reason: reason.to_owned(),
     };
     let mut url = Url::parse(text).map_err(|error| invalid(&error.to_string()))?;
@@ -341,7 +342,7 @@ fn parse_base_url(text: &str) -> Result<Url, Error> {
     if !is_https_or_loopback(&url) {
         return Err(if url.scheme() == "http" {
             Error::InsecureUrl {
-                url: text.to_owned(),
+                url: redact_url(text),
             }
         } else {
             invalid("the scheme must be https (or http for loopback hosts)")

@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use idenfy_model::error::messages;
-use idenfy_model::support::{clip, error_chain};
+use idenfy_model::support::{clip, error_chain, key_prefix, redact_url};
 use idenfy_model::{ErrorIdentifier, WebhookEventType};
 use serde::Deserialize;
 
@@ -27,12 +27,14 @@ pub const BODY_EXCERPT_CHARS: usize = 512;
 pub enum Error {
     /// 401: the API key pair was refused.
     #[error(
-        "unauthorized: iDenfy refused the API key {key:?} or its secret ({message}); check \
+        "unauthorized: iDenfy refused the API key {key_prefix} or its secret ({message}); check \
          IDENFY_API_KEY and IDENFY_API_SECRET against the dashboard's API keys page"
     )]
     Unauthorized {
-        /// The API key that was sent (the key names the partner and is not secret).
-        key: String,
+        /// The start of the API key that was sent, as
+        /// [`key_prefix`](idenfy_model::support::key_prefix) shows it: enough to tell keys
+        /// apart, never the whole key.
+        key_prefix: String,
         /// iDenfy's message.
         message: String,
     },
@@ -115,8 +117,8 @@ pub enum Error {
     Transport {
         /// Requests tried, retries included.
         attempts: u32,
-        /// What the HTTP client reported (it names the URL, which holds no credentials); the
-        /// message lists its whole chain of causes.
+        /// What the HTTP client reported (it names the URL, without user info); the message
+        /// lists its whole chain of causes.
         #[source]
         source: HttpError,
     },
@@ -133,7 +135,7 @@ pub enum Error {
         /// The body, cut to [`BODY_EXCERPT_CHARS`] characters.
         body: String,
     },
-    /// A plain `http://` URL to a host other than loopback.
+    /// A plain `http://` URL to a host other than loopback (shown without user info).
     #[error(
         "insecure URL {url}: use https://, plain http:// is allowed only for loopback hosts such \
          as 127.0.0.1"
@@ -142,7 +144,7 @@ pub enum Error {
         /// The refused URL.
         url: String,
     },
-    /// A URL that does not parse or cannot serve as a base URL.
+    /// A URL that does not parse or cannot serve as a base URL (shown without user info).
     #[error("invalid URL {url:?}: {reason}")]
     InvalidUrl {
         /// The refused URL.
@@ -232,8 +234,14 @@ impl PartnerEnvironment {
 }
 
 impl HttpError {
-    /// Wraps what reqwest reported; crate-private, so no reqwest type is in the public API.
-    pub(crate) fn new(error: reqwest::Error) -> Self {
+    /// Wraps what reqwest reported, its URL without user info; crate-private, so no reqwest
+    /// type is in the public API.
+    pub(crate) fn new(mut error: reqwest::Error) -> Self {
+        if let Some(url) = error.url_mut()
+            && let Ok(shown) = reqwest::Url::parse(&redact_url(url.as_str()))
+        {
+            *url = shown;
+        }
         HttpError(error)
     }
 
@@ -308,7 +316,7 @@ pub(crate) fn classify(answer: FailedAnswer<'_>) -> Error {
         message == messages::LACK_OF_FUNDS || message == messages::TOKEN_LIMIT_REACHED;
     match (answer.status, &identifier) {
         (401, _) | (_, Some(ErrorIdentifier::Unauthorized)) => Error::Unauthorized {
-            key: answer.api_key.to_owned(),
+            key_prefix: key_prefix(answer.api_key),
             message,
         },
         (402, _) => Error::InsufficientFunds { message },

@@ -24,8 +24,11 @@ pub const COUNTRY_CODES: &[&str] = &[
 /// Whether `code` is a known alpha-2 code, compared case-insensitively (the reference's own
 /// example sends `"lt"`).
 pub fn is_country_code(code: &str) -> bool {
-    code.len() == 2
-        && COUNTRY_CODES
-            .binary_search(&code.to_ascii_uppercase().as_str())
-            .is_ok()
+    let &[first, second] = code.as_bytes() else {
+        return false;
+    };
+    let upper = [first.to_ascii_uppercase(), second.to_ascii_uppercase()];
+    COUNTRY_CODES
+        .binary_search_by(|known| known.as_bytes().cmp(&upper))
+        .is_ok()
 }

@@ -9,6 +9,12 @@ use crate::error::{ApiError, ErrorIdentifier};
 use crate::support::clip;
 
 /// Parses a JSON request body into `T`, or the error body the API answers with.
+///
+/// A well-formed object of known fields is parsed once, straight from the bytes. Any other
+/// body (malformed, not an object, a value of the wrong type, an unknown field, whose value
+/// only a full parse checks for depth and number range) is parsed again through a
+/// [`serde_json::Value`] with its field path tracked, so every error names the field exactly
+/// as before.
 pub fn parse_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     let text = std::str::from_utf8(body).map_err(|error| {
         ApiError::new(
@@ -16,6 +22,36 @@ pub fn parse_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
             format!("Request body is not valid UTF-8: {error}."),
         )
     })?;
+    match parse_known_object(text) {
+        Some(parsed) => Ok(parsed),
+        None => parse_reporting_errors(text),
+    }
+}
+
+/// Longest part of a parser message quoted in an error body: serde quotes the offending
+/// value, which may be megabytes long.
+pub const MAX_QUOTED_CHARS: usize = 200;
+
+/// `text` parsed in one pass, when it is a JSON object that `T` takes whole: no error and no
+/// field ignored. `None` leaves the verdict to [`parse_reporting_errors`].
+fn parse_known_object<T: DeserializeOwned>(text: &str) -> Option<T> {
+    // JSON's own whitespace only: `Value` would reject anything else before the brace.
+    if !text
+        .trim_start_matches([' ', '\t', '\n', '\r'])
+        .starts_with('{')
+    {
+        return None;
+    }
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let mut ignored_any = false;
+    let parsed = serde_ignored::deserialize(&mut deserializer, |_| ignored_any = true).ok()?;
+    deserializer.end().ok()?;
+    (!ignored_any).then_some(parsed)
+}
+
+/// `text` parsed through a [`serde_json::Value`] with the field path tracked: the error body
+/// for every malformed body, and the value for the rare valid body with unknown fields.
+fn parse_reporting_errors<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
     let value: serde_json::Value = serde_json::from_str(text).map_err(|error| {
         ApiError::new(
             ErrorIdentifier::JsonError,
@@ -46,10 +82,6 @@ pub fn parse_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
         }
     })
 }
-
-/// Longest part of a parser message quoted in an error body: serde quotes the offending
-/// value, which may be megabytes long.
-pub const MAX_QUOTED_CHARS: usize = 200;
 
 /// The field name in serde's "missing field `x`" message.
 fn missing_field(message: &str) -> Option<&str> {

@@ -10,6 +10,8 @@
 use std::time::Duration;
 
 use idenfy_gen::WebhookDefaults;
+use idenfy_model::parse::MAX_QUOTED_CHARS;
+use idenfy_model::support::clip;
 use idenfy_model::validation::ValidationProfile;
 use idenfy_model::{
     ApiError, DocumentType, ErrorIdentifier, FraudTag, Locale, MismatchTag, OverallStatus,
@@ -92,11 +94,26 @@ pub const DEFAULT_MAX_DELIVERIES: usize = 20_000;
 pub const MAX_CONCURRENT_DELIVERY_ATTEMPTS: usize = 64;
 /// How long a graceful shutdown waits for in-flight deliveries before reporting them.
 pub const DEFAULT_SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+/// How long a connection may wait for the first byte of a request, after it was accepted or
+/// answered (the idle keep-alive timeout): 75 s, nginx's default, long enough for the pauses
+/// of a test suite (a client pool that keeps connections longer sees the close before it
+/// reuses one), short enough that a leaked connection frees its descriptor within the bound.
+pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(75);
+/// How long a request head (request line and headers) may take from its first byte to its
+/// last: every client sends it in one write, so 10 s is generous even on a loaded CI machine
+/// and bounds a slowloris to 10 s per connection.
+pub const DEFAULT_HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a request body may take to arrive once its head is complete: 30 s lets a
+/// [`MAX_BODY_BYTES`] body through at 35 KB/s.
+pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Identifier of the 404 answer for an unknown path or `scanRef` (iDenfy documents none).
 pub const NOT_FOUND_IDENTIFIER: &str = "NOT_FOUND";
 /// Identifier of the 413 answer for a body over [`MAX_BODY_BYTES`] (iDenfy documents none).
 pub const TOO_LARGE_IDENTIFIER: &str = "REQUEST_TOO_LARGE";
+/// Identifier of the 408 answer for a body that does not arrive in time (iDenfy documents
+/// none).
+pub const TIMEOUT_IDENTIFIER: &str = "REQUEST_TIMEOUT";
 
 /// One behaviour the docs leave open and the choice made.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -141,7 +158,10 @@ pub fn unknown_scan_ref(scan_ref: &str) -> (u16, ApiError) {
         404,
         ApiError::new(
             ErrorIdentifier::from(NOT_FOUND_IDENTIFIER),
-            format!("Verification with scanRef '{scan_ref}' was not found."),
+            format!(
+                "Verification with scanRef '{}' was not found.",
+                quoted(scan_ref)
+            ),
         ),
     )
 }
@@ -153,8 +173,9 @@ pub fn not_a_dummy_verification(scan_ref: &str) -> (u16, ApiError) {
         ApiError::new(
             ErrorIdentifier::BadValue,
             format!(
-                "Verification with scanRef '{scan_ref}' was not created with dummyStatus; \
-                 generate a new token with dummyStatus first."
+                "Verification with scanRef '{}' was not created with dummyStatus; \
+                 generate a new token with dummyStatus first.",
+                quoted(scan_ref)
             ),
         ),
     )
@@ -166,7 +187,7 @@ pub fn unknown_path(method: &str, path: &str) -> (u16, ApiError) {
         404,
         ApiError::new(
             ErrorIdentifier::from(NOT_FOUND_IDENTIFIER),
-            format!("No endpoint {method} {path}."),
+            format!("No endpoint {} {}.", quoted(method), quoted(path)),
         ),
     )
 }
@@ -177,7 +198,11 @@ pub fn method_not_allowed(method: &str, path: &str) -> (u16, ApiError) {
         405,
         ApiError::new(
             ErrorIdentifier::MethodNotAllowed,
-            format!("Method {method} is not allowed on {path}."),
+            format!(
+                "Method {} is not allowed on {}.",
+                quoted(method),
+                quoted(path)
+            ),
         ),
     )
 }
@@ -193,12 +218,26 @@ pub fn body_too_large() -> (u16, ApiError) {
     )
 }
 
+/// 408 for a body that did not arrive within `timeout`.
+pub fn body_timeout(timeout: Duration) -> (u16, ApiError) {
+    (
+        408,
+        ApiError::new(
+            ErrorIdentifier::from(TIMEOUT_IDENTIFIER),
+            format!(
+                "Request body did not arrive within {} ms.",
+                timeout.as_millis()
+            ),
+        ),
+    )
+}
+
 /// 415 `JSON_ERROR` for a body sent without `Content-Type: application/json` (iDenfy documents
 /// `application/json` and no answer for anything else; strict, so a client that forgets the
 /// header fails here rather than in production).
 pub fn wrong_content_type(content_type: Option<&str>) -> (u16, ApiError) {
     let got = match content_type {
-        Some(value) => format!("'{value}'"),
+        Some(value) => format!("'{}'", quoted(value)),
         None => "none".to_owned(),
     };
     (
@@ -210,17 +249,25 @@ pub fn wrong_content_type(content_type: Option<&str>) -> (u16, ApiError) {
     )
 }
 
+/// A value the client sent, as an error message quotes it: cut to
+/// [`MAX_QUOTED_CHARS`] characters, like the parser's messages, so a 60 KB path or `scanRef`
+/// is never echoed whole.
+fn quoted(value: &str) -> String {
+    clip(value, MAX_QUOTED_CHARS)
+}
+
 /// Whether a `Content-Type` value is accepted: `application/json` or any `+json` type, any
 /// parameters (such as `charset=utf-8`), any case.
 pub fn is_json_content_type(value: &str) -> bool {
-    let essence = value
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
-    essence == "application/json"
-        || (essence.starts_with("application/") && essence.ends_with("+json"))
+    let essence = value.split(';').next().unwrap_or_default().trim();
+    let suffix = essence.len().checked_sub("+json".len());
+    essence.eq_ignore_ascii_case("application/json")
+        || (essence
+            .get(.."application/".len())
+            .is_some_and(|start| start.eq_ignore_ascii_case("application/"))
+            && suffix
+                .and_then(|at| essence.get(at..))
+                .is_some_and(|end| end.eq_ignore_ascii_case("+json")))
 }
 
 /// The error a failed-request fault injection answers with: `TOO_MANY_REQUESTS` for 429,
@@ -337,9 +384,11 @@ pub fn all() -> Vec<Assumption> {
         ),
         item(
             "Order of checks",
-            "method and path (404, 405), fault injection, credentials (401), rate limit (429), \
-             content type and body (413, 415, 400 `ENCODING_ERROR`/`JSON_ERROR`/`MISSING_VALUE`/\
-             `BAD_VALUE`), environment (403), validation (400), then balance (402). \
+            "the body is read whole first (413 for a body over the limit, at once when its \
+             `Content-Length` says so; 408 when it does not arrive in time); then method and \
+             path (404, 405), fault injection, credentials (401), rate limit (429), content type \
+             and body (415, 400 `ENCODING_ERROR`/`JSON_ERROR`/`MISSING_VALUE`/`BAD_VALUE`), \
+             environment (403), validation (400), then balance (402). \
              `add-dummy-status` checks its environment before reading the body, since the \
              endpoint does not exist outside DEV."
                 .to_owned(),
@@ -371,7 +420,25 @@ pub fn all() -> Vec<Assumption> {
                  credentials; a known path with the wrong method answers 405 \
                  `METHOD_NOT_ALLOWED`; a body over {MAX_BODY_BYTES} bytes answers 413 \
                  `{TOO_LARGE_IDENTIFIER}`. Every answer has iDenfy's `{{identifier, message}}` \
-                 shape."
+                 shape, and every value it quotes from the request (path, method, `scanRef`, \
+                 content type, parser message) is cut to {MAX_QUOTED_CHARS} characters."
+            ),
+        ),
+        item(
+            "Connections",
+            format!(
+                "HTTP/1.1 with keep-alive. A connection may wait {} s for a request (idle \
+                 timeout), a request head may take {} s from its first byte to its last (header \
+                 timeout), after which the connection is closed without an answer, and a body \
+                 {} s (body timeout, then 408 `{TIMEOUT_IDENTIFIER}`); all configurable. A \
+                 rejection never leaves a body unread on a kept-alive connection: the body is \
+                 read first, or the answer carries `Connection: close`. Bytes that never become a \
+                 request (a malformed request line, a URI over 64 KiB, a header section over \
+                 hyper's limits) are answered by the HTTP layer itself with a bare 400, 414 or \
+                 431 and no body, since hyper offers no hook for them.",
+                DEFAULT_IDLE_TIMEOUT.as_secs(),
+                DEFAULT_HEADER_TIMEOUT.as_secs(),
+                DEFAULT_BODY_TIMEOUT.as_secs()
             ),
         ),
         item(
@@ -491,7 +558,8 @@ pub fn all() -> Vec<Assumption> {
             format!(
                 "stop accepting connections, let requests in progress finish, then wait up to \
                  {} s (configurable) for queued webhooks; the report lists every delivery still \
-                 pending. Dropping a `Simulator` stops it without waiting.",
+                 pending and where it stood: never attempted, in flight (the receiver may have \
+                 it) or awaiting a retry. Dropping a `Simulator` stops it without waiting.",
                 DEFAULT_SHUTDOWN_GRACE.as_secs()
             ),
         ),

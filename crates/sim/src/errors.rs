@@ -85,7 +85,7 @@ where
         let content_type = request
             .headers()
             .get(header::CONTENT_TYPE)
-            .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned());
+            .map(|value| String::from_utf8_lossy(value.as_bytes()));
         if !content_type
             .as_deref()
             .is_some_and(assumptions::is_json_content_type)

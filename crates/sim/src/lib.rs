@@ -45,6 +45,7 @@ mod auth;
 mod delivery;
 mod errors;
 mod routes;
+mod server;
 mod simulator;
 mod state;
 
@@ -53,7 +54,7 @@ use std::time::Duration;
 
 use idenfy_model::WebhookEventType;
 
-pub use delivery::{Attempt, Delivery, DeliveryState, ShutdownReport};
+pub use delivery::{Attempt, Delivery, DeliveryState, ShutdownReport, Unfinished};
 pub use simulator::{
     DEFAULT_API_KEY, DEFAULT_API_SECRET, DEFAULT_SIGNING_KEY, Simulator, SimulatorBuilder,
 };

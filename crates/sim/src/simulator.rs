@@ -6,6 +6,7 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use idenfy_model::support::redact_url;
 use idenfy_model::{ApiCredentials, Environment, SigningKey, WebhookEventType};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -15,7 +16,8 @@ use crate::assumptions;
 use crate::delivery::{
     Deliveries, Delivery, DeliveryConfig, DeliveryState, Duplicates, ShutdownReport,
 };
-use crate::routes;
+use crate::routes::{self, BodyTimeout};
+use crate::server::{self, ReadDeadlines};
 use crate::state::{
     AppState, Balance, FaultInjection, RateLimiter, Settings, StartState, VerificationStore,
 };
@@ -63,6 +65,9 @@ pub struct SimulatorBuilder {
     hold_deliveries: bool,
     delivery_delay: Duration,
     duplicate_rate: f64,
+    idle_timeout: Duration,
+    header_timeout: Duration,
+    body_timeout: Duration,
 }
 
 impl Default for SimulatorBuilder {
@@ -89,6 +94,9 @@ impl Default for SimulatorBuilder {
             hold_deliveries: false,
             delivery_delay: Duration::ZERO,
             duplicate_rate: 0.0,
+            idle_timeout: assumptions::DEFAULT_IDLE_TIMEOUT,
+            header_timeout: assumptions::DEFAULT_HEADER_TIMEOUT,
+            body_timeout: assumptions::DEFAULT_BODY_TIMEOUT,
         }
     }
 }
@@ -231,6 +239,27 @@ impl SimulatorBuilder {
         self
     }
 
+    /// How long a connection may wait for the first byte of a request before it is closed (the
+    /// idle keep-alive timeout); default 75 s.
+    pub fn idle_timeout(mut self, timeout: Duration) -> Self {
+        self.idle_timeout = timeout;
+        self
+    }
+
+    /// How long a request head may take from its first byte to its last before the connection
+    /// is closed; default 10 s.
+    pub fn header_timeout(mut self, timeout: Duration) -> Self {
+        self.header_timeout = timeout;
+        self
+    }
+
+    /// How long a request body may take to arrive after its head before the answer is 408 and
+    /// the connection is closed; default 30 s.
+    pub fn body_timeout(mut self, timeout: Duration) -> Self {
+        self.body_timeout = timeout;
+        self
+    }
+
     /// Binds the address and starts serving.
     pub async fn start(self) -> Result<Simulator, SimError> {
         self.check()?;
@@ -289,18 +318,15 @@ impl SimulatorBuilder {
             deliveries,
         });
         let (stop_server, stopped) = oneshot::channel::<()>();
-        let app = routes::router(Arc::clone(&state));
-        let server = tokio::spawn(async move {
-            let result = axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    // A dropped sender means the simulator is gone: stop as well.
-                    let _ = stopped.await;
-                })
-                .await;
-            if let Err(error) = result {
-                tracing::error!(%error, "simulator server stopped");
-            }
-        });
+        let app = routes::router(Arc::clone(&state), BodyTimeout(self.body_timeout));
+        let deadlines = ReadDeadlines {
+            idle: self.idle_timeout,
+            header: self.header_timeout,
+        };
+        let server = tokio::spawn(server::serve(listener, app, deadlines, async {
+            // A dropped sender means the simulator is gone: stop as well.
+            let _ = stopped.await;
+        }));
         Ok(Simulator {
             state,
             addr,
@@ -315,12 +341,15 @@ impl SimulatorBuilder {
     /// Rejects settings the simulator cannot honour.
     fn check(&self) -> Result<(), SimError> {
         if let Some(url) = &self.default_webhook_url {
+            let shown = redact_url(url);
             let parsed = idenfy_sender::Url::parse(url).map_err(|error| {
-                SimError::InvalidConfig(format!("default webhook URL {url:?} is invalid: {error}"))
+                SimError::InvalidConfig(format!(
+                    "default webhook URL {shown:?} is invalid: {error}"
+                ))
             })?;
             if !matches!(parsed.scheme(), "http" | "https") {
                 return Err(SimError::InvalidConfig(format!(
-                    "default webhook URL {url:?} must be http or https"
+                    "default webhook URL {shown:?} must be http or https"
                 )));
             }
         }

@@ -6,6 +6,7 @@ mod gen_token;
 mod gen_webhook;
 mod help;
 mod matrix;
+mod secrets;
 mod serve;
 mod support;
 mod trigger;

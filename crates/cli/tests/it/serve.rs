@@ -39,7 +39,7 @@ fn serving(extra: &[&str]) -> Command {
 }
 
 /// Creates a dummy token against `base` with `key:secret`; returns the HTTP status.
-fn create_token(base: &str, key: &str, secret: &str) -> u16 {
+pub(crate) fn create_token(base: &str, key: &str, secret: &str) -> u16 {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     runtime.block_on(async {
         reqwest::Client::builder()
@@ -59,7 +59,7 @@ fn create_token(base: &str, key: &str, secret: &str) -> u16 {
 
 /// Sends `signal` to the child and returns its exit status and all its output.
 #[cfg(unix)]
-fn stop(mut child: Child, signal: &str) -> (std::process::ExitStatus, String) {
+pub(crate) fn stop(mut child: Child, signal: &str) -> (std::process::ExitStatus, String) {
     let killed = Command::new("kill")
         .arg(format!("-{signal}"))
         .arg(child.id().to_string())
@@ -279,6 +279,127 @@ fn version_and_help_describe_the_command() {
         .output()
         .unwrap();
     assert!(!String::from_utf8(env_help.stdout).unwrap().contains(SECRET));
+}
+
+#[cfg(unix)]
+#[test]
+fn serve_says_once_that_it_ran_out_of_file_descriptors() {
+    use std::io::BufRead;
+    use std::sync::mpsc;
+
+    let mut command = crate::support::shell(&format!(
+        "ulimit -n 48 && exec idenfy-testkit serve --addr 127.0.0.1:0 --api-key k \
+         --api-secret {SECRET} --signing-key {SIGNING_KEY}"
+    ));
+    let (mut child, base) = start(&mut command);
+    let stderr = child.stderr.take().unwrap();
+    let (lines, received) = mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr).lines() {
+            let Ok(line) = line else { break };
+            if lines.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let addr = base.trim_start_matches("http://");
+    // More connections than descriptors: the rest wait in the listen backlog.
+    let connections: Vec<_> = (0..80)
+        .map(|_| std::net::TcpStream::connect(addr).unwrap())
+        .collect();
+    let mut output = Vec::new();
+    let warning = "out of file descriptors";
+    while !output.iter().any(|line: &String| line.contains(warning)) {
+        // A hang guard, not a timing assertion.
+        output.push(received.recv_timeout(Duration::from_secs(30)).unwrap());
+    }
+    // Accepting keeps failing while the connections stay open; it must not say so again.
+    std::thread::sleep(Duration::from_millis(500));
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    output.extend(received.iter());
+    reader.join().unwrap();
+    assert!(child.wait().unwrap().success(), "{output:#?}");
+    drop(connections);
+    let warnings = output.iter().filter(|line| line.contains(warning)).count();
+    assert_eq!(warnings, 1, "{output:#?}");
+    assert!(
+        output.iter().any(|line| line.contains("ulimit -n")),
+        "{output:#?}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn serve_exits_1_and_counts_first_the_webhooks_it_left_undelivered() {
+    // A receiver that accepts connections and never answers.
+    let receiver = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/hook", receiver.local_addr().unwrap());
+    std::thread::spawn(move || {
+        let held: Vec<_> = receiver.incoming().take(8).collect();
+        std::thread::sleep(Duration::from_secs(60));
+        drop(held);
+    });
+    let mut command = serving(&["--webhook-url", &url]);
+    command.env("IDENFY_LOG", "off");
+    let (child, base) = start(&mut command);
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let client = reqwest::Client::builder().no_proxy().build().unwrap();
+        let token: serde_json::Value = client
+            .post(format!("{base}/api/v2/token"))
+            .basic_auth("cli-key", Some(SECRET))
+            .json(&serde_json::json!({"clientId": "c", "dummyStatus": "APPROVED"}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        // The manual webhook waits behind the automatic one, which the receiver holds.
+        let review = client
+            .post(format!("{base}/api/v2/add-dummy-status"))
+            .basic_auth("cli-key", Some(SECRET))
+            .json(&serde_json::json!({
+                "scanRef": token["scanRef"],
+                "manualFaceMatchResult": "FACE_MATCH",
+                "manualDocumentValidity": "DOC_VALIDATED",
+            }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(review.status().as_u16(), 200);
+    });
+    let (status, output) = stop(child, "TERM");
+    assert_eq!(status.code(), Some(1), "{output}");
+    let lines: Vec<&str> = output.lines().collect();
+    assert_eq!(
+        lines.first().copied(),
+        Some(
+            "2 webhooks left undelivered: 1 never attempted, 1 in flight (may have been \
+             received), 0 awaiting a retry"
+        ),
+        "{output}"
+    );
+    assert!(
+        lines.iter().any(|line| line
+            .starts_with("  in flight (may have been received): IDENTIFICATION_AUTO_FINISHED")),
+        "{output}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|line| line.starts_with("  never attempted: IDENTIFICATION_MANUAL_FINISHED")),
+        "{output}"
+    );
+    assert_eq!(
+        lines.last().copied(),
+        Some("stopped: 0 webhooks delivered, 0 failed, 2 undelivered"),
+        "{output}"
+    );
 }
 
 #[test]

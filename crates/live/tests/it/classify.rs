@@ -25,10 +25,11 @@ async fn unauthorized_with_or_without_an_identifier() {
         "",
     ] {
         let error = error_for(Answer::new(401, body)).await;
-        let Error::Unauthorized { key, .. } = &error else {
+        let Error::Unauthorized { key_prefix, .. } = &error else {
             panic!("{body}: {error:?}")
         };
-        assert_eq!(key, "test-key");
+        assert_eq!(key_prefix, "test…");
+        assert!(!error.to_string().contains("test-key"), "{error}");
         assert!(error.to_string().contains("IDENFY_API_SECRET"), "{error}");
         assert!(!error.to_string().contains("test-secret"), "{error}");
     }

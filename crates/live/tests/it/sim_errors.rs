@@ -35,8 +35,9 @@ async fn wrong_credentials_are_unauthorized_on_every_endpoint() {
     ];
     for error in errors {
         assert!(
-            matches!(&error, Error::Unauthorized { key, message }
-                if key == simulator.credentials().key() && message == messages::INVALID_CREDENTIALS),
+            matches!(&error, Error::Unauthorized { key_prefix, message }
+                if *key_prefix == idenfy_model::support::key_prefix(simulator.credentials().key())
+                    && message == messages::INVALID_CREDENTIALS),
             "{error:?}"
         );
         assert!(!error.to_string().contains("wrong-secret-xyz"), "{error}");

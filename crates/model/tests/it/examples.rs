@@ -198,3 +198,30 @@ fn body_parsing_reports_the_api_identifiers() {
     let ok: TokenRequest = parse_body(br#"{"clientId": "a", "unknownField": 1}"#).unwrap();
     assert_eq!(ok, TokenRequest::new("a"));
 }
+
+/// Bodies where a one-pass typed parse and a parse through `serde_json::Value` could disagree
+/// get the `Value` verdict: `parse_body` parses once only when nothing is skipped or repeated.
+#[test]
+fn body_parsing_keeps_the_full_parse_verdict_where_a_typed_parse_is_lenient() {
+    // A skipped unknown field is still checked for number range and nesting depth.
+    for body in [
+        r#"{"clientId": "a", "unknownField": 1e400}"#.to_owned(),
+        format!(
+            r#"{{"clientId": "a", "unknownField": {}{}}}"#,
+            "[".repeat(200),
+            "]".repeat(200)
+        ),
+    ] {
+        let error = parse_body::<TokenRequest>(body.as_bytes()).unwrap_err();
+        assert_eq!(error.identifier, ErrorIdentifier::JsonError, "{error}");
+    }
+    // A repeated key keeps its last value, as a JSON object does.
+    let repeated: TokenRequest =
+        parse_body(br#"{"clientId": "first", "clientId": "last"}"#).unwrap();
+    assert_eq!(repeated, TokenRequest::new("last"));
+    // A struct also deserializes from an array; a body must still be an object.
+    let error = parse_body::<TokenRequest>(br#" ["a"]"#).unwrap_err();
+    assert_eq!(error.message, "Request body must be a JSON object.");
+    let spaced: TokenRequest = parse_body(b" \t\r\n{\"clientId\": \"a\"} \n").unwrap();
+    assert_eq!(spaced, TokenRequest::new("a"));
+}

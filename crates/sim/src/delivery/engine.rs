@@ -5,7 +5,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use idenfy_model::support::lock;
+use idenfy_model::support::{lock, redact_url};
 use tokio::sync::{broadcast, mpsc};
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
@@ -145,14 +145,14 @@ fn log(change: &Change, answer: &Result<u16, String>) {
         Stage::Delivered => tracing::debug!(
             scan_ref = %change.scan_ref,
             event = %change.event,
-            target = %change.target,
+            target = %redact_url(&change.target),
             attempts = change.attempts,
             "webhook delivered"
         ),
         Stage::Failed => tracing::warn!(
             scan_ref = %change.scan_ref,
             event = %change.event,
-            target = %change.target,
+            target = %redact_url(&change.target),
             attempts = change.attempts,
             last = ?answer,
             "webhook delivery failed"

@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use idenfy_gen::SeededRng;
-use idenfy_model::support::lock;
+use idenfy_model::support::{lock, redact_url};
 use idenfy_model::{IdentificationWebhook, SigningKey, WebhookEventType, sign};
 use idenfy_sender::{Sender, SenderError};
 use rand::RngExt;
@@ -101,9 +101,46 @@ pub struct ShutdownReport {
     pub delivered: u64,
     /// Deliveries that ended `FAILED` over the simulator's life.
     pub failed: u64,
-    /// Deliveries still pending when the grace period ran out: not confirmed delivered (an
-    /// attempt in flight may have reached the receiver unanswered) and not sent again.
+    /// Deliveries still pending when the grace period ran out: not confirmed delivered and not
+    /// sent again; [`ShutdownReport::unfinished_as`] says where each stood.
     pub unfinished: Vec<Delivery>,
+    /// Ids of the `unfinished` deliveries whose attempt was running when shutdown stopped it.
+    pub in_flight: Vec<u64>,
+}
+
+/// Where an unfinished delivery stood when shutdown stopped waiting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Unfinished {
+    /// No attempt was ever made (it waited behind an earlier webhook of its `scanRef`, for a
+    /// free attempt slot, or was held): the receiver surely did not get it.
+    NeverAttempted,
+    /// An attempt was running and got no answer: the receiver may have got it.
+    InFlight,
+    /// Every attempt so far failed and the next was not due yet: the receiver did not accept
+    /// it (one that timed out may still have reached it).
+    AwaitingRetry,
+}
+
+impl ShutdownReport {
+    /// Where `delivery`, one of [`unfinished`](Self::unfinished), stood.
+    pub fn unfinished_as(&self, delivery: &Delivery) -> Unfinished {
+        if self.in_flight.contains(&delivery.id) {
+            Unfinished::InFlight
+        } else if delivery.attempts.is_empty() {
+            Unfinished::NeverAttempted
+        } else {
+            Unfinished::AwaitingRetry
+        }
+    }
+
+    /// How many of [`unfinished`](Self::unfinished) stood as `kind`.
+    pub fn count(&self, kind: Unfinished) -> usize {
+        self.unfinished
+            .iter()
+            .filter(|delivery| self.unfinished_as(delivery) == kind)
+            .count()
+    }
 }
 
 impl Delivery {
@@ -247,7 +284,7 @@ impl Deliveries {
         let body = serde_json::to_string(webhook).expect("webhook bodies serialize to JSON");
         let signature = sign(&self.key, body.as_bytes());
         if let Some(reason) = &refusal {
-            tracing::warn!(scan_ref, target = %target, "webhook not sent: {reason}");
+            tracing::warn!(scan_ref, target = %redact_url(&target), "webhook not sent: {reason}");
         }
         Some(NewDelivery {
             scan_ref: Arc::from(scan_ref),

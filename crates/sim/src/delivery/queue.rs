@@ -513,6 +513,12 @@ impl Queue {
                 .filter(|record| !record.stage.is_final())
                 .map(Record::snapshot)
                 .collect(),
+            in_flight: self
+                .records
+                .iter()
+                .filter(|record| record.stage == Stage::InFlight)
+                .map(|record| record.id)
+                .collect(),
         }
     }
 

@@ -1,6 +1,7 @@
 //! The router: one module per resource, the middleware of the API routes (fault injection,
 //! credentials, rate limit) and the fallbacks that keep every answer in iDenfy's error shape.
 
+mod body;
 mod control;
 mod dummy;
 mod status;
@@ -18,6 +19,8 @@ use crate::assumptions;
 use crate::auth::require_credentials;
 use crate::errors::{self, ApiRejection};
 use crate::state::AppState;
+
+pub(crate) use body::BodyTimeout;
 
 /// Path of token creation.
 pub(crate) const TOKEN_PATH: &str = "/api/v2/token";
@@ -40,8 +43,8 @@ pub(crate) const RESET_PATH: &str = "/sim/reset";
 /// Path of fault injection.
 pub(crate) const FAULTS_PATH: &str = "/sim/faults";
 
-/// The simulator's router.
-pub(crate) fn router(state: Arc<AppState>) -> Router {
+/// The simulator's router; request bodies that do not arrive within `body_timeout` answer 408.
+pub(crate) fn router(state: Arc<AppState>, body_timeout: BodyTimeout) -> Router {
     // Layers run outside in: the last added runs first.
     let api = Router::new()
         .route(TOKEN_PATH, post(token::create_token))
@@ -63,6 +66,7 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
         .fallback(errors::unknown_path)
         .method_not_allowed_fallback(errors::method_not_allowed)
         .layer(DefaultBodyLimit::max(assumptions::MAX_BODY_BYTES))
+        .layer(from_fn_with_state(body_timeout, body::read_whole_body))
         .with_state(state)
 }
 

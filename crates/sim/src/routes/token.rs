@@ -44,10 +44,13 @@ pub(super) async fn create_token(
         request.dummy_status.is_some(),
         request.generate_digit_string == Some(true),
     );
-    let response = token_response(&request, &drawn);
     let Drawn {
-        scan_ref, identity, ..
+        scan_ref,
+        auth_token,
+        digit_string,
+        identity,
     } = drawn;
+    let response = token_response(&request, scan_ref.clone(), auth_token, digit_string);
     let (dummy, auto) = match (identity, &request.dummy_status) {
         (Some(identity), Some(dummy_status)) => {
             let (dummy, auto) =
@@ -106,7 +109,13 @@ fn draw(rng: &mut SeededRng, dummy: bool, digit_string: bool) -> Drawn {
 
 /// The 201 body: the request echoed with names upper-cased and defaults filled, and the
 /// token's identifiers.
-fn token_response(request: &TokenRequest, drawn: &Drawn) -> TokenResponse {
+fn token_response(
+    request: &TokenRequest,
+    scan_ref: String,
+    auth_token: String,
+    digit_string: Option<String>,
+) -> TokenResponse {
+    // The one copy of the request: the stored verification keeps the original.
     let mut echoed = request.clone();
     echoed.first_name = echoed.first_name.map(|name| name.to_uppercase());
     echoed.last_name = echoed.last_name.map(|name| name.to_uppercase());
@@ -136,15 +145,11 @@ fn token_response(request: &TokenRequest, drawn: &Drawn) -> TokenResponse {
             }
             .to_owned(),
         ),
-        auth_token: drawn.auth_token.clone(),
-        scan_ref: drawn.scan_ref.clone(),
-        redirect_url: Some(format!(
-            "{}{}",
-            assumptions::REDIRECT_URL_BASE,
-            drawn.auth_token
-        )),
+        redirect_url: Some(format!("{}{}", assumptions::REDIRECT_URL_BASE, auth_token)),
+        auth_token,
+        scan_ref,
         person_scan_ref: None,
-        digit_string: drawn.digit_string.clone(),
+        digit_string,
         allowed_documents: Some(BTreeMap::from([(
             assumptions::ALLOWED_DOCUMENTS_KEY.to_owned(),
             documents,

@@ -3,6 +3,7 @@
 
 mod assumptions;
 mod concurrency;
+mod connections;
 mod dummy;
 mod errors;
 mod faults;

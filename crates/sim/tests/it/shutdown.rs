@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use idenfy_model::WebhookEventType;
-use idenfy_sim::{DeliveryState, Simulator};
+use idenfy_sim::{DeliveryState, Simulator, Unfinished};
 
 use crate::support::{Api, Behaviour, Receiver, WAIT, finished, signing_key, simulator_sending_to};
 
@@ -150,6 +150,19 @@ async fn shutdown_accounts_for_every_delivery_with_some_in_flight() {
         queued.len() as u64,
         "delivered, failed and unfinished account for every delivery"
     );
+    // Each held verification: its automatic webhook in flight at the receiver, its manual one
+    // never attempted.
+    for delivery in &report.unfinished {
+        let expected = if delivery.event == WebhookEventType::IdentificationAutoFinished {
+            Unfinished::InFlight
+        } else {
+            Unfinished::NeverAttempted
+        };
+        assert_eq!(report.unfinished_as(delivery), expected, "{delivery:?}");
+    }
+    assert_eq!(report.count(Unfinished::InFlight), held.len());
+    assert_eq!(report.count(Unfinished::NeverAttempted), held.len());
+    assert_eq!(report.count(Unfinished::AwaitingRetry), 0);
 }
 
 #[tokio::test]
