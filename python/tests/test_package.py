@@ -128,6 +128,31 @@ def test_wait_for_webhook_names_what_it_saw_when_it_gives_up(idenfy_sim):
         idenfy_sim.wait_for_webhook(scan_ref, timeout=0.1)
 
 
+def test_wait_for_an_event_is_answered_by_the_simulator(idenfy_sim):
+    scan_ref = create_token(idenfy_sim, dummyStatus="DENIED", callbackUrl="http://127.0.0.1:9/closed")
+
+    delivery = idenfy_sim.wait_for_webhook(scan_ref, "IDENTIFICATION_AUTO_FINISHED", timeout=30)
+
+    assert delivery["state"] == "FAILED"
+    assert delivery["scanRef"] == scan_ref
+
+
+def test_wait_for_an_event_says_what_the_simulator_said(idenfy_sim):
+    scan_ref = create_token(idenfy_sim, dummyStatus="APPROVED")
+
+    with pytest.raises(SimulatorError, match=f"scanRef {scan_ref} and event IDENTIFICATION_AUTO_FINISHED .*404"):
+        idenfy_sim.wait_for_webhook(scan_ref, "IDENTIFICATION_AUTO_FINISHED", timeout=0.1)
+
+
+def test_reset_forgets_every_webhook(idenfy_sim):
+    scan_ref = create_token(idenfy_sim, dummyStatus="DENIED", callbackUrl="http://127.0.0.1:9/closed")
+    assert idenfy_sim.webhooks(scan_ref)
+
+    idenfy_sim.reset()
+
+    assert idenfy_sim.webhooks() == []
+
+
 def test_start_reports_a_simulator_that_does_not_listen():
     with pytest.raises(SimulatorError, match="before listening:[^$]*unknown environment"):
         Simulator.start(["--environment", "nowhere"])

@@ -20,7 +20,7 @@ from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 # Delivery states after which a webhook is not attempted again.
 _FINISHED = ("DELIVERED", "FAILED")
-# Seconds between two looks at GET /sim/webhooks while waiting.
+# Seconds between two looks at GET /sim/webhooks while waiting for any event.
 _POLL_INTERVAL = 0.02
 # Seconds `serve` may take to shut down; it waits up to 5 s for queued webhooks itself.
 _STOP_TIMEOUT = 10.0
@@ -113,26 +113,29 @@ class Simulator:
         """Every webhook the simulator kept, oldest first (``GET /sim/webhooks``).
 
         Each is a dict with ``id``, ``scanRef``, ``event``, ``target``, ``body`` (the exact
-        JSON text sent), ``signature``, ``state`` (``PENDING``, ``DELIVERED`` or ``FAILED``)
-        and ``attempts``.
+        JSON text sent), ``signature``, ``state`` (``PENDING``, ``HELD``, ``DELIVERED`` or
+        ``FAILED``) and ``attempts``; at most 100 (the journal is paged: ``after``, ``limit``).
         """
         query = {key: value for key, value in (("scanRef", scan_ref), ("event", event)) if value}
-        url = f"{self.base_url}/sim/webhooks"
-        if query:
-            url += "?" + urllib.parse.urlencode(query)
-        request = urllib.request.Request(url, headers={"Authorization": self._basic_auth()})
-        try:
-            with urllib.request.urlopen(request, timeout=10) as response:
-                return json.loads(response.read())
-        except urllib.error.HTTPError as error:
-            raise SimulatorError(f"GET {url} answered {error.code}: {error.read().decode(errors='replace')}") from None
+        path = "/sim/webhooks" + ("?" + urllib.parse.urlencode(query) if query else "")
+        return self._call("GET", path)
+
+    def reset(self) -> None:
+        """Puts the simulator back in its start state (``POST /sim/reset``).
+
+        Verifications, webhooks, balance, rate-limit window, injected faults and the seeded
+        generator start over, so a test that resets first sees nothing of earlier tests.
+        """
+        self._call("POST", "/sim/reset")
 
     def wait_for_webhook(self, scan_ref: str, event: Optional[str] = None, timeout: float = 10.0) -> Dict[str, Any]:
         """The oldest webhook for ``scan_ref`` (and ``event``) once it is finished.
 
         Finished means delivered (your endpoint answered 2xx) or failed (every attempt
         failed, or its target may not be contacted): look at ``state`` and ``attempts``.
-        Raises :class:`SimulatorError` after ``timeout`` seconds.
+        With ``event`` the simulator waits server-side (``GET /sim/webhooks/wait``, at most
+        300 s) and answers the moment it finishes; without, the journal is looked at every
+        20 ms. Raises :class:`SimulatorError` after ``timeout`` seconds.
         """
         return _wait_for_finished(self, scan_ref, event, timeout)
 
@@ -150,27 +153,56 @@ class Simulator:
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
 
+    def _call(self, method: str, path: str, timeout: float = 10.0) -> Any:
+        """Sends a control request with the API credentials; its JSON answer, or SimulatorError."""
+        url = self.base_url + path
+        request = urllib.request.Request(url, method=method, headers={"Authorization": self._basic_auth()})
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                return json.loads(response.read())
+        except urllib.error.HTTPError as error:
+            raise SimulatorError(f"{method} {url} answered {error.code}: {error.read().decode(errors='replace')}") from None
+
     def _basic_auth(self) -> str:
         pair = f"{self.api_key}:{self.api_secret}".encode()
         return "Basic " + base64.b64encode(pair).decode()
 
 
 def _wait_for_finished(sim: Simulator, scan_ref: str, event: Optional[str], timeout: float) -> Dict[str, Any]:
-    # Polls until the simulator has a server-side wait; replacing this function switches to it.
+    if event is not None:
+        return _wait_on_server(sim, scan_ref, event, timeout)
+    # The server-side wait needs an event; without one, look at the journal until one finished.
     deadline = time.monotonic() + timeout
     while True:
-        seen = sim.webhooks(scan_ref, event)
+        seen = sim.webhooks(scan_ref)
         for delivery in seen:
             if delivery["state"] in _FINISHED:
                 return delivery
         if time.monotonic() >= deadline:
-            states = ", ".join(f"{d['event']} {d['state']}" for d in seen) or "none"
             raise SimulatorError(
-                f"no finished webhook for scanRef {scan_ref}"
-                + (f" and event {event}" if event else "")
-                + f" within {timeout} s (webhooks seen: {states})"
+                f"no finished webhook for scanRef {scan_ref} within {timeout} s"
+                f" (webhooks seen: {_states(seen)})"
             )
         time.sleep(_POLL_INTERVAL)
+
+
+def _wait_on_server(sim: Simulator, scan_ref: str, event: str, timeout: float) -> Dict[str, Any]:
+    """``GET /sim/webhooks/wait``: the simulator answers as soon as the delivery finished."""
+    query = urllib.parse.urlencode(
+        {"scanRef": scan_ref, "event": event, "timeoutMs": max(0, int(timeout * 1000))}
+    )
+    try:
+        return sim._call("GET", f"/sim/webhooks/wait?{query}", timeout=timeout + 10)
+    except SimulatorError as error:
+        seen = sim.webhooks(scan_ref, event)
+        raise SimulatorError(
+            f"no finished webhook for scanRef {scan_ref} and event {event} within {timeout} s"
+            f" (webhooks seen: {_states(seen)}; the simulator said: {error})"
+        ) from None
+
+
+def _states(deliveries: List[Dict[str, Any]]) -> str:
+    return ", ".join(f"{d['event']} {d['state']}" for d in deliveries) or "none"
 
 
 class _Log:
