@@ -397,3 +397,51 @@ fn each_target_has_its_own_attempt_slots() {
     queue.finish(1, answered(200), now).unwrap();
     assert_eq!(started(&mut queue, now), [2]);
 }
+
+#[test]
+fn with_holding_on_new_deliveries_wait_and_go_in_the_order_released() {
+    let now = Instant::now();
+    let mut queue = Queue::new(Limits {
+        hold_new: true,
+        ..queue(0, 10, 10).limits
+    });
+    assert_eq!(queue.enqueue(new("a", AUTO)).unwrap().stage, Stage::Held);
+    assert_eq!(queue.enqueue(new("a", MANUAL)).unwrap().stage, Stage::Held);
+    let refused = NewDelivery {
+        refusal: Some("not loopback".to_owned()),
+        ..new("b", AUTO)
+    };
+    assert_eq!(
+        queue.enqueue(refused).unwrap().stage,
+        Stage::Failed,
+        "refusals fail at once"
+    );
+    assert_eq!(
+        started(&mut queue, now),
+        [] as [u64; 0],
+        "nothing leaves unreleased"
+    );
+    queue.release(2).unwrap();
+    assert_eq!(
+        started(&mut queue, now),
+        [2],
+        "the review first, as released"
+    );
+    queue.release(1).unwrap();
+    assert_eq!(
+        started(&mut queue, now),
+        [] as [u64; 0],
+        "behind 2 in its line"
+    );
+    queue.finish(2, answered(200), now).unwrap();
+    assert_eq!(started(&mut queue, now), [1]);
+    let again = NewDelivery {
+        redelivery_of: Some(2),
+        ..new("a", MANUAL)
+    };
+    assert_eq!(
+        queue.enqueue(again).unwrap().stage,
+        Stage::Queued,
+        "redeliveries are never held"
+    );
+}
