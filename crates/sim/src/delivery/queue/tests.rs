@@ -445,3 +445,140 @@ fn with_holding_on_new_deliveries_wait_and_go_in_the_order_released() {
         "redeliveries are never held"
     );
 }
+
+#[test]
+fn a_page_selects_by_state_and_after_and_stops_at_the_limit() {
+    let now = Instant::now();
+    let mut queue = queue(0, 10, 10);
+    for scan_ref in ["a", "b", "c", "d"] {
+        queue.enqueue(new(scan_ref, AUTO)).unwrap();
+    }
+    assert_eq!(started(&mut queue, now), [1, 2, 3, 4]);
+    queue.finish(2, answered(200), now).unwrap();
+    let ids = |query: JournalQuery<'_>| -> Vec<u64> {
+        queue
+            .page(&query)
+            .iter()
+            .map(|delivery| delivery.id)
+            .collect()
+    };
+    let state = |state| JournalQuery {
+        state: Some(state),
+        ..JournalQuery::default()
+    };
+    assert_eq!(ids(state(DeliveryState::Delivered)), [2]);
+    assert_eq!(ids(state(DeliveryState::Pending)), [1, 3, 4]);
+    let after = |after, limit| JournalQuery {
+        after: Some(after),
+        limit,
+        ..JournalQuery::default()
+    };
+    assert_eq!(ids(after(2, None)), [3, 4], "strictly after");
+    assert_eq!(ids(after(0, Some(2))), [1, 2]);
+    assert_eq!(ids(after(4, None)), [] as [u64; 0]);
+    let of_a = JournalQuery {
+        scan_ref: Some("a"),
+        after: Some(1),
+        ..JournalQuery::default()
+    };
+    assert_eq!(ids(of_a), [] as [u64; 0]);
+}
+
+#[test]
+fn a_reset_forgets_everything_but_the_next_id() {
+    let now = Instant::now();
+    let mut queue = queue(0, 10, 10);
+    queue.enqueue(new("a", AUTO)).unwrap();
+    queue.enqueue(new("b", AUTO)).unwrap();
+    assert_eq!(started(&mut queue, now), [1, 2]);
+    queue.finish(1, answered(200), now).unwrap();
+    queue.reset();
+    assert!(queue.deliveries(None, None).is_empty());
+    assert!(queue.is_idle());
+    assert_eq!(queue.stage(1), None);
+    assert_eq!(queue.report().delivered, 0);
+    assert_eq!(
+        queue.enqueue(new("a", AUTO)).unwrap().id,
+        3,
+        "ids keep increasing"
+    );
+    assert_eq!(queue.stage(3), Some(Stage::Queued));
+}
+
+#[test]
+fn a_redelivery_copies_the_webhook_and_names_its_original() {
+    let mut queue = queue(0, 10, 10);
+    queue.enqueue(new("a", MANUAL)).unwrap();
+    let copy = queue.redelivery(1).unwrap();
+    assert_eq!(copy.redelivery_of, Some(1));
+    assert_eq!(
+        (
+            &*copy.scan_ref,
+            &copy.event,
+            &*copy.target,
+            &*copy.body,
+            &*copy.signature
+        ),
+        (
+            "a",
+            &MANUAL,
+            "http://127.0.0.1:9/hook",
+            "{\"scanRef\":\"a\"}",
+            "signature"
+        )
+    );
+    assert!(copy.refusal.is_none() && !copy.duplicate);
+    assert!(queue.redelivery(2).is_none());
+}
+
+#[test]
+fn a_duplicate_is_taken_once_and_only_after_delivery() {
+    let now = Instant::now();
+    let mut queue = queue(0, 10, 10);
+    let drawn = NewDelivery {
+        duplicate: true,
+        ..new("a", AUTO)
+    };
+    queue.enqueue(drawn).unwrap();
+    queue.enqueue(new("b", AUTO)).unwrap();
+    assert_eq!(started(&mut queue, now), [1, 2]);
+    assert!(queue.take_duplicate(1).is_none(), "still in flight");
+    queue.finish(1, answered(200), now).unwrap();
+    queue.finish(2, answered(200), now).unwrap();
+    assert!(queue.take_duplicate(2).is_none(), "not drawn");
+    assert_eq!(queue.take_duplicate(1).unwrap().redelivery_of, Some(1));
+    assert!(queue.take_duplicate(1).is_none(), "only once");
+}
+
+#[test]
+fn the_report_names_the_attempts_in_flight() {
+    let now = Instant::now();
+    let mut queue = queue(0, 10, 10);
+    queue.enqueue(new("a", AUTO)).unwrap();
+    queue.enqueue(new("a", MANUAL)).unwrap();
+    assert_eq!(started(&mut queue, now), [1]);
+    let report = queue.report();
+    assert_eq!(report.in_flight, [1]);
+    let unfinished: Vec<u64> = report
+        .unfinished
+        .iter()
+        .map(|delivery| delivery.id)
+        .collect();
+    assert_eq!(unfinished, [1, 2]);
+}
+
+#[test]
+fn a_released_delivery_already_in_its_line_is_not_queued_twice() {
+    let now = Instant::now();
+    let mut queue = queue(0, 10, 10);
+    queue.enqueue(new("a", AUTO)).unwrap();
+    queue.enqueue(new("a", MANUAL)).unwrap();
+    queue.hold(2).unwrap();
+    queue.release(2).unwrap();
+    assert_eq!(started(&mut queue, now), [1]);
+    queue.finish(1, answered(200), now).unwrap();
+    assert_eq!(started(&mut queue, now), [2]);
+    queue.finish(2, answered(200), now).unwrap();
+    assert_eq!(started(&mut queue, now), [] as [u64; 0]);
+    assert!(queue.is_idle(), "2 left its line once");
+}
