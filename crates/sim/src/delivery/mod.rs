@@ -148,6 +148,15 @@ impl Delivery {
     pub fn last_status(&self) -> Option<u16> {
         self.attempts.last()?.status
     }
+
+    /// Each attempt as (number, status, error), for the engine's and the queue's tests.
+    #[cfg(test)]
+    pub(crate) fn attempt_outcomes(&self) -> Vec<(u32, Option<u16>, Option<&str>)> {
+        self.attempts
+            .iter()
+            .map(|attempt| (attempt.number, attempt.status, attempt.error.as_deref()))
+            .collect()
+    }
 }
 
 /// Delivery settings.

@@ -166,11 +166,7 @@ async fn each_scan_ref_is_served_in_order_with_retries_at_their_times() {
     assert_eq!(fake.ids(), [1, 1, 1, 2]);
     let auto = finished(&deliveries, "a", &AUTO).await;
     assert_eq!(auto.state, DeliveryState::Delivered);
-    let attempts: Vec<_> = auto
-        .attempts
-        .iter()
-        .map(|attempt| (attempt.number, attempt.status, attempt.error.as_deref()))
-        .collect();
+    let attempts = auto.attempt_outcomes();
     assert_eq!(
         attempts,
         [

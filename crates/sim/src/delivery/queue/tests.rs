@@ -130,11 +130,7 @@ fn failed_attempts_are_retried_on_the_schedule_then_fail() {
 
     let failed = &queue.deliveries(None, Some(&AUTO))[0];
     assert_eq!(failed.state, DeliveryState::Failed);
-    let attempts: Vec<_> = failed
-        .attempts
-        .iter()
-        .map(|attempt| (attempt.number, attempt.status, attempt.error.as_deref()))
-        .collect();
+    let attempts = failed.attempt_outcomes();
     assert_eq!(
         attempts,
         [
