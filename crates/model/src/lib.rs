@@ -18,6 +18,7 @@ pub mod open_enum;
 pub mod parse;
 pub mod rules;
 pub mod signature;
+pub mod signed;
 pub mod status;
 pub mod status_api;
 pub mod support;
@@ -32,6 +33,7 @@ pub use error::{ApiError, ErrorIdentifier};
 pub use matrix::{Triple, matrix};
 pub use parse::parse_body;
 pub use signature::{ApiCredentials, SignatureError, SigningKey, sign, verify};
+pub use signed::{BodyStyle, SignedWebhook, WebhookError, verify_webhook};
 pub use status::{
     AdditionalStepStatus, DocumentStatus, FaceStatus, FraudTag, MismatchTag, OverallStatus,
     SuspicionReason,

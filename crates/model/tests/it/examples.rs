@@ -225,3 +225,30 @@ fn body_parsing_keeps_the_full_parse_verdict_where_a_typed_parse_is_lenient() {
     let spaced: TokenRequest = parse_body(b" \t\r\n{\"clientId\": \"a\"} \n").unwrap();
     assert_eq!(spaced, TokenRequest::new("a"));
 }
+
+#[test]
+fn oas_webhook_signed_in_either_style_verifies_and_parses() {
+    let key = SigningKey::new("signing-key");
+    let webhook: IdentificationWebhook =
+        serde_json::from_value(example("webhook-oas.json")).unwrap();
+    let mut bodies = Vec::new();
+    for style in BodyStyle::ALL {
+        let signed = SignedWebhook::sign(
+            &key,
+            WebhookEventType::IdentificationManualFinished,
+            &webhook,
+            *style,
+        )
+        .unwrap();
+        let parsed = verify_webhook(&key, &signed.body, Some(&signed.signature)).unwrap();
+        assert_eq!(parsed, webhook, "{style}");
+        let wrong = verify_webhook(
+            &SigningKey::new("other"),
+            &signed.body,
+            Some(&signed.signature),
+        );
+        assert!(wrong.is_err(), "{style}: a wrong key must not verify");
+        bodies.push(signed.body);
+    }
+    assert_ne!(bodies[0], bodies[1], "the two styles differ in bytes");
+}
