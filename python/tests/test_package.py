@@ -209,3 +209,37 @@ def test_idenfy_sim_options_reach_serve(pytester):
     result = pytester.runpytest("-p", "no:cacheprovider")
 
     result.assert_outcomes(passed=1)
+
+
+def test_each_test_gets_a_reset_simulator_with_new_scan_refs(pytester):
+    pytester.makepyfile(
+        """
+        import base64, json, urllib.request
+
+        SEEN = []
+
+        def create_token(sim):
+            auth = base64.b64encode(f"{sim.api_key}:{sim.api_secret}".encode()).decode()
+            request = urllib.request.Request(
+                sim.base_url + "/api/v2/token",
+                data=json.dumps({"clientId": "c-1", "callbackUrl": "http://127.0.0.1:9/closed",
+                                 "dummyStatus": "APPROVED"}).encode(),
+                headers={"Authorization": "Basic " + auth, "Content-Type": "application/json"},
+            )
+            with urllib.request.urlopen(request) as answer:
+                return json.load(answer)["scanRef"]
+
+        def test_first(idenfy_sim):
+            SEEN.append(create_token(idenfy_sim))
+            assert idenfy_sim.webhooks()
+
+        def test_second(idenfy_sim):
+            assert idenfy_sim.webhooks() == []
+            SEEN.append(create_token(idenfy_sim))
+            assert SEEN[0] != SEEN[1]
+        """
+    )
+
+    result = pytester.runpytest("-p", "no:cacheprovider")
+
+    result.assert_outcomes(passed=2)

@@ -610,7 +610,9 @@ pub fn all() -> Vec<Assumption> {
             "Reset",
             "`POST /sim/reset` (`Simulator::reset`) forgets every verification and delivery, \
              restores the start balance and injected faults, opens a new rate-limit window and \
-             restarts the seeded generator, so the same calls repeat byte for byte; delivery \
+             restarts the seeded generator, so the same calls repeat byte for byte \
+             (`POST /sim/reset?seed=N` restarts it at `N` instead: new `scanRef`s for a receiver \
+             that keeps state between tests, as the pytest plugin does before each test); delivery \
              ids keep increasing, and attempts in flight at the reset are not recorded."
                 .to_owned(),
         ),

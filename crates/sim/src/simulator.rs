@@ -481,7 +481,13 @@ impl Simulator {
     /// start balance and faults, a new rate-limit window, and the seeded generator at its
     /// seed, so the same calls repeat byte for byte. Attempts in flight are not recorded.
     pub fn reset(&self) {
-        self.state.reset();
+        self.state.reset(None);
+    }
+
+    /// [`Self::reset`], with the seeded generator restarted at `seed` instead of the start
+    /// seed: the `scanRef`s that follow are new to a receiver that keeps state between tests.
+    pub fn reset_with_seed(&self, seed: u64) {
+        self.state.reset(Some(seed));
     }
 
     /// Sends a `HELD` delivery now (see [`SimulatorBuilder::hold_deliveries`]); it leaves

@@ -112,12 +112,12 @@ impl AppState {
     /// Back to the start state: no verifications, an empty journal, the start balance and
     /// faults, a new rate-limit window and the generator at its seed. Attempts in flight run
     /// on but are no longer recorded.
-    pub(crate) fn reset(&self) {
+    pub(crate) fn reset(&self, seed: Option<u64>) {
         let start = &self.settings.start;
         let mut verifications = lock(&self.verifications);
         verifications.clear();
         self.deliveries.reset();
-        *lock(&self.rng) = idenfy_gen::rng_from_seed(start.seed);
+        *lock(&self.rng) = idenfy_gen::rng_from_seed(seed.unwrap_or(start.seed));
         self.balance.reset(start.balance);
         self.rate_limit.reset();
         self.faults.set(start.faults.0, start.faults.1);

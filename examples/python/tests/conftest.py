@@ -9,13 +9,13 @@ from app import create_app
 
 
 @pytest.fixture(scope="session")
-def app_url(idenfy_sim):
+def app_url(idenfy_sim_session):
     """Base URL of the app, which creates its tokens at the simulator and takes its webhooks."""
     config = {
-        "IDENFY_BASE_URL": idenfy_sim.base_url,
-        "IDENFY_API_KEY": idenfy_sim.api_key,
-        "IDENFY_API_SECRET": idenfy_sim.api_secret,
-        "IDENFY_SIGNING_KEY": idenfy_sim.signing_key,
+        "IDENFY_BASE_URL": idenfy_sim_session.base_url,
+        "IDENFY_API_KEY": idenfy_sim_session.api_key,
+        "IDENFY_API_SECRET": idenfy_sim_session.api_secret,
+        "IDENFY_SIGNING_KEY": idenfy_sim_session.signing_key,
     }
     app = create_app(config)
     server = make_server("127.0.0.1", 0, app, threaded=True)

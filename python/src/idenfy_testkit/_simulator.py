@@ -120,13 +120,15 @@ class Simulator:
         path = "/sim/webhooks" + ("?" + urllib.parse.urlencode(query) if query else "")
         return self._call("GET", path)
 
-    def reset(self) -> None:
+    def reset(self, seed: Optional[int] = None) -> None:
         """Puts the simulator back in its start state (``POST /sim/reset``).
 
         Verifications, webhooks, balance, rate-limit window, injected faults and the seeded
-        generator start over, so a test that resets first sees nothing of earlier tests.
+        generator start over, so a test that resets first sees nothing of earlier tests. With
+        ``seed``, the generator restarts there instead of at the start seed, so the ``scanRef``
+        values that follow are new to an app that keeps its records between tests.
         """
-        self._call("POST", "/sim/reset")
+        self._call("POST", "/sim/reset" + ("" if seed is None else f"?seed={int(seed)}"))
 
     def wait_for_webhook(self, scan_ref: str, event: Optional[str] = None, timeout: float = 10.0) -> Dict[str, Any]:
         """The oldest webhook for ``scan_ref`` (and ``event``) once it is finished.

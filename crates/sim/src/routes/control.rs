@@ -36,6 +36,13 @@ pub(super) struct Wait {
     timeout_ms: Option<u64>,
 }
 
+/// The query string of `POST /sim/reset`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Reset {
+    seed: Option<u64>,
+}
+
 /// The body of `POST /sim/faults`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -94,10 +101,16 @@ pub(super) async fn wait(
     Ok(Json(found.remove(0)))
 }
 
-/// 200 `{"status":"reset"}` once the simulator is back in its start state.
-pub(super) async fn reset(State(state): State<Arc<AppState>>) -> Json<Value> {
-    state.reset();
-    Json(json!({ "status": "reset" }))
+/// 200 `{"status":"reset"}` once the simulator is back in its start state, its generator at
+/// `?seed=` when given (fresh `scanRef`s for a receiver that keeps state between tests), else at
+/// the start seed; 400 for a malformed query string.
+pub(super) async fn reset(
+    State(state): State<Arc<AppState>>,
+    query: Result<Query<Reset>, QueryRejection>,
+) -> Result<Json<Value>, ApiRejection> {
+    let Query(query) = query.map_err(bad_query)?;
+    state.reset(query.seed);
+    Ok(Json(json!({ "status": "reset" })))
 }
 
 /// 200 with the released delivery; 404 for an unknown id, 409 when it is not `HELD`.

@@ -391,6 +391,27 @@ async fn reset_then_the_same_seeded_calls_give_the_same_bytes() {
     let (third_scan_ref, third_bodies) = seeded_flow(&api, &receiver, 4).await;
     assert_eq!(third_scan_ref, first_scan_ref);
     assert_eq!(third_bodies, first_bodies);
+
+    let reseeded = post_empty(&api, "/sim/reset?seed=7").await;
+    assert_eq!(reseeded.status, 200, "{reseeded:?}");
+    let (fourth_scan_ref, _) = seeded_flow(&api, &receiver, 6).await;
+    assert_ne!(
+        fourth_scan_ref, first_scan_ref,
+        "a new seed gives new scanRefs"
+    );
+    simulator.reset_with_seed(7);
+    let (fifth_scan_ref, _) = seeded_flow(&api, &receiver, 8).await;
+    assert_eq!(fifth_scan_ref, fourth_scan_ref, "the same seed repeats");
+}
+
+#[tokio::test]
+async fn reset_refuses_a_malformed_seed() {
+    let (_simulator, api) = simulator_sending_to("http://127.0.0.1:9/", |builder| builder).await;
+    for query in ["seed=-1", "seed=x", "sede=1"] {
+        let got = post_empty(&api, &format!("/sim/reset?{query}")).await;
+        assert_eq!(got.status, 400, "{query}: {got:?}");
+        assert_eq!(got.body["identifier"], "BAD_VALUE", "{query}: {got:?}");
+    }
 }
 
 #[tokio::test]
