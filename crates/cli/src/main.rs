@@ -8,6 +8,7 @@ mod matrix;
 mod output;
 mod serve;
 mod trigger;
+mod triple_filter;
 mod values;
 mod verify;
 mod webhook_choice;

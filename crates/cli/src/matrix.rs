@@ -15,17 +15,16 @@ use idenfy_live::scenario::{
     FlowOptions, FlowOutcome, MatrixOptions, MatrixReport, Progress, run_matrix,
 };
 use idenfy_live::{Client, WebhookReceiver};
-use idenfy_model::support::redact_url;
+use idenfy_model::support::{counted, redact_url};
 use idenfy_model::validation::{is_https_or_loopback, is_loopback_host};
-use idenfy_model::{
-    ApiCredentials, DocumentStatus, DummyStatus, FaceStatus, SigningKey, Triple, matrix,
-};
+use idenfy_model::{ApiCredentials, DummyStatus, SigningKey, Triple};
 use idenfy_sim::Simulator;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
 use crate::exit::{FAILURE, UsageError};
 use crate::output::Stdout;
+use crate::triple_filter::TripleFilter;
 use crate::values;
 
 /// Where the webhook receiver listens when a `--callback-url` forwards to it.
@@ -88,15 +87,8 @@ pub struct MatrixArgs {
     /// --callback-url, a free loopback port otherwise]
     #[arg(long, value_name = "ADDR")]
     listen: Option<SocketAddr>,
-    /// Only triples with this automatic result
-    #[arg(long, value_name = "STATUS", ignore_case = true, value_parser = values::dummy_status())]
-    auto: Option<DummyStatus>,
-    /// Only triples with this manual face result
-    #[arg(long, value_name = "FACE", ignore_case = true, value_parser = values::face())]
-    face: Option<FaceStatus>,
-    /// Only triples with this manual document result
-    #[arg(long, value_name = "DOC", ignore_case = true, value_parser = values::document())]
-    doc: Option<DocumentStatus>,
+    #[command(flatten)]
+    filter: TripleFilter,
     /// Flows in flight at once
     #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=256))]
     concurrency: u16,
@@ -120,14 +112,10 @@ struct JsonReport<'a> {
 
 /// Runs the matrix and reports.
 pub fn run(args: MatrixArgs) -> anyhow::Result<ExitCode> {
-    let triples: Vec<Triple> = matrix()
-        .into_iter()
-        .filter(|triple| {
-            args.auto.as_ref().is_none_or(|auto| *auto == triple.auto)
-                && args.face.as_ref().is_none_or(|face| *face == triple.face)
-                && args.doc.as_ref().is_none_or(|doc| *doc == triple.document)
-        })
-        .collect();
+    if args.base_url.is_none() {
+        refuse_remote_flags_without_base_url(&args)?;
+    }
+    let triples = args.filter.triples();
     let options = MatrixOptions::default()
         .concurrency(usize::from(args.concurrency))
         .flow(
@@ -179,6 +167,55 @@ pub fn run(args: MatrixArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::from(FAILURE)
     })
+}
+
+/// The flags that only mean something with --base-url, when given on the command line without it
+/// (the same values from the environment are fine: `serve` reads them too).
+fn refuse_remote_flags_without_base_url(args: &MatrixArgs) -> Result<(), UsageError> {
+    let from_flag = |value: Option<&[u8]>, variable: &str| {
+        value.is_some_and(|value| {
+            std::env::var_os(variable).is_none_or(|env| env.as_encoded_bytes() != value)
+        })
+    };
+    let given: Vec<&str> = [
+        (
+            from_flag(args.api_key.as_deref().map(str::as_bytes), "IDENFY_API_KEY"),
+            "--api-key",
+        ),
+        (
+            from_flag(
+                args.api_secret.as_deref().map(str::as_bytes),
+                "IDENFY_API_SECRET",
+            ),
+            "--api-secret",
+        ),
+        (
+            from_flag(
+                args.signing_key.as_ref().map(SigningKey::expose),
+                "IDENFY_SIGNING_KEY",
+            ),
+            "--signing-key",
+        ),
+        (
+            from_flag(
+                args.callback_url.as_deref().map(str::as_bytes),
+                "IDENFY_CALLBACK_URL",
+            ),
+            "--callback-url",
+        ),
+        (args.listen.is_some(), "--listen"),
+    ]
+    .into_iter()
+    .filter_map(|(given, flag)| given.then_some(flag))
+    .collect();
+    if given.is_empty() {
+        return Ok(());
+    }
+    Err(UsageError(format!(
+        "{} only apply with --base-url (a running simulator or iDenfy); without it the matrix runs \
+         against an embedded simulator with its own credentials: add --base-url URL, or leave them out",
+        given.join(", ")
+    )))
 }
 
 /// The client and receiver for a run against `base_url`, or what is missing.
@@ -270,8 +307,8 @@ async fn run_with_progress(
     target: &str,
 ) -> MatrixReport {
     eprintln!(
-        "running {} flows against {target}, {} at once",
-        triples.len(),
+        "running {} against {target}, {} at once",
+        counted(triples.len(), "flow"),
         options.concurrency
     );
     let bar = std::io::stderr().is_terminal().then(|| {

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use clap::Args;
-use idenfy_model::support::{key_prefix, redact_url};
+use idenfy_model::support::{counted, key_prefix, redact_url};
 use idenfy_model::{ApiCredentials, Environment, SigningKey};
 use idenfy_sim::{ShutdownReport, Simulator, Unfinished};
 
@@ -27,8 +27,9 @@ use crate::exit::{FAILURE, UsageError};
     (IDENFY_LOG=debug for more). SIGINT or SIGTERM stop it; it exits 1 when webhooks were \
     left undelivered (counted and listed on stderr first), else 0.")]
 pub struct ServeArgs {
-    /// Address to listen on; port 0 picks a free one.
-    #[arg(long, default_value = "127.0.0.1:8080")]
+    /// Address to listen on, HOST:PORT (an IP address or a name such as localhost); port 0
+    /// picks a free one.
+    #[arg(long, default_value = "127.0.0.1:8080", value_parser = parse_addr)]
     addr: SocketAddr,
     /// Environment the credentials belong to: dev, demo, test or prod. Outside dev, dummy
     /// results answer 403 as iDenfy does.
@@ -43,8 +44,8 @@ pub struct ServeArgs {
     /// Key that signs webhooks (`Idenfy-Signature`).
     #[arg(long, env = "IDENFY_SIGNING_KEY", hide_env_values = true)]
     signing_key: Option<String>,
-    /// Where webhooks go for tokens without `callbackUrl`.
-    #[arg(long)]
+    /// Where webhooks go for tokens without `callbackUrl` (an http:// or https:// URL).
+    #[arg(long, value_parser = parse_webhook_url)]
     webhook_url: Option<String>,
     /// Tokens that may be created before 402; unlimited when left out.
     #[arg(long)]
@@ -145,10 +146,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     runtime.block_on(async {
         let shutdown = signals::shutdown().context("cannot listen for SIGINT and SIGTERM")?;
-        let simulator = builder
-            .start()
-            .await
-            .context("cannot start the simulator")?;
+        let simulator = builder.start().await.map_err(start_error)?;
         println!("listening on {}", simulator.uri());
         std::io::stdout()
             .flush()
@@ -198,9 +196,9 @@ fn describe(report: &ShutdownReport) -> String {
     let mut text = String::new();
     if !report.unfinished.is_empty() {
         text.push_str(&format!(
-            "{} webhooks left undelivered: {} never attempted, {} in flight (may have been \
+            "{} left undelivered: {} never attempted, {} in flight (may have been \
              received), {} awaiting a retry\n",
-            report.unfinished.len(),
+            counted(report.unfinished.len(), "webhook"),
             report.count(Unfinished::NeverAttempted),
             report.count(Unfinished::InFlight),
             report.count(Unfinished::AwaitingRetry),
@@ -220,8 +218,11 @@ fn describe(report: &ShutdownReport) -> String {
         ));
     }
     text.push_str(&format!(
-        "stopped: {} webhooks delivered, {} failed, {} undelivered",
-        report.delivered,
+        "stopped: {} delivered, {} failed, {} undelivered",
+        counted(
+            usize::try_from(report.delivered).unwrap_or(usize::MAX),
+            "webhook"
+        ),
         report.failed,
         report.unfinished.len()
     ));
@@ -241,6 +242,54 @@ fn init_logging() {
 
 /// Parses `dev`, `DEMO`, `Test`, `prod`.
 /// A delivery delay in milliseconds, at most the simulator's limit.
+/// `HOST:PORT`, the host an IP address or a name; a name takes its first IPv4 address (so
+/// `localhost` is 127.0.0.1), else its first address.
+fn parse_addr(value: &str) -> Result<SocketAddr, String> {
+    if let Ok(addr) = value.parse() {
+        return Ok(addr);
+    }
+    let expected = "expected HOST:PORT, e.g. 127.0.0.1:8080 or localhost:8080";
+    let addrs: Vec<SocketAddr> = std::net::ToSocketAddrs::to_socket_addrs(value)
+        .map_err(|error| format!("{expected} ({error})"))?
+        .collect();
+    addrs
+        .iter()
+        .find(|addr| addr.is_ipv4())
+        .or(addrs.first())
+        .copied()
+        .ok_or_else(|| format!("{expected} ({value} has no address)"))
+}
+
+/// An absolute `http://` or `https://` URL.
+fn parse_webhook_url(value: &str) -> Result<String, String> {
+    let url = reqwest::Url::parse(value).map_err(|error| {
+        format!(
+            "expected an http:// or https:// URL, e.g. http://127.0.0.1:3000/webhooks ({error})"
+        )
+    })?;
+    match url.scheme() {
+        "http" | "https" => Ok(value.to_owned()),
+        other => Err(format!(
+            "expected an http:// or https:// URL, e.g. http://127.0.0.1:3000/webhooks (not {other}://)"
+        )),
+    }
+}
+
+/// Why the simulator did not start, said once, with what to do about a taken port.
+fn start_error(error: idenfy_sim::SimError) -> anyhow::Error {
+    match &error {
+        idenfy_sim::SimError::Bind { addr, source }
+            if source.kind() == std::io::ErrorKind::AddrInUse =>
+        {
+            anyhow::anyhow!(
+                "cannot listen on {addr}: another process already listens there; stop it, or \
+                 pick another --addr (port 0 picks a free one)"
+            )
+        }
+        _ => anyhow::Error::new(error).context("cannot start the simulator"),
+    }
+}
+
 fn parse_delay(value: &str) -> Result<u64, String> {
     let max = millis(idenfy_sim::assumptions::MAX_DELIVERY_DELAY);
     match value.parse::<u64>() {

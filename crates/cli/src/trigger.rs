@@ -47,8 +47,8 @@ pub struct TriggerArgs {
     /// Print the result as JSON
     #[arg(long)]
     json: bool,
-    /// Seconds to wait for each answer
-    #[arg(long, value_name = "SECONDS", default_value_t = 10)]
+    /// Seconds to wait for each answer (at least 1)
+    #[arg(long, value_name = "SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
     timeout: u64,
 }
 

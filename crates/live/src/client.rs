@@ -67,6 +67,7 @@ pub struct RawResponse {
     /// Requests sent to get this answer, retries included.
     pub attempts: u32,
     api_key: String,
+    local: bool,
 }
 
 impl Client {
@@ -136,6 +137,7 @@ impl Client {
                         retry_after,
                         attempts,
                         api_key: self.credentials.key().to_owned(),
+                        local: is_loopback_host(&self.base_url),
                     });
                     match answer {
                         Ok(answer) => (outcome, Ok(answer)),
@@ -311,6 +313,7 @@ impl RawResponse {
                 retry_after: self.retry_after,
                 attempts: self.attempts,
                 api_key: &self.api_key,
+                local: self.local,
             }))
         }
     }

@@ -26,10 +26,7 @@ pub const BODY_EXCERPT_CHARS: usize = 512;
 #[non_exhaustive]
 pub enum Error {
     /// 401: the API key pair was refused.
-    #[error(
-        "unauthorized: iDenfy refused the API key {key_prefix} or its secret ({message}); check \
-         IDENFY_API_KEY and IDENFY_API_SECRET against the dashboard's API keys page"
-    )]
+    #[error("unauthorized: the API key {key_prefix} or its secret was refused ({message}); {fix}")]
     Unauthorized {
         /// The start of the API key that was sent, as
         /// [`key_prefix`](idenfy_model::support::key_prefix) shows it: enough to tell keys
@@ -37,6 +34,8 @@ pub enum Error {
         key_prefix: String,
         /// iDenfy's message.
         message: String,
+        /// What to check: the dashboard for iDenfy, the `serve` flags for a local simulator.
+        fix: &'static str,
     },
     /// The dummy endpoints were called with a key pair of another environment than DEV.
     #[error(
@@ -51,12 +50,14 @@ pub enum Error {
     },
     /// 402: no credits left, or an expense limit reached.
     #[error(
-        "insufficient funds: the environment has no verification credits left or reached its \
-         expense limit; add finances to it in the dashboard ({message})"
+        "insufficient funds: no verification credits left or the expense limit reached \
+         ({message}); {fix}"
     )]
     InsufficientFunds {
         /// iDenfy's message.
         message: String,
+        /// What to do: the dashboard for iDenfy, the `serve` flags for a local simulator.
+        fix: &'static str,
     },
     /// 429: the hourly request limit was reached, and retrying did not help.
     #[error(
@@ -297,6 +298,8 @@ pub(crate) struct FailedAnswer<'a> {
     pub retry_after: Option<Duration>,
     pub attempts: u32,
     pub api_key: &'a str,
+    /// Whether the server is on loopback (a local simulator), which changes the advice.
+    pub local: bool,
 }
 
 /// The error for a non-success answer, from its status and body.
@@ -318,9 +321,21 @@ pub(crate) fn classify(answer: FailedAnswer<'_>) -> Error {
         (401, _) | (_, Some(ErrorIdentifier::Unauthorized)) => Error::Unauthorized {
             key_prefix: key_prefix(answer.api_key),
             message,
+            fix: if answer.local {
+                "check the key pair against the --api-key and --api-secret the simulator was \
+                 started with"
+            } else {
+                "check IDENFY_API_KEY and IDENFY_API_SECRET against the dashboard's API keys page"
+            },
         },
-        (402, _) => Error::InsufficientFunds { message },
-        _ if funds_message => Error::InsufficientFunds { message },
+        (402, _) => Error::InsufficientFunds {
+            message,
+            fix: funds_fix(answer.local),
+        },
+        _ if funds_message => Error::InsufficientFunds {
+            message,
+            fix: funds_fix(answer.local),
+        },
         (429, _) | (_, Some(ErrorIdentifier::TooManyRequests)) => Error::RateLimited {
             retry_after: answer.retry_after.unwrap_or(DEFAULT_RATE_LIMIT_WAIT),
             from_header: answer.retry_after.is_some(),
@@ -341,6 +356,15 @@ pub(crate) fn classify(answer: FailedAnswer<'_>) -> Error {
     }
 }
 
+/// What to do about a lack of funds, on a local simulator or at iDenfy.
+fn funds_fix(local: bool) -> &'static str {
+    if local {
+        "the simulator's --balance ran out: restart it with a larger one, or POST /sim/reset"
+    } else {
+        "add finances to the environment in the dashboard"
+    }
+}
+
 /// `text` cut to [`BODY_EXCERPT_CHARS`] characters, marking the cut and the whole length.
 pub(crate) fn excerpt(text: &str) -> String {
     let clipped = clip(text, BODY_EXCERPT_CHARS);
@@ -348,5 +372,34 @@ pub(crate) fn excerpt(text: &str) -> String {
         clipped
     } else {
         format!("{clipped} ({} bytes in all)", text.len())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn advice(status: u16, local: bool) -> String {
+        classify(FailedAnswer {
+            status,
+            body: br#"{"message":"m"}"#,
+            retry_after: None,
+            attempts: 1,
+            api_key: "key-123456",
+            local,
+        })
+        .to_string()
+    }
+
+    #[test]
+    fn advice_names_the_dashboard_only_for_a_remote_server() {
+        for status in [401, 402] {
+            let remote = advice(status, false);
+            let local = advice(status, true);
+            assert!(remote.contains("dashboard"), "{remote}");
+            assert!(!local.contains("dashboard"), "{local}");
+        }
+        assert!(advice(401, true).contains("--api-key"));
+        assert!(advice(402, true).contains("--balance"));
     }
 }

@@ -1,6 +1,6 @@
 //! Small helpers every crate of the workspace needs once: clipping quoted text, hiding the
-//! credentials in a URL and most of an API key, naming an error with its causes, and locking a
-//! mutex that a panicking thread may have poisoned.
+//! credentials in a URL and most of an API key, naming an error with its causes, counting things
+//! in words, and locking a mutex that a panicking thread may have poisoned.
 
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
@@ -71,9 +71,26 @@ pub fn lock<T: ?Sized>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
+/// `count` and the noun, singular for exactly one: `counted(1, "flow")` is `1 flow`,
+/// `counted(2, "flow")` is `2 flows` (nouns that take a plain `s`).
+pub fn counted(count: usize, noun: &str) -> String {
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{key_prefix, redact_url};
+    use super::{counted, key_prefix, redact_url};
+
+    #[test]
+    fn counted_is_singular_for_exactly_one() {
+        assert_eq!(counted(0, "flow"), "0 flows");
+        assert_eq!(counted(1, "flow"), "1 flow");
+        assert_eq!(counted(2, "webhook"), "2 webhooks");
+    }
 
     #[test]
     fn redact_url_hides_user_info_and_nothing_else() {

@@ -64,7 +64,7 @@ pub use simulator::{
 #[non_exhaustive]
 pub enum SimError {
     /// The listening address could not be bound.
-    #[error("cannot listen on {addr}: {source}")]
+    #[error("cannot listen on {addr}")]
     Bind {
         /// The address asked for.
         addr: SocketAddr,
@@ -103,7 +103,7 @@ pub enum SimError {
         id: u64,
     },
     /// Only a `HELD` delivery can be released.
-    #[error("delivery {id} is {state:?}, not HELD: only a held delivery can be released")]
+    #[error("delivery {id} is {}, not HELD: only a held delivery can be released", state.as_str())]
     NotHeld {
         /// The delivery.
         id: u64,

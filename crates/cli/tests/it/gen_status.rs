@@ -136,3 +136,43 @@ fn matrix_lists_every_triple_in_order_with_the_rules_results() {
         assert_eq!(line.as_object().unwrap().len(), 6, "{line}");
     }
 }
+
+#[test]
+fn matrix_filters_take_the_same_flags_as_the_matrix_command() {
+    let lines: Vec<Value> = run(&[
+        "gen",
+        "matrix",
+        "--auto",
+        "denied",
+        "--doc",
+        "DOC_VALIDATED",
+    ])
+    .success()
+    .json_lines();
+    let expected: Vec<Triple> = matrix()
+        .into_iter()
+        .filter(|triple| {
+            triple.auto.as_str() == "DENIED" && triple.document.as_str() == "DOC_VALIDATED"
+        })
+        .collect();
+    assert_eq!(expected.len(), 11, "one per face value");
+    let got: Vec<Triple> = lines
+        .iter()
+        .map(|line| serde_json::from_value(line.clone()).unwrap())
+        .collect();
+    assert_eq!(got, expected);
+    let one: Vec<Value> = run(&[
+        "gen",
+        "matrix",
+        "--auto",
+        "APPROVED",
+        "--face",
+        "FACE_MATCH",
+        "--doc",
+        "DOC_VALIDATED",
+    ])
+    .success()
+    .json_lines();
+    assert_eq!(one.len(), 1);
+    run(&["gen", "matrix", "--face", "DOC_VALIDATED"]).fails_with(2, &["invalid value"]);
+}

@@ -195,3 +195,32 @@ fn missing_credentials_and_callback_url_are_explained() {
     ])
     .fails_with(2, &["--base-url: insecure URL"]);
 }
+
+#[test]
+fn remote_flags_without_base_url_are_a_wrong_command_line_but_the_same_variables_are_not() {
+    run(&["matrix", "--api-key", "k", "--listen", "127.0.0.1:0"]).fails_with(
+        2,
+        &[
+            "--api-key, --listen only apply with --base-url",
+            "add --base-url URL",
+        ],
+    );
+    let from_environment = run_command(
+        testkit()
+            .args(["matrix", "--auto", "APPROVED", "--face", "FACE_MATCH"])
+            .args(["--doc", "DOC_VALIDATED"])
+            .env("IDENFY_API_KEY", "k")
+            .env("IDENFY_SIGNING_KEY", "w"),
+    );
+    assert_eq!(
+        from_environment.code,
+        Some(0),
+        "{:#?}",
+        from_environment.stderr
+    );
+    assert!(
+        from_environment.stdout.contains("1 flow in "),
+        "{}",
+        from_environment.stdout
+    );
+}

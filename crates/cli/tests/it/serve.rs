@@ -250,8 +250,44 @@ fn serve_reports_an_address_it_cannot_bind() {
     let addr = taken.local_addr().unwrap().to_string();
     let (code, stderr) = serve_with_credentials(&["--addr", &addr]);
     assert_eq!(code, Some(1));
-    assert!(stderr.contains("cannot start the simulator"), "{stderr}");
-    assert!(stderr.contains(&addr), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "cannot listen on {addr}: another process already listens there"
+        )),
+        "{stderr}"
+    );
+    assert!(stderr.contains("port 0 picks a free one"), "{stderr}");
+    assert_eq!(stderr.matches("in use").count(), 0, "said once: {stderr}");
+}
+
+#[cfg(unix)]
+#[test]
+fn serve_takes_a_host_name_in_addr() {
+    let mut command = testkit();
+    command
+        .args(["serve", "--addr", "localhost:0", "--api-key", "cli-key"])
+        .args(["--api-secret", SECRET, "--signing-key", SIGNING_KEY]);
+    let (child, base) = start(&mut command);
+    assert!(base.starts_with("http://127.0.0.1:"), "{base}");
+    assert_eq!(create_token(&base, "cli-key", SECRET), 201);
+    let (status, output) = stop(child, "TERM");
+    assert_eq!(status.code(), Some(0), "{output}");
+}
+
+#[test]
+fn serve_refuses_a_malformed_addr_or_webhook_url_as_a_wrong_command_line() {
+    for (args, expected) in [
+        (["--addr", "nowhere"], "expected HOST:PORT"),
+        (["--webhook-url", "ftp://x"], "(not ftp://)"),
+        (
+            ["--webhook-url", "127.0.0.1:3000/hooks"],
+            "expected an http:// or https:// URL",
+        ),
+    ] {
+        let (code, stderr) = serve_with_credentials(&args);
+        assert_eq!(code, Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+    }
 }
 
 #[test]

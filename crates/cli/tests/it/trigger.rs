@@ -108,4 +108,6 @@ fn an_unreachable_url_a_bad_url_and_a_missing_key_or_choice_are_explained() {
     trigger(&url, KEY, &[]).fails_with(2, &["say which webhook to send", "--battery"]);
     trigger(&url, KEY, &["--auto", "PENDING"])
         .fails_with(2, &["invalid value 'PENDING'", "APPROVED"]);
+    trigger(&url, KEY, &["--auto", "APPROVED", "--timeout", "0"])
+        .fails_with(2, &["invalid value '0' for '--timeout <SECONDS>'", "1.."]);
 }

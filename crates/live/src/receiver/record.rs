@@ -40,6 +40,16 @@ pub enum SignatureCheck {
     Invalid(SignatureError),
 }
 
+impl std::fmt::Display for SignatureCheck {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SignatureCheck::Valid => f.write_str("signature valid"),
+            SignatureCheck::Missing => f.write_str("no Idenfy-Signature header"),
+            SignatureCheck::Invalid(error) => write!(f, "signature invalid: {error}"),
+        }
+    }
+}
+
 impl ReceivedWebhook {
     /// The first value of the header `name` (any case).
     pub fn header(&self, name: &str) -> Option<&str> {

@@ -367,7 +367,7 @@ fn describe(webhook: &ReceivedWebhook) -> String {
         .as_ref()
         .map_or("no event header", WebhookEventType::as_str);
     format!(
-        "{event} answered {} (signature {:?})",
+        "{event} answered {} ({})",
         webhook.answered, webhook.signature
     )
 }

@@ -8,6 +8,7 @@ use tokio::task::JoinSet;
 
 use super::flow::{FlowOptions, FlowOutcome, dummy_flow};
 use idenfy_model::Triple;
+use idenfy_model::support::counted;
 
 use super::millis;
 use crate::client::Client;
@@ -150,8 +151,8 @@ impl MatrixReport {
     /// difference.
     pub fn summary(&self) -> String {
         let mut summary = format!(
-            "{} flows in {:.1} s ({} at once): {} passed, {} failed\n",
-            self.total,
+            "{} in {:.1} s ({} at once): {} passed, {} failed\n",
+            counted(self.total, "flow"),
             Duration::from_millis(self.elapsed_ms).as_secs_f64(),
             self.concurrency,
             self.passed,

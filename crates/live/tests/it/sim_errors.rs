@@ -35,7 +35,7 @@ async fn wrong_credentials_are_unauthorized_on_every_endpoint() {
     ];
     for error in errors {
         assert!(
-            matches!(&error, Error::Unauthorized { key_prefix, message }
+            matches!(&error, Error::Unauthorized { key_prefix, message, .. }
                 if *key_prefix == idenfy_model::support::key_prefix(simulator.credentials().key())
                     && message == messages::INVALID_CREDENTIALS),
             "{error:?}"
@@ -94,7 +94,7 @@ async fn an_empty_balance_is_insufficient_funds() {
         .await
         .unwrap_err();
     assert!(
-        matches!(&error, Error::InsufficientFunds { message } if message == messages::LACK_OF_FUNDS),
+        matches!(&error, Error::InsufficientFunds { message, .. } if message == messages::LACK_OF_FUNDS),
         "{error:?}"
     );
     assert!(!error.is_transient());

@@ -74,6 +74,18 @@ pub enum DeliveryState {
     Failed,
 }
 
+impl DeliveryState {
+    /// The wire name, as in the journal (`PENDING`, `HELD`, `DELIVERED`, `FAILED`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeliveryState::Pending => "PENDING",
+            DeliveryState::Held => "HELD",
+            DeliveryState::Delivered => "DELIVERED",
+            DeliveryState::Failed => "FAILED",
+        }
+    }
+}
+
 /// One attempt to deliver a webhook.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -240,7 +240,7 @@ async fn release_and_redeliver_refuse_bad_ids_without_changing_the_journal() {
         &post_empty(&api, "/sim/webhooks/1/release").await,
         409,
         "CONFLICT",
-        "not HELD",
+        "delivery 1 is DELIVERED, not HELD",
     );
     assert!(matches!(
         simulator.release(1),
