@@ -97,6 +97,19 @@ impl ApiError {
         }
     }
 
+    /// The 400 answer to a request with these violations, `None` for none: the first
+    /// violation's identifier and every violation's message, first one first, space-separated
+    /// (the simulator's reading: iDenfy's docs show one message per answer).
+    pub fn for_violations(violations: &[crate::validation::Violation]) -> Option<Self> {
+        let first = violations.first()?;
+        let message = violations
+            .iter()
+            .map(|violation| violation.message.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        Some(Self::new(first.rule.identifier(), message))
+    }
+
     /// 401 `UNAUTHORIZED` "Invalid authorization credentials".
     pub fn unauthorized() -> Self {
         Self::new(ErrorIdentifier::Unauthorized, messages::INVALID_CREDENTIALS)

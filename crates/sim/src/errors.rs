@@ -28,18 +28,9 @@ impl ApiRejection {
         }
     }
 
-    /// `Ok` for a valid request; otherwise 400 with the first violation's identifier and every
-    /// violation's message, first one first.
+    /// `Ok` for a valid request; otherwise [`ApiError::for_violations`].
     pub(crate) fn unless_violations(violations: &[Violation]) -> Result<(), Self> {
-        let Some(first) = violations.first() else {
-            return Ok(());
-        };
-        let message = violations
-            .iter()
-            .map(|violation| violation.message.as_str())
-            .collect::<Vec<_>>()
-            .join(" ");
-        Err(Self::from(ApiError::new(first.rule.identifier(), message)))
+        ApiError::for_violations(violations).map_or(Ok(()), |error| Err(Self::from(error)))
     }
 }
 

@@ -3,10 +3,11 @@
 //! same bytes.
 
 use clap::Args;
-use idenfy_gen::invalid::{arb_any_invalid_token_request, arb_invalid_token_request};
+use idenfy_gen::invalid::{InvalidCase, arb_any_invalid_token_request, arb_invalid_token_request};
 use idenfy_gen::samples;
 use idenfy_gen::token::{arb_dummy_token_request, arb_token_request};
-use idenfy_model::{DummyStatus, Rule};
+use idenfy_model::{ApiError, DummyStatus, Rule};
+use idenfy_sim::assumptions::VALIDATION_PROFILE;
 use serde::Serialize;
 
 use crate::output::Stdout;
@@ -21,8 +22,11 @@ use crate::values;
     idenfy-testkit gen token --invalid date-format --seed 3\n\n\
     Each line is one JSON object. Valid requests are the token request itself:\n  \
     {\"clientId\": \"...\", \"dummyStatus\": \"APPROVED\", ...}\n\
-    With --invalid each line names the rule it breaks, and validating the request reports that rule only:\n  \
-    {\"rule\": \"date-format\", \"description\": \"dateOfBirth is \\\"12/04/1990\\\", ...\", \"request\": {...}}")]
+    With --invalid each line has the shape of fixtures/invalid/*.json: the rule it breaks (validating \
+    the request reports that rule only), the request as sent and the simulator's answer:\n  \
+    {\"rule\": \"date-format\", \"description\": \"dateOfBirth is \\\"12/04/1990\\\", ...\",\n   \
+    \"request\": {\"method\": \"POST\", \"path\": \"/api/v2/token\", \"body\": \"{...}\"},\n   \
+    \"status\": 400, \"body\": {\"identifier\": \"BAD_VALUE\", \"message\": \"...\"}}")]
 pub struct TokenArgs {
     /// Force this automatic result (`dummyStatus`) in every request [default: present in some,
     /// with any accepted value]
@@ -55,15 +59,50 @@ pub fn run(args: TokenArgs) -> anyhow::Result<()> {
         Some(Some(rule)) => {
             let strategy =
                 arb_invalid_token_request(rule).expect("the parser lets through token rules only");
-            write(&mut out, samples(&strategy, seed), args.count)
+            write(&mut out, samples(&strategy, seed).map(exchange), args.count)
         }
         Some(None) => write(
             &mut out,
-            samples(&arb_any_invalid_token_request(), seed),
+            samples(&arb_any_invalid_token_request(), seed).map(exchange),
             args.count,
         ),
     }?;
     out.finish()
+}
+
+/// One `--invalid` line, in the shape of `fixtures/invalid/*.json`.
+#[derive(Serialize)]
+struct InvalidExchange {
+    rule: Rule,
+    description: String,
+    request: SentRequest,
+    status: u16,
+    body: ApiError,
+}
+
+/// The request half of an [`InvalidExchange`]: the body as sent, as text.
+#[derive(Serialize)]
+struct SentRequest {
+    method: &'static str,
+    path: &'static str,
+    body: String,
+}
+
+/// `case` with the request as the simulator would receive it and the answer it would give.
+fn exchange(case: InvalidCase) -> InvalidExchange {
+    let answer = ApiError::for_violations(&case.request.validate_with(VALIDATION_PROFILE))
+        .expect("an invalid case breaks its rule");
+    InvalidExchange {
+        rule: case.rule,
+        description: case.description,
+        request: SentRequest {
+            method: "POST",
+            path: "/api/v2/token",
+            body: serde_json::to_string(&case.request).expect("token requests serialize"),
+        },
+        status: answer.http_status(),
+        body: answer,
+    }
 }
 
 fn write<T: Serialize>(

@@ -3,9 +3,10 @@
 
 use std::collections::BTreeSet;
 
-use idenfy_gen::InvalidCase;
 use idenfy_model::validation::Endpoint;
-use idenfy_model::{DummyStatus, Rule, TokenRequest};
+use idenfy_model::{ApiError, DummyStatus, Rule, TokenRequest};
+use serde::Deserialize;
+use serde_json::Value;
 
 use crate::support::{run, testkit};
 
@@ -16,6 +17,37 @@ fn token_rules() -> Vec<Rule> {
         .copied()
         .filter(|rule| rule.endpoint() == Endpoint::Token)
         .collect()
+}
+
+/// One `gen token --invalid` line, in the shape of `fixtures/invalid/*.json`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct InvalidLine {
+    rule: Rule,
+    description: String,
+    request: SentRequest,
+    status: u16,
+    body: ApiError,
+}
+
+/// The request half of an [`InvalidLine`].
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SentRequest {
+    method: String,
+    path: String,
+    body: String,
+}
+
+impl InvalidLine {
+    /// The token request the line sends.
+    fn token_request(&self) -> TokenRequest {
+        assert_eq!(
+            (self.request.method.as_str(), self.request.path.as_str()),
+            ("POST", "/api/v2/token")
+        );
+        serde_json::from_str(&self.request.body).unwrap()
+    }
 }
 
 /// The rules a request's validation reports.
@@ -64,26 +96,32 @@ fn each_named_rule_is_broken_alone_in_every_line() {
             "--seed",
             "9",
         ]);
-        let cases: Vec<InvalidCase> = run.success().json_lines();
+        let cases: Vec<InvalidLine> = run.success().json_lines();
         assert_eq!(cases.len(), 3, "{rule}");
         for case in cases {
             assert_eq!(case.rule, rule);
             assert!(!case.description.is_empty());
-            assert_eq!(reported(&case.request), BTreeSet::from([rule]), "{case:?}");
+            assert_eq!(
+                reported(&case.token_request()),
+                BTreeSet::from([rule]),
+                "{case:?}"
+            );
+            assert_eq!(case.status, 400, "{case:?}");
+            assert_eq!(case.body.identifier, rule.identifier(), "{case:?}");
         }
     }
 }
 
 #[test]
 fn invalid_alone_breaks_any_rule_and_says_which() {
-    let cases: Vec<InvalidCase> =
+    let cases: Vec<InvalidLine> =
         run(&["gen", "token", "--invalid", "--count", "200", "--seed", "4"])
             .success()
             .json_lines();
     assert_eq!(cases.len(), 200);
     for case in &cases {
         assert_eq!(
-            reported(&case.request),
+            reported(&case.token_request()),
             BTreeSet::from([case.rule]),
             "{case:?}"
         );
@@ -154,4 +192,45 @@ fn unknown_rules_and_statuses_are_refused_with_the_accepted_names() {
         .output()
         .unwrap();
     assert!(output.status.success() && output.stdout.is_empty());
+}
+
+#[test]
+fn invalid_lines_have_the_fixture_shape_and_the_simulator_answer() {
+    let fixture: Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../fixtures/invalid/address-too-long.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let keys =
+        |value: &Value| -> Vec<String> { value.as_object().unwrap().keys().cloned().collect() };
+    let lines: Vec<Value> = run(&["gen", "token", "--invalid", "--count", "40", "--seed", "8"])
+        .success()
+        .json_lines();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let simulator = runtime.block_on(idenfy_sim::Simulator::start()).unwrap();
+    let client = reqwest::Client::new();
+    for line in &lines {
+        assert_eq!(keys(line), keys(&fixture), "{line}");
+        assert_eq!(keys(&line["request"]), keys(&fixture["request"]), "{line}");
+        let sent = client
+            .post(format!("{}/api/v2/token", simulator.uri()))
+            .basic_auth(
+                simulator.credentials().key(),
+                Some(simulator.credentials().expose_secret()),
+            )
+            .header("content-type", "application/json")
+            .body(line["request"]["body"].as_str().unwrap().to_owned());
+        let (status, body) = runtime.block_on(async {
+            let answer = sent.send().await.unwrap();
+            (
+                answer.status().as_u16(),
+                answer.json::<Value>().await.unwrap(),
+            )
+        });
+        assert_eq!(u64::from(status), line["status"], "{line}");
+        assert_eq!(body, line["body"], "{line}");
+    }
 }
