@@ -7,6 +7,7 @@ mod r#gen;
 mod matrix;
 mod output;
 mod serve;
+mod tls;
 mod trigger;
 mod triple_filter;
 mod values;

@@ -11,12 +11,13 @@ use bytes::Bytes;
 use clap::Args;
 use idenfy_model::support::redact_url;
 use idenfy_model::{SigningKey, sign};
-use idenfy_sender::{NoAnswer, NoAnswerKind, Outgoing, Sender, Url};
+use idenfy_sender::{NoAnswer, NoAnswerKind, Outgoing, Url};
 use serde::Serialize;
 
 use crate::battery;
 use crate::exit::{FAILURE, UsageError};
 use crate::output::Stdout;
+use crate::tls::TlsArgs;
 use crate::values;
 use crate::webhook_choice::WebhookChoice;
 
@@ -50,6 +51,8 @@ pub struct TriggerArgs {
     /// Seconds to wait for each answer (at least 1)
     #[arg(long, value_name = "SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
     timeout: u64,
+    #[command(flatten)]
+    tls: TlsArgs,
 }
 
 /// What `trigger --json` prints.
@@ -68,7 +71,7 @@ struct Sent<'a> {
 pub fn run(args: TriggerArgs) -> anyhow::Result<ExitCode> {
     let key = values::require_signing_key(args.signing_key)?;
     let url = parse_endpoint(&args.to)?;
-    let sender = Sender::new(Duration::from_secs(args.timeout))?;
+    let sender = args.tls.sender(Duration::from_secs(args.timeout))?;
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     if args.battery {
         return runtime.block_on(battery::run(&sender, &url, &key, &args.webhook, args.json));
@@ -155,6 +158,11 @@ pub fn explain_no_answer(url: &Url, no_answer: &NoAnswer) -> anyhow::Error {
         }
         NoAnswerKind::Connect => anyhow::anyhow!(
             "cannot connect to {url}: {cause}; is the server running and listening there?"
+        ),
+        NoAnswerKind::Certificate => anyhow::anyhow!(
+            "cannot trust {url}: its HTTPS certificate is refused, {cause}; pass --cacert FILE \
+             with the authority's certificate (for mkcert: \"$(mkcert -CAROOT)/rootCA.pem\"), or \
+             --insecure"
         ),
         _ => anyhow::anyhow!("sending to {url} failed: {cause}"),
     }

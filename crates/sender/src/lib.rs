@@ -87,6 +87,8 @@ pub enum NoAnswerKind {
     Timeout,
     /// No connection could be made (nothing listening, refused, unreachable).
     Connect,
+    /// The receiver's HTTPS certificate is not trusted; `cause` says why in words.
+    Certificate,
     /// The connection broke or the answer was not HTTP.
     Other,
 }
@@ -98,15 +100,75 @@ pub enum SenderError {
     /// The HTTP client could not be built (no TLS backend, for instance).
     #[error("cannot set up the HTTP client: {0}")]
     Client(String),
+    /// Extra trusted certificates that are not PEM certificates.
+    #[error("{source_name} holds no PEM certificate: {reason}")]
+    Certificate {
+        /// Where the certificates came from (a file name).
+        source_name: String,
+        /// What was wrong.
+        reason: String,
+    },
+}
+
+/// Which HTTPS receivers a [`Sender`] trusts besides the public web's authorities: the
+/// certificates of a private authority (mkcert's, a company's), or, loudly, any certificate.
+#[derive(Debug, Clone, Default)]
+pub struct Trust {
+    authorities: Vec<(String, Vec<u8>)>,
+    any_certificate: bool,
+}
+
+impl Trust {
+    /// Also trusts the PEM certificates in `pem` (one or more), read from `source_name`.
+    pub fn with_authorities(mut self, source_name: impl Into<String>, pem: Vec<u8>) -> Self {
+        self.authorities.push((source_name.into(), pem));
+        self
+    }
+
+    /// Accepts any certificate, expired, self-signed or for another host: for a receiver whose
+    /// certificate cannot be had otherwise, never for anything that matters.
+    pub fn accepting_any_certificate(mut self) -> Self {
+        self.any_certificate = true;
+        self
+    }
+
+    /// Whether any certificate is accepted.
+    pub fn accepts_any_certificate(&self) -> bool {
+        self.any_certificate
+    }
 }
 
 impl Sender {
     /// A sender whose every exchange may take up to `timeout`.
     pub fn new(timeout: Duration) -> Result<Self, SenderError> {
-        let client = reqwest::Client::builder()
+        Self::with_trust(timeout, &Trust::default())
+    }
+
+    /// [`Self::new`], trusting HTTPS receivers as `trust` says.
+    pub fn with_trust(timeout: Duration, trust: &Trust) -> Result<Self, SenderError> {
+        let mut builder = reqwest::Client::builder()
             .no_proxy()
             .redirect(reqwest::redirect::Policy::none())
             .timeout(timeout)
+            .danger_accept_invalid_certs(trust.any_certificate);
+        for (source_name, pem) in &trust.authorities {
+            let certificates = reqwest::Certificate::from_pem_bundle(pem).map_err(|error| {
+                SenderError::Certificate {
+                    source_name: source_name.clone(),
+                    reason: error_chain(&error),
+                }
+            })?;
+            if certificates.is_empty() {
+                return Err(SenderError::Certificate {
+                    source_name: source_name.clone(),
+                    reason: "no -----BEGIN CERTIFICATE----- block".to_owned(),
+                });
+            }
+            for certificate in certificates {
+                builder = builder.add_root_certificate(certificate);
+            }
+        }
+        let client = builder
             .build()
             .map_err(|error| SenderError::Client(error_chain(&error)))?;
         Ok(Self { client, timeout })
@@ -151,21 +213,53 @@ impl Sender {
     }
 
     fn no_answer(&self, error: &reqwest::Error, started: Instant) -> NoAnswer {
-        let kind = if error.is_timeout() {
-            NoAnswerKind::Timeout
+        // The causes only: reqwest's own message repeats the URL, user info included.
+        let cause = std::error::Error::source(error).map_or_else(|| error.to_string(), error_chain);
+        let (kind, cause) = if error.is_timeout() {
+            (NoAnswerKind::Timeout, cause)
+        } else if let Some(problem) = certificate_problem(&cause) {
+            (NoAnswerKind::Certificate, problem.to_owned())
         } else if error.is_connect() {
-            NoAnswerKind::Connect
+            (NoAnswerKind::Connect, cause)
         } else {
-            NoAnswerKind::Other
+            (NoAnswerKind::Other, cause)
         };
         NoAnswer {
             kind,
-            // The causes only: reqwest's own message repeats the URL, user info included.
-            cause: std::error::Error::source(error).map_or_else(|| error.to_string(), error_chain),
+            cause,
             timeout: self.timeout,
             elapsed: started.elapsed(),
         }
     }
+}
+
+/// What is wrong with a refused server certificate, in words, from the TLS library's message
+/// (`invalid peer certificate: UnknownIssuer` and the like); `None` when `cause` is not about
+/// the certificate.
+fn certificate_problem(cause: &str) -> Option<&'static str> {
+    let (_, detail) = cause.split_once("invalid peer certificate: ")?;
+    const PROBLEMS: &[(&str, &str)] = &[
+        (
+            "UnknownIssuer",
+            "it is signed by an authority this machine does not trust",
+        ),
+        (
+            "CaUsedAsEndEntity",
+            "it is an authority's certificate, served as the server's own",
+        ),
+        ("Expired", "it has expired"),
+        ("NotValidYet", "it is not valid yet"),
+        ("NotValidForName", "it is for another host name"),
+        ("Revoked", "it has been revoked"),
+        ("BadSignature", "its signature does not verify"),
+        ("BadEncoding", "it is not a well-formed certificate"),
+    ];
+    Some(
+        PROBLEMS
+            .iter()
+            .find(|(name, _)| detail.contains(name))
+            .map_or("the TLS library refused it", |(_, problem)| problem),
+    )
 }
 
 impl Answer {
@@ -181,7 +275,39 @@ impl NoAnswer {
         match self.kind {
             NoAnswerKind::Timeout => format!("timed out after {} ms", self.timeout.as_millis()),
             NoAnswerKind::Connect => format!("connection failed: {}", self.cause),
+            NoAnswerKind::Certificate => {
+                format!(
+                    "the endpoint's HTTPS certificate is not trusted: {}",
+                    self.cause
+                )
+            }
             NoAnswerKind::Other => format!("request failed: {}", self.cause),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::certificate_problem;
+
+    #[test]
+    fn certificate_problems_are_said_in_words() {
+        let cause = |detail| format!("client error (Connect): invalid peer certificate: {detail}");
+        assert_eq!(
+            certificate_problem(&cause("Other(OtherError(CaUsedAsEndEntity))")),
+            Some("it is an authority's certificate, served as the server's own")
+        );
+        assert_eq!(
+            certificate_problem(&cause("NotValidForNameContext { expected: x }")),
+            Some("it is for another host name")
+        );
+        assert_eq!(
+            certificate_problem(&cause("Something new")),
+            Some("the TLS library refused it")
+        );
+        assert_eq!(
+            certificate_problem("tcp connect error: Connection refused"),
+            None
+        );
     }
 }

@@ -111,3 +111,60 @@ fn an_unreachable_url_a_bad_url_and_a_missing_key_or_choice_are_explained() {
     trigger(&url, KEY, &["--auto", "APPROVED", "--timeout", "0"])
         .fails_with(2, &["invalid value '0' for '--timeout <SECONDS>'", "1.."]);
 }
+
+#[test]
+fn cacert_and_insecure_are_checked_before_anything_is_sent() {
+    let receiver = Receiver::accepting_everything();
+    let missing = std::env::temp_dir().join("idenfy-testkit-no-such-ca.pem");
+    let missing = missing.to_str().unwrap();
+    trigger(
+        receiver.url(),
+        KEY,
+        &["--auto", "APPROVED", "--cacert", missing],
+    )
+    .fails_with(
+        2,
+        &[
+            "cannot read the certificate file",
+            missing,
+            "(from --cacert)",
+        ],
+    );
+    let not_pem =
+        std::env::temp_dir().join(format!("idenfy-testkit-not-pem-{}", std::process::id()));
+    std::fs::write(&not_pem, "hello").unwrap();
+    let not_pem = not_pem.to_str().unwrap();
+    trigger(
+        receiver.url(),
+        KEY,
+        &["--auto", "APPROVED", "--cacert", not_pem],
+    )
+    .fails_with(
+        2,
+        &["holds no PEM certificate", "-----BEGIN CERTIFICATE-----"],
+    );
+    let from_variable = run_command(
+        testkit()
+            .args([
+                "trigger",
+                "--to",
+                receiver.url(),
+                "--signing-key",
+                KEY,
+                "--auto",
+                "APPROVED",
+            ])
+            .env("SSL_CERT_FILE", not_pem),
+    );
+    from_variable.fails_with(2, &["holds no PEM certificate"]);
+    assert_eq!(receiver.received().len(), 0, "nothing was sent");
+
+    let insecure = trigger(receiver.url(), KEY, &["--auto", "APPROVED", "--insecure"]);
+    assert_eq!(insecure.code, Some(0), "{}", insecure.stderr);
+    assert!(
+        insecure.stderr.contains("WARNING: --insecure"),
+        "{}",
+        insecure.stderr
+    );
+    assert_eq!(receiver.received().len(), 1);
+}
