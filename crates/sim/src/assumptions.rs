@@ -1,7 +1,7 @@
 //! Every behaviour the iDenfy docs leave open, and the choice the simulator makes, in one place.
 //!
 //! The handlers read these constants and functions and never hard-code a choice of their own.
-//! [`all`] renders them as the list below and as the README's *Simulator assumptions* section;
+//! [`all`] renders them as the list below and as docs/ASSUMPTIONS.md;
 //! a test fails when either rendering is stale (run `UPDATE_ASSUMPTIONS=1 cargo test -p
 //! idenfy-sim assumptions` to rewrite both).
 //!

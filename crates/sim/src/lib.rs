@@ -37,8 +37,7 @@
 //! - `POST /sim/faults` `{"status","count"}`, `POST /sim/reset` ([`Simulator::reset`]).
 //!
 //! Every error has iDenfy's `{"identifier", "message"}` shape. Every behaviour the iDenfy docs
-//! leave open is decided in [`assumptions`], which the README's *Simulator assumptions* section
-//! lists as well.
+//! leave open is decided in [`assumptions`], which `docs/ASSUMPTIONS.md` lists as well.
 
 pub mod assumptions;
 mod auth;

@@ -1,4 +1,4 @@
-//! The README's *Architecture invariants* that manifests and sources show: the crate graph,
+//! The *Architecture invariants* of docs/ARCHITECTURE.md that manifests and sources show: the crate graph,
 //! read from `cargo metadata` (direct edges of each manifest) and `cargo tree` (everything a
 //! crate pulls in at run time), and what the sources of a crate never use.
 
@@ -22,7 +22,7 @@ const ASYNC_OR_HTTP: &[&str] = &[
 ];
 
 /// The run-time dependencies idenfy-gen may have: the model, the generator crates and what
-/// their values are made of (the README's list).
+/// their values are made of (docs/ARCHITECTURE.md's list).
 const GEN_DEPENDENCIES: &[&str] = &[
     "chacha20",
     "chrono",

@@ -1,4 +1,4 @@
-//! The assumptions list is rendered into the README and the crate docs; both stay current.
+//! The assumptions list is rendered into docs/ASSUMPTIONS.md and the crate docs; both stay current.
 
 use std::path::Path;
 
@@ -21,16 +21,16 @@ fn ensure_contents(path: &Path, actual: &str, expected: &str) {
 }
 
 #[test]
-fn readme_lists_every_assumption() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../README.md");
+fn docs_list_every_assumption() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/ASSUMPTIONS.md");
     let readme = std::fs::read_to_string(&path).unwrap();
     let start = readme
         .find(START)
-        .expect("README has the assumptions start marker")
+        .expect("docs/ASSUMPTIONS.md has the assumptions start marker")
         + START.len();
     let end = readme
         .find(END)
-        .expect("README has the assumptions end marker");
+        .expect("docs/ASSUMPTIONS.md has the assumptions end marker");
     let expected = format!(
         "{}{}{}",
         &readme[..start],
@@ -45,7 +45,7 @@ fn crate_docs_list_every_assumption() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/assumptions.md");
     let docs = std::fs::read_to_string(&path).unwrap_or_default();
     let expected = format!(
-        "\n# The list\n\nGenerated from [`all`]; README.md's *Simulator assumptions* section is the same list.\n\n{}",
+        "\n# The list\n\nGenerated from [`all`]; docs/ASSUMPTIONS.md is the same list.\n\n{}",
         idenfy_sim::assumptions::markdown()
     );
     ensure_contents(&path, &docs, &expected);
