@@ -55,6 +55,7 @@ use std::time::Duration;
 use idenfy_model::WebhookEventType;
 
 pub use delivery::{Attempt, Delivery, DeliveryState, ShutdownReport, Unfinished};
+pub use server::logging::{DELIVERY_LOG_TARGET, REQUEST_LOG_TARGET};
 pub use simulator::{
     DEFAULT_API_KEY, DEFAULT_API_SECRET, DEFAULT_SIGNING_KEY, Simulator, SimulatorBuilder,
 };
