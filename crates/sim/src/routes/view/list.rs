@@ -123,8 +123,7 @@ fn verification_table(
     html.push_str(
         "<table>\n<thead><tr><th scope=\"col\">scanRef</th><th scope=\"col\">Created (UTC)</th>\
          <th scope=\"col\">clientId</th><th scope=\"col\">externalRef</th>\
-         <th scope=\"col\">dummyStatus</th><th scope=\"col\">Overall</th>\
-         <th scope=\"col\">Face (auto / manual)</th><th scope=\"col\">Document (auto / manual)</th>\
+         <th scope=\"col\">dummyStatus</th><th scope=\"col\">Status now</th>\
          <th scope=\"col\">Webhooks</th></tr></thead>\n<tbody>\n",
     );
     for (scan_ref, verification) in verifications {
@@ -136,10 +135,11 @@ fn verification_table(
         let shown = |value: Option<&str>| escape(value.unwrap_or("—")).to_string();
         let _ = write!(
             html,
-            "<tr><th scope=\"row\"><a href=\"{link}\"><code>{scan_ref}</code></a></th>\
-             <td>{created}</td><td>{client}</td><td>{external}</td><td>{dummy}</td>\
-             <td>{overall}</td><td>{auto_face} / {manual_face}</td>\
-             <td>{auto_doc} / {manual_doc}</td><td><ul class=\"webhooks\">",
+            "<tr><th scope=\"row\"><a href=\"{link}\"><code class=\"ref\">{scan_ref}</code></a></th>\
+             <td class=\"nowrap\">{created}</td><td>{client}</td><td>{external}</td>\
+             <td>{dummy}</td><td><strong>{overall}</strong><br>\
+             <small>auto: {auto_face} · {auto_doc}</small><br>\
+             <small>manual: {manual_face} · {manual_doc}</small></td><td><ul class=\"webhooks\">",
             link = escape(&list_url(&[("scanRef", scan_ref)])),
             scan_ref = escape(scan_ref),
             created = utc_seconds(verification.created),
@@ -221,9 +221,11 @@ fn delivery_table(html: &mut String, deliveries: &[Delivery]) {
         let _ = writeln!(
             html,
             "<tr><th scope=\"row\"><a href=\"/sim/deliveries/{id}\">#{id}</a>{redelivery}</th>\
-             <td>{event}</td><td><a href=\"{link}\"><code>{scan_ref}</code></a></td>\
-             <td><code>{target}</code></td><td><span class=\"state {class}\">{state}</span></td>\
-             <td>{attempts}</td><td>{answers}</td><td>{last}</td><td>{spent} ms</td></tr>",
+             <td>{event}</td><td><a href=\"{link}\"><code class=\"ref\">{scan_ref}</code></a></td>\
+             <td class=\"url\"><code>{target}</code></td>\
+             <td><span class=\"state {class}\">{state}</span></td>\
+             <td>{attempts}</td><td>{answers}</td><td class=\"nowrap\">{last}</td>\
+             <td class=\"nowrap\">{spent} ms</td></tr>",
             id = delivery.id,
             event = escape(delivery.event.as_str()),
             link = escape(&list_url(&[("scanRef", &delivery.scan_ref)])),
