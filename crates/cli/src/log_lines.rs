@@ -225,3 +225,71 @@ impl Paint {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+    use tracing_subscriber::fmt::format::Writer;
+
+    use super::{Fields, Paint, attempt_line, request_line};
+
+    fn fields(value: serde_json::Value) -> Fields {
+        Fields(value.as_object().unwrap().clone().into_iter().collect())
+    }
+
+    fn line(
+        format: fn(&mut Writer<'_>, &Fields, Paint) -> std::fmt::Result,
+        fields: &Fields,
+        color: bool,
+    ) -> String {
+        let mut text = String::new();
+        format(&mut Writer::new(&mut text), fields, Paint(color)).unwrap();
+        text
+    }
+
+    #[test]
+    fn a_request_line_colors_its_status_and_error_on_a_terminal() {
+        let refused = fields(
+            json!({"method": "POST", "path": "/api/v2/status", "status": 401,
+            "duration_ms": 0.25, "scan_ref": "s-1", "error": "UNAUTHORIZED"}),
+        );
+        assert_eq!(
+            line(request_line, &refused, false),
+            "POST /api/v2/status 401 0.25ms scanRef=s-1 error=UNAUTHORIZED\n"
+        );
+        assert_eq!(
+            line(request_line, &refused, true),
+            "POST /api/v2/status \x1b[33m401\x1b[0m 0.25ms scanRef=s-1 error=\x1b[33mUNAUTHORIZED\x1b[0m\n"
+        );
+        let created = fields(
+            json!({"method": "POST", "path": "/api/v2/token", "status": 201,
+            "duration_ms": 3.5}),
+        );
+        assert_eq!(
+            line(request_line, &created, true),
+            "POST /api/v2/token \x1b[32m201\x1b[0m 3.5ms\n"
+        );
+    }
+
+    #[test]
+    fn an_attempt_line_shows_the_status_or_the_error() {
+        let base = json!({"id": 4, "event": "IDENTIFICATION_AUTO_FINISHED", "scan_ref": "s-1",
+            "url": "http://redacted@127.0.0.1:9/hook", "attempt": 2, "duration_ms": 12});
+        let mut answered = base.clone();
+        answered["status"] = json!(503);
+        answered["state"] = json!("RETRYING");
+        assert_eq!(
+            line(attempt_line, &fields(answered), true),
+            "webhook #4 IDENTIFICATION_AUTO_FINISHED scanRef=s-1 -> http://redacted@127.0.0.1:9/hook \
+             \x1b[31m503\x1b[0m attempt 2 12ms RETRYING\n"
+        );
+        let mut refused = base;
+        refused["error"] = json!("connection refused");
+        refused["state"] = json!("FAILED");
+        assert_eq!(
+            line(attempt_line, &fields(refused), false),
+            "webhook #4 IDENTIFICATION_AUTO_FINISHED scanRef=s-1 -> http://redacted@127.0.0.1:9/hook \
+             error: connection refused attempt 2 12ms FAILED\n"
+        );
+    }
+}

@@ -169,7 +169,15 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
             "simulator ready"
         );
         let report = simulator.serve_until(shutdown).await;
-        eprintln!("{}", describe(&report));
+        match args.log_format {
+            LogFormat::Text => eprintln!("{}", describe(&report)),
+            // JSON Lines stay JSON to the end: the same text, one event per line.
+            LogFormat::Json => {
+                for line in describe(&report).lines() {
+                    tracing::info!("{line}");
+                }
+            }
+        }
         Ok(if report.unfinished.is_empty() {
             ExitCode::SUCCESS
         } else {
