@@ -381,7 +381,7 @@ impl Deliveries {
         lock(&self.queue).delivery(id)
     }
 
-    /// Every change of stage from now on (the activity log, the web page's updates).
+    /// Every change of stage from now on (for the activity log).
     pub(crate) fn subscribe(&self) -> broadcast::Receiver<Change> {
         self.events.subscribe()
     }

@@ -15,6 +15,7 @@ use idenfy_model::support::redact_url;
 use serde::Deserialize;
 use serde_json::Value;
 use tokio::sync::broadcast;
+use tracing::Level;
 
 use crate::delivery::{Change, DeliveryState, Stage};
 use crate::state::AppState;
@@ -32,10 +33,12 @@ pub const DELIVERY_LOG_TARGET: &str = "idenfy_sim::activity::delivery";
 /// Bodies larger than this are not searched for a `scanRef` or an error identifier.
 const MAX_INSPECTED_BYTES: usize = 64 * 1024;
 
-/// Logs the request once answered; runs inside the middleware that reads bodies whole. The
-/// web page's own reads are not logged: they poll.
+/// Logs the request once answered; runs inside the middleware that reads bodies whole (so a
+/// body too large or too slow to read is not logged). The web page's own reads are not logged:
+/// they poll. Costs nothing when no subscriber wants the event.
 pub(crate) async fn log_request(request: Request, next: Next) -> Response {
-    if request.method() == Method::GET && crate::routes::is_page(request.uri().path()) {
+    let page_read = request.method() == Method::GET && crate::routes::is_page(request.uri().path());
+    if page_read || !tracing::enabled!(target: REQUEST_LOG_TARGET, Level::INFO) {
         return next.run(request).await;
     }
     let started = Instant::now();
@@ -87,7 +90,10 @@ pub(crate) async fn log_attempts(state: Weak<AppState>, mut changes: broadcast::
             change.stage,
             Stage::Scheduled(_) | Stage::Delivered | Stage::Failed
         );
-        if change.attempts == 0 || !ends_attempt {
+        if change.attempts == 0
+            || !ends_attempt
+            || !tracing::enabled!(target: DELIVERY_LOG_TARGET, Level::INFO)
+        {
             continue;
         }
         let Some(state) = state.upgrade() else { return };
