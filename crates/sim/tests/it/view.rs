@@ -233,6 +233,10 @@ async fn a_delivery_page_shows_what_was_sent_and_whether_the_signature_verifies(
         .get("/sim/deliveries/99")
         .await
         .shows(404, &["no delivery with id 99"]);
+    Browser::new(&simulator)
+        .get("/sim/deliveries/first")
+        .await
+        .shows(404, &["a delivery id is a number"]);
 }
 
 #[tokio::test]

@@ -8,8 +8,8 @@ use idenfy_model::signature::{EVENT_TYPE_HEADER, SIGNATURE_HEADER};
 use idenfy_model::support::redact_url;
 use idenfy_model::{SigningKey, verify};
 
-use super::html::{escape, list_url, utc_millis};
-use super::list::state_name;
+use super::html::{escape, utc_millis};
+use super::list::{scan_ref_link, state_badge};
 use crate::delivery::{Delivery, DeliveryState};
 
 /// The page's content; `redeliveries` are the deliveries that sent this one's bytes again.
@@ -27,15 +27,13 @@ fn summary(html: &mut String, delivery: &Delivery, redeliveries: &[Delivery]) {
     let _ = write!(
         html,
         "<dl class=\"summary\">\n<dt>Event</dt><dd>{event}</dd>\n\
-         <dt>scanRef</dt><dd><a href=\"{link}\"><code>{scan_ref}</code></a></dd>\n\
+         <dt>scanRef</dt><dd>{scan_ref}</dd>\n\
          <dt>Target</dt><dd><code>{target}</code></dd>\n\
-         <dt>State</dt><dd><span class=\"state {class}\">{state}</span></dd>\n",
+         <dt>State</dt><dd>{state}</dd>\n",
         event = escape(delivery.event.as_str()),
-        link = escape(&list_url(&[("scanRef", &delivery.scan_ref)])),
-        scan_ref = escape(&delivery.scan_ref),
+        scan_ref = scan_ref_link(&delivery.scan_ref),
         target = escape(&redact_url(&delivery.target)),
-        class = state_name(delivery.state).to_ascii_lowercase(),
-        state = state_name(delivery.state),
+        state = state_badge(delivery.state),
     );
     if let Some(of) = delivery.redelivery_of {
         let _ = writeln!(

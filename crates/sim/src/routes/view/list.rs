@@ -32,11 +32,29 @@ pub(super) const STATES: [(DeliveryState, &str); 4] = [
 ];
 
 /// The name of `state` on the wire.
-pub(super) fn state_name(state: DeliveryState) -> &'static str {
+fn state_name(state: DeliveryState) -> &'static str {
     STATES
         .iter()
         .find(|(known, _)| *known == state)
         .map_or("UNKNOWN", |(_, name)| name)
+}
+
+/// A delivery's state as a colored badge.
+pub(super) fn state_badge(state: DeliveryState) -> String {
+    let name = state_name(state);
+    format!(
+        "<span class=\"state {}\">{name}</span>",
+        name.to_ascii_lowercase()
+    )
+}
+
+/// A `scanRef` linking to the list filtered by it.
+pub(super) fn scan_ref_link(scan_ref: &str) -> String {
+    format!(
+        "<a href=\"{}\"><code class=\"ref\">{}</code></a>",
+        escape(&list_url(&[("scanRef", scan_ref)])),
+        escape(scan_ref)
+    )
 }
 
 /// The page's content: the filter form, then the live region with both tables.
@@ -135,13 +153,12 @@ fn verification_table(
         let shown = |value: Option<&str>| escape(value.unwrap_or("—")).to_string();
         let _ = write!(
             html,
-            "<tr><th scope=\"row\"><a href=\"{link}\"><code class=\"ref\">{scan_ref}</code></a></th>\
+            "<tr><th scope=\"row\">{scan_ref}</th>\
              <td class=\"nowrap\">{created}</td><td>{client}</td><td>{external}</td>\
              <td>{dummy}</td><td><strong>{overall}</strong><br>\
              <small>auto: {auto_face} · {auto_doc}</small><br>\
              <small>manual: {manual_face} · {manual_doc}</small></td><td><ul class=\"webhooks\">",
-            link = escape(&list_url(&[("scanRef", scan_ref)])),
-            scan_ref = escape(scan_ref),
+            scan_ref = scan_ref_link(scan_ref),
             created = utc_seconds(verification.created),
             client = escape(&request.client_id),
             external = shown(request.external_ref.as_deref()),
@@ -172,11 +189,10 @@ fn verification_table(
             let _ = write!(
                 html,
                 "<li><a href=\"/sim/deliveries/{id}\">#{id} {event}</a> \
-                 <span class=\"state {class}\">{state}</span></li>",
+                 {state}</li>",
                 id = delivery.id,
                 event = escape(delivery.event.as_str()),
-                class = state_name(delivery.state).to_ascii_lowercase(),
-                state = state_name(delivery.state),
+                state = state_badge(delivery.state),
             );
         }
         html.push_str("</ul></td></tr>\n");
@@ -221,18 +237,16 @@ fn delivery_table(html: &mut String, deliveries: &[Delivery]) {
         let _ = writeln!(
             html,
             "<tr><th scope=\"row\"><a href=\"/sim/deliveries/{id}\">#{id}</a>{redelivery}</th>\
-             <td>{event}</td><td><a href=\"{link}\"><code class=\"ref\">{scan_ref}</code></a></td>\
+             <td>{event}</td><td>{scan_ref}</td>\
              <td class=\"url\"><code>{target}</code></td>\
-             <td><span class=\"state {class}\">{state}</span></td>\
+             <td>{state}</td>\
              <td>{attempts}</td><td>{answers}</td><td class=\"nowrap\">{last}</td>\
              <td class=\"nowrap\">{spent} ms</td></tr>",
             id = delivery.id,
             event = escape(delivery.event.as_str()),
-            link = escape(&list_url(&[("scanRef", &delivery.scan_ref)])),
-            scan_ref = escape(&delivery.scan_ref),
+            scan_ref = scan_ref_link(&delivery.scan_ref),
             target = escape(&redact_url(&delivery.target)),
-            class = state_name(delivery.state).to_ascii_lowercase(),
-            state = state_name(delivery.state),
+            state = state_badge(delivery.state),
             attempts = delivery.attempts.len(),
             answers = escape(&answers),
             last = utc_millis(last),

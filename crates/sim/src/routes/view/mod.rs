@@ -130,14 +130,8 @@ async fn delivery_page(
     State(state): State<Arc<AppState>>,
     id: Result<Path<u64>, PathRejection>,
 ) -> Response {
-    let id = match id {
-        Ok(Path(id)) => id,
-        Err(_) => {
-            return problem(
-                StatusCode::NOT_FOUND,
-                "No such page: a delivery id is a number.",
-            );
-        }
+    let Ok(Path(id)) = id else {
+        return not_a_delivery();
     };
     let Some(delivery) = state.deliveries.get(id) else {
         return unknown(id);
@@ -157,16 +151,7 @@ async fn release(
     State(state): State<Arc<AppState>>,
     id: Result<Path<u64>, PathRejection>,
 ) -> Response {
-    let Ok(Path(id)) = id else {
-        return problem(
-            StatusCode::NOT_FOUND,
-            "No such page: a delivery id is a number.",
-        );
-    };
-    match state.deliveries.release(id) {
-        Ok(_) => Redirect::to(&format!("{DELIVERY_PREFIX}{id}")).into_response(),
-        Err(error) => steering_problem(&error),
-    }
+    steer(id, |id| state.deliveries.release(id).map(|_| id))
 }
 
 /// Sends a delivery again, then shows the new delivery.
@@ -174,16 +159,30 @@ async fn redeliver(
     State(state): State<Arc<AppState>>,
     id: Result<Path<u64>, PathRejection>,
 ) -> Response {
+    steer(id, |id| state.deliveries.redeliver(id).map(|new| new.id))
+}
+
+/// Runs `action` on delivery `id`, then shows (303) the delivery whose id it returns; a page
+/// saying what went wrong otherwise.
+fn steer(
+    id: Result<Path<u64>, PathRejection>,
+    action: impl FnOnce(u64) -> Result<u64, SimError>,
+) -> Response {
     let Ok(Path(id)) = id else {
-        return problem(
-            StatusCode::NOT_FOUND,
-            "No such page: a delivery id is a number.",
-        );
+        return not_a_delivery();
     };
-    match state.deliveries.redeliver(id) {
-        Ok(new) => Redirect::to(&format!("{DELIVERY_PREFIX}{}", new.id)).into_response(),
+    match action(id) {
+        Ok(shown) => Redirect::to(&format!("{DELIVERY_PREFIX}{shown}")).into_response(),
         Err(error) => steering_problem(&error),
     }
+}
+
+/// 404 for a delivery path whose id is not a number.
+fn not_a_delivery() -> Response {
+    problem(
+        StatusCode::NOT_FOUND,
+        "No such page: a delivery id is a number.",
+    )
 }
 
 fn unknown(id: u64) -> Response {
