@@ -159,9 +159,11 @@ impl Fields {
     }
 }
 
-/// A value as shown in a line: strings without quotes.
+/// A value as shown in a line: strings without quotes, unless they hold control characters
+/// (a client's `scanRef` must not drive the terminal): then quoted and escaped.
 fn plain(value: &Value) -> String {
     match value {
+        Value::String(text) if text.chars().any(char::is_control) => format!("{text:?}"),
         Value::String(text) => text.clone(),
         other => other.to_string(),
     }
@@ -268,6 +270,18 @@ mod tests {
         assert_eq!(
             line(request_line, &created, true),
             "POST /api/v2/token \x1b[32m201\x1b[0m 3.5ms\n"
+        );
+    }
+
+    #[test]
+    fn control_characters_a_client_sent_are_escaped() {
+        let sneaky = fields(
+            json!({"method": "POST", "path": "/api/v2/status", "status": 200,
+            "duration_ms": 1.0, "scan_ref": "\u{1b}]0;owned\u{7}\n"}),
+        );
+        assert_eq!(
+            line(request_line, &sneaky, false),
+            "POST /api/v2/status 200 1.0ms scanRef=\"\\u{1b}]0;owned\\u{7}\\n\"\n"
         );
     }
 

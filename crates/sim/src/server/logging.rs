@@ -26,8 +26,7 @@ pub const REQUEST_LOG_TARGET: &str = "idenfy_sim::activity::request";
 
 /// The `tracing` target of the one event per webhook attempt: fields `id`, `event`,
 /// `scan_ref`, `url` (the target, credentials redacted), `status` or `error`, `attempt`,
-/// `duration_ms`
-/// and `state` (where the delivery stands after it).
+/// `duration_ms` and `state` (where the delivery stands after it).
 pub const DELIVERY_LOG_TARGET: &str = "idenfy_sim::activity::delivery";
 
 /// Bodies larger than this are not searched for a `scanRef` or an error identifier.
