@@ -1,7 +1,8 @@
 // The simulator's /sim/ page in a real headless Chromium (Debian's /usr/bin/chromium, driven by
 // playwright-core): tokens created with fetch show up, a delivery's page opens, Redeliver makes a
-// new delivery whose attempt appears live, the filter works without JavaScript, and no script
-// injected through a client-controlled field runs. Saves a screenshot in the CI log folder.
+// new delivery, the filter works without JavaScript, a released webhook shows up without a
+// reload, the Release button sends a held one, and no script injected through a
+// client-controlled field runs. Saves a screenshot in the CI log folder.
 // Run with `npm ci && node --test` here; the binary is $IDENFY_TESTKIT_BIN or `idenfy-testkit`.
 import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
@@ -147,4 +148,49 @@ test("the filter works without JavaScript", { timeout: 60_000 }, async () => {
   assert.ok(text.includes(kept) && !text.includes(other));
   assert.equal(await plain.getByRole("status").innerText(), "Reload the page for new activity.");
   await plain.close();
+});
+
+test("held webhooks: the list updates live, and the Release button sends one", { timeout: 60_000 }, async () => {
+  const held = await startSimulator(["--hold"]);
+  const heldReceiver = await startReceiver({ signingKey: held.signingKey });
+  const page = await context.newPage();
+  try {
+    const create = async () => {
+      const answer = await fetch(`${held.baseUrl}/api/v2/token`, {
+        method: "POST",
+        headers: { authorization: held.authorization, "content-type": "application/json" },
+        body: JSON.stringify({ clientId: "held-user", dummyStatus: "APPROVED", callbackUrl: `${heldReceiver.url}/webhooks/idenfy` }),
+      });
+      assert.equal(answer.status, 201);
+      const { scanRef } = await answer.json();
+      return (await held.webhooks({ scanRef }))[0];
+    };
+    const [first, second] = [await create(), await create()];
+    assert.equal(first.state, "HELD");
+
+    // The page's credentials are the first simulator's: this one has its own.
+    await page.setExtraHTTPHeaders({ authorization: held.authorization });
+    await page.goto(`${held.baseUrl}/sim/`);
+    await page.getByRole("heading", { name: "Webhooks (2)" }).waitFor();
+    assert.equal(await page.locator("#webhooks ~ table .state.held").count(), 2);
+    await page.evaluate(() => (window.sameDocument = true));
+    const released = await fetch(`${held.baseUrl}/sim/webhooks/${first.id}/release`, {
+      method: "POST",
+      headers: { authorization: held.authorization },
+    });
+    assert.equal(released.status, 200);
+    // No reload: the script swaps the new rows in.
+    await page.locator("#webhooks ~ table .state.delivered").waitFor({ timeout: 20_000 });
+    assert.equal(await page.evaluate(() => window.sameDocument), true);
+
+    await page.goto(`${held.baseUrl}/sim/deliveries/${second.id}`);
+    await page.getByRole("button", { name: "Release" }).click();
+    await page.getByRole("cell", { name: "HTTP 204" }).waitFor({ timeout: 20_000 });
+    assert.equal(new URL(page.url()).pathname, `/sim/deliveries/${second.id}`);
+    assert.equal(await page.getByRole("button", { name: "Release" }).count(), 0);
+  } finally {
+    await page.close();
+    await held.stop();
+    await heldReceiver.close();
+  }
 });
