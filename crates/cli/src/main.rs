@@ -4,6 +4,7 @@
 mod battery;
 mod exit;
 mod r#gen;
+mod log_lines;
 mod matrix;
 mod output;
 mod serve;

@@ -13,6 +13,7 @@ use idenfy_model::{ApiCredentials, Environment, SigningKey};
 use idenfy_sim::{ShutdownReport, Simulator, Unfinished};
 
 use crate::exit::{FAILURE, UsageError};
+use crate::log_lines::{self, LogFormat};
 
 /// Settings of `serve`. (No `Debug`: it holds the API secret.)
 #[derive(Args)]
@@ -23,8 +24,10 @@ use crate::exit::{FAILURE, UsageError};
     export IDENFY_API_KEY=my-key IDENFY_API_SECRET=my-secret IDENFY_SIGNING_KEY=my-signing-key\n  \
     idenfy-testkit serve --addr 127.0.0.1:0 --balance 100\n  \
     idenfy-testkit serve --seed 42 --fixed-time 1767225600 --retries 1 --retry-interval-ms 100\n\n\
-    The first line on stdout is `listening on http://HOST:PORT`; logs go to stderr \
-    (IDENFY_LOG=debug for more). SIGINT or SIGTERM stop it; it exits 1 when webhooks were \
+    The first line on stdout is `listening on http://HOST:PORT`; logs go to stderr, one line \
+    per API request and per webhook attempt (--quiet drops them, --log-format json for JSON \
+    Lines, IDENFY_LOG=debug for more). The page http://HOST:PORT/sim/ lists verifications \
+    and webhooks live (same credentials). SIGINT or SIGTERM stop it; it exits 1 when webhooks were \
     left undelivered (counted and listed on stderr first), else 0.")]
 pub struct ServeArgs {
     /// Address to listen on, HOST:PORT (an IP address or a name such as localhost); port 0
@@ -95,6 +98,12 @@ pub struct ServeArgs {
     /// Milliseconds a request body may take to arrive before the answer is 408.
     #[arg(long, value_name = "MS", default_value_t = millis(idenfy_sim::assumptions::DEFAULT_BODY_TIMEOUT))]
     body_timeout_ms: u64,
+    /// No line per API request and per webhook attempt.
+    #[arg(long)]
+    quiet: bool,
+    /// The log on stderr: human lines (colored on a terminal) or JSON Lines.
+    #[arg(long, value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
 }
 
 /// `duration` in whole milliseconds, for flag defaults.
@@ -111,7 +120,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     ) else {
         return Err(UsageError(missing_credentials(&args)).into());
     };
-    init_logging();
+    log_lines::init(args.log_format, args.quiet);
     let mut builder = Simulator::builder()
         .addr(args.addr)
         .environment(args.environment.clone())
@@ -158,7 +167,15 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
             "simulator ready"
         );
         let report = simulator.serve_until(shutdown).await;
-        eprintln!("{}", describe(&report));
+        match args.log_format {
+            LogFormat::Text => eprintln!("{}", describe(&report)),
+            // JSON Lines stay JSON to the end: the same text, one event per line.
+            LogFormat::Json => {
+                for line in describe(&report).lines() {
+                    tracing::info!("{line}");
+                }
+            }
+        }
         Ok(if report.unfinished.is_empty() {
             ExitCode::SUCCESS
         } else {
@@ -227,17 +244,6 @@ fn describe(report: &ShutdownReport) -> String {
         report.unfinished.len()
     ));
     text
-}
-
-/// Logs to stderr, filtered by `IDENFY_LOG` (default `info`).
-fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("IDENFY_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .init();
 }
 
 /// Parses `dev`, `DEMO`, `Test`, `prod`.

@@ -35,6 +35,13 @@
 //! - `POST /sim/webhooks/{id}/release`, `POST /sim/webhooks/{id}/redeliver`: steer one
 //!   delivery ([`Simulator::release`], [`Simulator::redeliver`]).
 //! - `POST /sim/faults` `{"status","count"}`, `POST /sim/reset` ([`Simulator::reset`]).
+//! - `GET /sim/`, `GET /sim/deliveries/{id}`: the web page of verifications and webhooks
+//!   (HTML; the browser asks for the credentials), with `POST /sim/deliveries/{id}/release` and
+//!   `POST /sim/deliveries/{id}/redeliver` behind its buttons.
+//!
+//! Every `POST` under `/sim/` whose `Origin` header names another site answers 403. Each API
+//! request and each webhook attempt is a `tracing` event ([`REQUEST_LOG_TARGET`],
+//! [`DELIVERY_LOG_TARGET`]).
 //!
 //! Every error has iDenfy's `{"identifier", "message"}` shape. Every behaviour the iDenfy docs
 //! leave open is decided in [`assumptions`], which `docs/ASSUMPTIONS.md` lists as well.
@@ -54,6 +61,7 @@ use std::time::Duration;
 use idenfy_model::WebhookEventType;
 
 pub use delivery::{Attempt, Delivery, DeliveryState, ShutdownReport, Unfinished};
+pub use server::logging::{DELIVERY_LOG_TARGET, REQUEST_LOG_TARGET};
 pub use simulator::{
     DEFAULT_API_KEY, DEFAULT_API_SECRET, DEFAULT_SIGNING_KEY, Simulator, SimulatorBuilder,
 };

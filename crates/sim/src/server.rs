@@ -2,6 +2,7 @@
 //! header read timeouts ([`timed_stream`]), says once when connections wait for lack of file
 //! descriptors, closes connections without losing the last answer, and stops gracefully.
 
+pub(crate) mod logging;
 mod timed_stream;
 
 use std::future::{Future, poll_fn};

@@ -299,6 +299,7 @@ impl SimulatorBuilder {
             settings: Settings {
                 environment: self.environment,
                 credentials: self.credentials.clone(),
+                signing_key: self.signing_key.clone(),
                 fixed_time: self.fixed_time,
                 auto_webhook_final: self.auto_webhook_final,
                 start: StartState {
@@ -317,6 +318,10 @@ impl SimulatorBuilder {
             rng: Mutex::new(idenfy_gen::rng_from_seed(seed)),
             deliveries,
         });
+        tokio::spawn(server::logging::log_attempts(
+            Arc::downgrade(&state),
+            state.deliveries.subscribe(),
+        ));
         let (stop_server, stopped) = oneshot::channel::<()>();
         let app = routes::router(Arc::clone(&state), BodyTimeout(self.body_timeout));
         let deadlines = ReadDeadlines {

@@ -8,8 +8,8 @@ use std::sync::atomic::{AtomicU16, AtomicU64, AtomicUsize, Ordering};
 use idenfy_gen::{Identity, SeededRng, WebhookContext};
 pub(crate) use idenfy_model::support::lock;
 use idenfy_model::{
-    ApiCredentials, ApiError, Environment, StatusResponse, TokenRequest, WebhookEventType,
-    WebhookStatus,
+    ApiCredentials, ApiError, Environment, SigningKey, StatusResponse, TokenRequest,
+    WebhookEventType, WebhookStatus,
 };
 use tokio::time::Instant;
 
@@ -40,6 +40,8 @@ pub(crate) struct Settings {
     pub(crate) environment: Environment,
     /// The accepted API key pair.
     pub(crate) credentials: ApiCredentials,
+    /// The key webhooks are signed with (the web page checks signatures with it).
+    pub(crate) signing_key: SigningKey,
     /// Unix seconds used instead of the clock, when set.
     pub(crate) fixed_time: Option<i64>,
     /// `final` of `IDENTIFICATION_AUTO_FINISHED`.
@@ -64,6 +66,8 @@ pub(crate) struct Verification {
     pub(crate) request: TokenRequest,
     /// Set for tokens created with `dummyStatus`.
     pub(crate) dummy: Option<DummyVerification>,
+    /// Unix seconds when the token was created.
+    pub(crate) created: i64,
     /// Size of the request body in bytes, counted against the store's byte budget.
     pub(crate) size: usize,
 }
@@ -237,6 +241,14 @@ impl VerificationStore {
     /// The verification with this `scanRef`.
     pub(crate) fn get(&self, scan_ref: &str) -> Option<&Verification> {
         self.by_scan_ref.get(scan_ref)
+    }
+
+    /// Every verification, newest first, with its `scanRef`.
+    pub(crate) fn newest(&self) -> impl Iterator<Item = (&str, &Verification)> {
+        self.order
+            .iter()
+            .rev()
+            .filter_map(|scan_ref| Some((scan_ref.as_str(), self.by_scan_ref.get(scan_ref)?)))
     }
 
     /// The verification with this `scanRef`, to update.

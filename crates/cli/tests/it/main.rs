@@ -5,6 +5,7 @@ mod gen_status;
 mod gen_token;
 mod gen_webhook;
 mod help;
+mod log_lines;
 mod matrix;
 mod secrets;
 mod serve;

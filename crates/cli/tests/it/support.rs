@@ -362,9 +362,10 @@ pub struct Served {
 }
 
 impl Served {
-    /// Starts `serve` with `command`'s arguments.
+    /// Starts `serve` with `command`'s arguments and `--quiet`: nobody reads its stderr, which
+    /// would otherwise fill the pipe and stall the server after a few hundred lines.
     pub fn start(command: &mut Command) -> Self {
-        let (child, base) = start_serve(command);
+        let (child, base) = start_serve(command.arg("--quiet"));
         Self { child, base }
     }
 }

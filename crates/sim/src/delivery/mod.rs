@@ -26,8 +26,8 @@ use tokio_util::task::TaskTracker;
 use crate::SimError;
 
 use self::engine::{Command, Engine};
-pub(crate) use self::queue::JournalFull;
-use self::queue::{Change, Limits, NewDelivery, Queue};
+pub(crate) use self::queue::{Change, JournalFull, Stage};
+use self::queue::{Limits, NewDelivery, Queue};
 use self::transport::Transport;
 
 /// One webhook the simulator sent or is sending: what, where, and every attempt.
@@ -386,6 +386,16 @@ impl Deliveries {
         event: Option<&WebhookEventType>,
     ) -> Vec<Delivery> {
         lock(&self.queue).deliveries(scan_ref, event)
+    }
+
+    /// The kept delivery with this id.
+    pub(crate) fn get(&self, id: u64) -> Option<Delivery> {
+        lock(&self.queue).delivery(id)
+    }
+
+    /// Every change of stage from now on (for the activity log).
+    pub(crate) fn subscribe(&self) -> broadcast::Receiver<Change> {
+        self.events.subscribe()
     }
 
     /// The page of the journal `query` asks for, oldest first.

@@ -1,26 +1,31 @@
 //! The router: one module per resource, the middleware of the API routes (fault injection,
-//! credentials, rate limit) and the fallbacks that keep every answer in iDenfy's error shape.
+//! credentials, rate limit), the same-origin check of every steering `POST` under `/sim/`, the
+//! activity log, and the fallbacks that keep every answer in iDenfy's error shape.
 
 mod body;
 mod control;
 mod dummy;
+mod origin;
 mod status;
 mod token;
+mod view;
 
 use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request, State};
-use axum::middleware::{Next, from_fn_with_state};
+use axum::middleware::{Next, from_fn, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
 use crate::assumptions;
 use crate::auth::require_credentials;
 use crate::errors::{self, ApiRejection};
+use crate::server::logging;
 use crate::state::AppState;
 
 pub(crate) use body::BodyTimeout;
+pub(crate) use view::is_page;
 
 /// Path of token creation.
 pub(crate) const TOKEN_PATH: &str = "/api/v2/token";
@@ -60,12 +65,15 @@ pub(crate) fn router(state: Arc<AppState>, body_timeout: BodyTimeout) -> Router 
         .route(REDELIVER_PATH, post(control::redeliver))
         .route(FAULTS_PATH, post(control::faults))
         .route(RESET_PATH, post(control::reset))
+        .route_layer(from_fn(origin::same_origin_posts))
         .route_layer(from_fn_with_state(Arc::clone(&state), require_credentials))
         .route(HEALTH_PATH, get(control::health));
     api.merge(control)
+        .merge(view::router(&state))
         .fallback(errors::unknown_path)
         .method_not_allowed_fallback(errors::method_not_allowed)
         .layer(DefaultBodyLimit::max(assumptions::MAX_BODY_BYTES))
+        .layer(from_fn(logging::log_request))
         .layer(from_fn_with_state(body_timeout, body::read_whole_body))
         .with_state(state)
 }

@@ -79,6 +79,7 @@ pub(super) async fn create_token(
         Verification {
             request,
             dummy,
+            created: state.settings.now(),
             size,
         },
     );

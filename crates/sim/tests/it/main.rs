@@ -1,5 +1,6 @@
 //! Integration tests of idenfy-sim over real HTTP on loopback: the API, its errors, webhooks,
-//! limits, shutdown, the full dummy status matrix, properties and the assumptions list.
+//! limits, shutdown, the full dummy status matrix, properties, the assumptions list and the
+//! web page.
 
 mod assumptions;
 mod concurrency;
@@ -19,4 +20,5 @@ mod status;
 mod steering;
 mod support;
 mod token;
+mod view;
 mod webhooks;

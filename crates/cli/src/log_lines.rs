@@ -1,0 +1,309 @@
+//! `serve`'s log on stderr: one human line per API request and per webhook attempt (the
+//! simulator's [`REQUEST_LOG_TARGET`] and [`DELIVERY_LOG_TARGET`] events), colored on a
+//! terminal, other events in tracing's usual format; or every event as a JSON line.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use clap::ValueEnum;
+use idenfy_sim::{DELIVERY_LOG_TARGET, REQUEST_LOG_TARGET};
+use serde_json::Value;
+use tracing::field::{Field, Visit};
+use tracing::{Event, Subscriber};
+use tracing_subscriber::fmt::format::{Format, Writer};
+use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormatFields};
+use tracing_subscriber::registry::LookupSpan;
+
+/// How `serve` writes its log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Human lines, colored when stderr is a terminal.
+    Text,
+    /// One JSON object per line (`time`, `level`, `target`, `message` and the event's fields).
+    Json,
+}
+
+/// Logs to stderr in `format`, filtered by `IDENFY_LOG` (default `info`); `quiet` drops the
+/// per-request and per-attempt lines.
+pub fn init(format: LogFormat, quiet: bool) {
+    let mut filter = tracing_subscriber::EnvFilter::try_from_env("IDENFY_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    if quiet {
+        for target in [REQUEST_LOG_TARGET, DELIVERY_LOG_TARGET] {
+            filter = filter.add_directive(
+                format!("{target}=off")
+                    .parse()
+                    .expect("a target directive parses"),
+            );
+        }
+    }
+    let color = format == LogFormat::Text && std::io::IsTerminal::is_terminal(&std::io::stderr());
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(color)
+        .event_format(Lines { format })
+        .init();
+}
+
+/// The event formatter.
+struct Lines {
+    format: LogFormat,
+}
+
+impl<S, N> FormatEvent<S, N> for Lines
+where
+    S: Subscriber + for<'a> LookupSpan<'a>,
+    N: for<'a> FormatFields<'a> + 'static,
+{
+    fn format_event(
+        &self,
+        context: &FmtContext<'_, S, N>,
+        mut writer: Writer<'_>,
+        event: &Event<'_>,
+    ) -> fmt::Result {
+        let target = event.metadata().target();
+        if self.format == LogFormat::Text
+            && target != REQUEST_LOG_TARGET
+            && target != DELIVERY_LOG_TARGET
+        {
+            return Format::default().format_event(context, writer, event);
+        }
+        let mut fields = Fields::default();
+        event.record(&mut fields);
+        let now = chrono::Utc::now();
+        if self.format == LogFormat::Json {
+            let mut line = serde_json::Map::new();
+            line.insert(
+                "time".into(),
+                now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+                    .into(),
+            );
+            line.insert("level".into(), event.metadata().level().as_str().into());
+            line.insert("target".into(), target.into());
+            line.extend(fields.0);
+            return writeln!(writer, "{}", Value::Object(line));
+        }
+        let paint = Paint(writer.has_ansi_escapes());
+        write!(
+            writer,
+            "{} ",
+            paint.dim(&now.format("%H:%M:%S%.3f").to_string())
+        )?;
+        if target == REQUEST_LOG_TARGET {
+            request_line(&mut writer, &fields, paint)
+        } else {
+            attempt_line(&mut writer, &fields, paint)
+        }
+    }
+}
+
+/// `POST /api/v2/token 201 3.1ms scanRef=… error=…`
+fn request_line(writer: &mut Writer<'_>, fields: &Fields, paint: Paint) -> fmt::Result {
+    let status = fields.number("status");
+    write!(
+        writer,
+        "{} {} {} {}ms",
+        fields.text("method"),
+        fields.text("path"),
+        paint.status(status, &status.map_or_else(String::new, |s| s.to_string())),
+        fields.text("duration_ms"),
+    )?;
+    if let Some(scan_ref) = fields.get("scan_ref") {
+        write!(writer, " scanRef={}", plain(scan_ref))?;
+    }
+    if let Some(error) = fields.get("error") {
+        write!(writer, " error={}", paint.status(status, &plain(error)))?;
+    }
+    writeln!(writer)
+}
+
+/// `webhook #3 IDENTIFICATION_AUTO_FINISHED scanRef=… -> http://… 200 attempt 1 12ms DELIVERED`
+fn attempt_line(writer: &mut Writer<'_>, fields: &Fields, paint: Paint) -> fmt::Result {
+    let status = fields.number("status");
+    let answer = match (status, fields.get("error")) {
+        (Some(status), _) => paint.status(Some(status), &status.to_string()),
+        (None, Some(error)) => paint.red(&format!("error: {}", plain(error))),
+        (None, None) => String::new(),
+    };
+    writeln!(
+        writer,
+        "webhook #{} {} scanRef={} -> {} {} attempt {} {}ms {}",
+        fields.text("id"),
+        fields.text("event"),
+        fields.text("scan_ref"),
+        fields.text("url"),
+        answer,
+        fields.text("attempt"),
+        fields.text("duration_ms"),
+        fields.text("state"),
+    )
+}
+
+/// An event's fields by name.
+#[derive(Default)]
+struct Fields(BTreeMap<String, Value>);
+
+impl Fields {
+    fn get(&self, name: &str) -> Option<&Value> {
+        self.0.get(name)
+    }
+
+    /// The field as shown, empty when absent.
+    fn text(&self, name: &str) -> String {
+        self.get(name).map(plain).unwrap_or_default()
+    }
+
+    fn number(&self, name: &str) -> Option<u64> {
+        self.get(name).and_then(Value::as_u64)
+    }
+}
+
+/// A value as shown in a line: strings without quotes, unless they hold control characters
+/// (a client's `scanRef` must not drive the terminal): then quoted and escaped.
+fn plain(value: &Value) -> String {
+    match value {
+        Value::String(text) if text.chars().any(char::is_control) => format!("{text:?}"),
+        Value::String(text) => text.clone(),
+        other => other.to_string(),
+    }
+}
+
+impl Visit for Fields {
+    fn record_str(&mut self, field: &Field, value: &str) {
+        self.0.insert(field.name().into(), value.into());
+    }
+
+    fn record_u64(&mut self, field: &Field, value: u64) {
+        self.0.insert(field.name().into(), value.into());
+    }
+
+    fn record_i64(&mut self, field: &Field, value: i64) {
+        self.0.insert(field.name().into(), value.into());
+    }
+
+    fn record_f64(&mut self, field: &Field, value: f64) {
+        self.0.insert(field.name().into(), value.into());
+    }
+
+    fn record_bool(&mut self, field: &Field, value: bool) {
+        self.0.insert(field.name().into(), value.into());
+    }
+
+    fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
+        self.0
+            .insert(field.name().into(), format!("{value:?}").into());
+    }
+}
+
+/// ANSI colors, or none.
+#[derive(Clone, Copy)]
+struct Paint(bool);
+
+impl Paint {
+    fn code(self, code: &str, text: &str) -> String {
+        if self.0 {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_owned()
+        }
+    }
+
+    fn dim(self, text: &str) -> String {
+        self.code("2", text)
+    }
+
+    fn red(self, text: &str) -> String {
+        self.code("31", text)
+    }
+
+    /// Green for 2xx, cyan for 3xx, yellow for 4xx, red otherwise.
+    fn status(self, status: Option<u64>, text: &str) -> String {
+        match status {
+            Some(200..=299) => self.code("32", text),
+            Some(300..=399) => self.code("36", text),
+            Some(400..=499) => self.code("33", text),
+            _ => self.red(text),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+    use tracing_subscriber::fmt::format::Writer;
+
+    use super::{Fields, Paint, attempt_line, request_line};
+
+    fn fields(value: serde_json::Value) -> Fields {
+        Fields(value.as_object().unwrap().clone().into_iter().collect())
+    }
+
+    fn line(
+        format: fn(&mut Writer<'_>, &Fields, Paint) -> std::fmt::Result,
+        fields: &Fields,
+        color: bool,
+    ) -> String {
+        let mut text = String::new();
+        format(&mut Writer::new(&mut text), fields, Paint(color)).unwrap();
+        text
+    }
+
+    #[test]
+    fn a_request_line_colors_its_status_and_error_on_a_terminal() {
+        let refused = fields(
+            json!({"method": "POST", "path": "/api/v2/status", "status": 401,
+            "duration_ms": 0.25, "scan_ref": "s-1", "error": "UNAUTHORIZED"}),
+        );
+        assert_eq!(
+            line(request_line, &refused, false),
+            "POST /api/v2/status 401 0.25ms scanRef=s-1 error=UNAUTHORIZED\n"
+        );
+        assert_eq!(
+            line(request_line, &refused, true),
+            "POST /api/v2/status \x1b[33m401\x1b[0m 0.25ms scanRef=s-1 error=\x1b[33mUNAUTHORIZED\x1b[0m\n"
+        );
+        let created = fields(
+            json!({"method": "POST", "path": "/api/v2/token", "status": 201,
+            "duration_ms": 3.5}),
+        );
+        assert_eq!(
+            line(request_line, &created, true),
+            "POST /api/v2/token \x1b[32m201\x1b[0m 3.5ms\n"
+        );
+    }
+
+    #[test]
+    fn control_characters_a_client_sent_are_escaped() {
+        let sneaky = fields(
+            json!({"method": "POST", "path": "/api/v2/status", "status": 200,
+            "duration_ms": 1.0, "scan_ref": "\u{1b}]0;owned\u{7}\n"}),
+        );
+        assert_eq!(
+            line(request_line, &sneaky, false),
+            "POST /api/v2/status 200 1.0ms scanRef=\"\\u{1b}]0;owned\\u{7}\\n\"\n"
+        );
+    }
+
+    #[test]
+    fn an_attempt_line_shows_the_status_or_the_error() {
+        let base = json!({"id": 4, "event": "IDENTIFICATION_AUTO_FINISHED", "scan_ref": "s-1",
+            "url": "http://redacted@127.0.0.1:9/hook", "attempt": 2, "duration_ms": 12});
+        let mut answered = base.clone();
+        answered["status"] = json!(503);
+        answered["state"] = json!("RETRYING");
+        assert_eq!(
+            line(attempt_line, &fields(answered), true),
+            "webhook #4 IDENTIFICATION_AUTO_FINISHED scanRef=s-1 -> http://redacted@127.0.0.1:9/hook \
+             \x1b[31m503\x1b[0m attempt 2 12ms RETRYING\n"
+        );
+        let mut refused = base;
+        refused["error"] = json!("connection refused");
+        refused["state"] = json!("FAILED");
+        assert_eq!(
+            line(attempt_line, &fields(refused), false),
+            "webhook #4 IDENTIFICATION_AUTO_FINISHED scanRef=s-1 -> http://redacted@127.0.0.1:9/hook \
+             error: connection refused attempt 2 12ms FAILED\n"
+        );
+    }
+}

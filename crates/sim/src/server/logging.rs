@@ -1,0 +1,184 @@
+//! The activity log: one `tracing` event per API request ([`REQUEST_LOG_TARGET`]) and one per
+//! webhook attempt ([`DELIVERY_LOG_TARGET`]), for `serve`'s terminal lines and any subscriber a
+//! Rust user installs. Attempts are read from the delivery engine's broadcast of changes.
+
+use std::sync::Weak;
+use std::time::Instant;
+
+use axum::body::{Body, Bytes, HttpBody};
+use axum::extract::{Query, Request};
+use axum::http::{Method, Uri, header};
+use axum::middleware::Next;
+use axum::response::Response;
+use http_body_util::BodyExt;
+use idenfy_model::support::redact_url;
+use serde::Deserialize;
+use serde_json::Value;
+use tokio::sync::broadcast;
+use tracing::Level;
+
+use crate::delivery::{Change, DeliveryState, Stage};
+use crate::state::AppState;
+
+/// The `tracing` target of the one event per API request: fields `method`, `path`, `status`,
+/// `duration_ms`, and `scan_ref` and `error` (the error body's `identifier`) when there are.
+pub const REQUEST_LOG_TARGET: &str = "idenfy_sim::activity::request";
+
+/// The `tracing` target of the one event per webhook attempt: fields `id`, `event`,
+/// `scan_ref`, `url` (the target, credentials redacted), `status` or `error`, `attempt`,
+/// `duration_ms` and `state` (where the delivery stands after it).
+pub const DELIVERY_LOG_TARGET: &str = "idenfy_sim::activity::delivery";
+
+/// Bodies larger than this are not searched for a `scanRef` or an error identifier.
+const MAX_INSPECTED_BYTES: usize = 64 * 1024;
+
+/// Logs the request once answered; runs inside the middleware that reads bodies whole (so a
+/// body too large or too slow to read is not logged). The web page's own reads are not logged:
+/// they poll. Costs nothing when no subscriber wants the event.
+pub(crate) async fn log_request(request: Request, next: Next) -> Response {
+    let page_read = request.method() == Method::GET && crate::routes::is_page(request.uri().path());
+    if page_read || !tracing::enabled!(target: REQUEST_LOG_TARGET, Level::INFO) {
+        return next.run(request).await;
+    }
+    let started = Instant::now();
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
+    let query_scan_ref = scan_ref_in_query(request.uri());
+    let (parts, body) = request.into_parts();
+    let body = body.collect().await.map(|whole| whole.to_bytes());
+    let body = body.unwrap_or_default();
+    let request_scan_ref = json_field(&body, "scanRef");
+    let response = next.run(Request::from_parts(parts, Body::from(body))).await;
+    let (response, answer) = inspect(response, path.starts_with("/api/")).await;
+    let status = response.status();
+    let scan_ref = request_scan_ref
+        .or(query_scan_ref)
+        .or_else(|| answer.as_ref().and_then(|body| json_field(body, "scanRef")));
+    let error = (status.is_client_error() || status.is_server_error())
+        .then(|| {
+            answer
+                .as_ref()
+                .and_then(|body| json_field(body, "identifier"))
+        })
+        .flatten();
+    tracing::info!(
+        target: REQUEST_LOG_TARGET,
+        method = %method,
+        path = %path,
+        status = status.as_u16(),
+        duration_ms = millis(started.elapsed()),
+        scan_ref,
+        error,
+        "request"
+    );
+    response
+}
+
+/// Logs every finished webhook attempt until the simulator is gone.
+pub(crate) async fn log_attempts(state: Weak<AppState>, mut changes: broadcast::Receiver<Change>) {
+    loop {
+        let change = match changes.recv().await {
+            Ok(change) => change,
+            Err(broadcast::error::RecvError::Lagged(missed)) => {
+                tracing::debug!(target: DELIVERY_LOG_TARGET, missed, "attempt lines skipped");
+                continue;
+            }
+            Err(broadcast::error::RecvError::Closed) => return,
+        };
+        let ends_attempt = matches!(
+            change.stage,
+            Stage::Scheduled(_) | Stage::Delivered | Stage::Failed
+        );
+        if change.attempts == 0
+            || !ends_attempt
+            || !tracing::enabled!(target: DELIVERY_LOG_TARGET, Level::INFO)
+        {
+            continue;
+        }
+        let Some(state) = state.upgrade() else { return };
+        let Some(delivery) = state.deliveries.get(change.id) else {
+            continue;
+        };
+        drop(state);
+        let Some(attempt) = delivery
+            .attempts
+            .iter()
+            .find(|attempt| attempt.number == change.attempts)
+        else {
+            continue;
+        };
+        let state = match delivery.state {
+            DeliveryState::Delivered => "DELIVERED",
+            DeliveryState::Failed => "FAILED",
+            DeliveryState::Held => "HELD",
+            DeliveryState::Pending => "RETRYING",
+        };
+        tracing::info!(
+            target: DELIVERY_LOG_TARGET,
+            id = delivery.id,
+            event = %delivery.event,
+            scan_ref = %delivery.scan_ref,
+            url = %redact_url(&delivery.target),
+            status = attempt.status,
+            error = attempt.error.as_deref(),
+            attempt = attempt.number,
+            duration_ms = attempt.elapsed_ms,
+            state,
+            "webhook attempt"
+        );
+    }
+}
+
+/// The response again, with its body when it is JSON worth reading: an API answer or an error.
+async fn inspect(response: Response, api: bool) -> (Response, Option<Bytes>) {
+    let json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|value| value.as_bytes().starts_with(b"application/json"));
+    let status = response.status();
+    let small = response
+        .body()
+        .size_hint()
+        .exact()
+        .is_some_and(|size| size <= MAX_INSPECTED_BYTES as u64);
+    if !(json && small && (api || status.is_client_error() || status.is_server_error())) {
+        return (response, None);
+    }
+    let (parts, body) = response.into_parts();
+    match body.collect().await {
+        Ok(whole) => {
+            let bytes = whole.to_bytes();
+            (
+                Response::from_parts(parts, Body::from(bytes.clone())),
+                Some(bytes),
+            )
+        }
+        Err(_) => (Response::from_parts(parts, Body::empty()), None),
+    }
+}
+
+/// The string field `name` of a JSON object body.
+fn json_field(body: &[u8], name: &str) -> Option<String> {
+    if body.is_empty() || body.len() > MAX_INSPECTED_BYTES {
+        return None;
+    }
+    match serde_json::from_slice::<Value>(body).ok()?.get(name)? {
+        Value::String(value) => Some(value.clone()),
+        _ => None,
+    }
+}
+
+/// The `scanRef` of a request's query string.
+fn scan_ref_in_query(uri: &Uri) -> Option<String> {
+    #[derive(Deserialize)]
+    struct ScanRefOnly {
+        #[serde(rename = "scanRef")]
+        scan_ref: Option<String>,
+    }
+    Query::<ScanRefOnly>::try_from_uri(uri).ok()?.0.scan_ref
+}
+
+/// Milliseconds, to a hundredth.
+fn millis(elapsed: std::time::Duration) -> f64 {
+    (elapsed.as_secs_f64() * 100_000.0).round() / 100.0
+}
