@@ -196,9 +196,11 @@ fn conclusion(grade: &GradeJson<'_>) -> String {
             names(&grade.crashed)
         ));
     }
-    for graded in grade.cases.iter().filter(|graded| {
-        graded.verdict == Verdict::Warning && graded.accepted
-    }) {
+    for graded in grade
+        .cases
+        .iter()
+        .filter(|graded| graded.verdict == Verdict::Warning && graded.accepted)
+    {
         let warning = match graded.case.expected() {
             Expected::RefuseOrLenient => format!(
                 "WARNING: it accepted the signature in upper-case hex ({}); iDenfy sends \
@@ -231,8 +233,11 @@ fn refusal_hints(grade: &GradeJson<'_>) -> String {
     let refused = || genuine().filter(|graded| graded.verdict == Verdict::Fail);
     let mut text = String::new();
     let mut explained = false;
-    if let Some(redirect) = refused().find(|graded| graded.status.is_some_and(|status| (300..400).contains(&status)))
-    {
+    if let Some(redirect) = refused().find(|graded| {
+        graded
+            .status
+            .is_some_and(|status| (300..400).contains(&status))
+    }) {
         explained = true;
         text.push_str(&format!(
             "  it answered a redirect ({}) to Location: {}\n  iDenfy does not follow \

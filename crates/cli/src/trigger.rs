@@ -172,12 +172,19 @@ fn webhook_to_send(args: &TriggerArgs) -> anyhow::Result<(SignedWebhook, String)
         }
         None => {
             let webhook = args.webhook.generate();
-            (webhook.event.clone(), webhook.body(args.body_style), webhook.summary())
+            (
+                webhook.event.clone(),
+                webhook.body(args.body_style),
+                webhook.summary(),
+            )
         }
     };
     let signature = match &args.signature {
         Some(given) => given.clone(),
-        None => sign(&values::require_signing_key(args.signing_key.clone())?, &body),
+        None => sign(
+            &values::require_signing_key(args.signing_key.clone())?,
+            &body,
+        ),
     };
     let signed = SignedWebhook {
         event,

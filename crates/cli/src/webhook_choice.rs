@@ -10,8 +10,8 @@ use idenfy_gen::verification::arb_verification;
 use idenfy_gen::webhook::{auto_webhook, manual_webhook};
 use idenfy_model::webhook::ExpirationThreshold;
 use idenfy_model::{
-    BodyStyle, DocumentExpirationWebhook, DocumentStatus, DummyStatus,
-    FaceStatus, IdentificationWebhook, SignedWebhook, SigningKey, WebhookEventType, sign,
+    BodyStyle, DocumentExpirationWebhook, DocumentStatus, DummyStatus, FaceStatus,
+    IdentificationWebhook, SignedWebhook, SigningKey, WebhookEventType, sign,
 };
 
 use crate::values;
@@ -91,8 +91,8 @@ impl WebhookChoice {
             webhook.external_ref = Some(external_ref.clone());
         }
         let event = self.event.clone().unwrap_or(event);
-        let expiration = (event == WebhookEventType::DocumentExpiration).then(|| {
-            DocumentExpirationWebhook {
+        let expiration =
+            (event == WebhookEventType::DocumentExpiration).then(|| DocumentExpirationWebhook {
                 scan_ref: webhook.scan_ref.clone(),
                 client_id: webhook.client_id.clone(),
                 expiration_threshold: ExpirationThreshold::Within30Days,
@@ -101,8 +101,7 @@ impl WebhookChoice {
                     .as_ref()
                     .and_then(|data| data.doc_expiry.clone())
                     .unwrap_or_else(|| verification.identity.date_of_expiry.to_string()),
-            }
-        });
+            });
         Webhook {
             event,
             webhook,

@@ -54,13 +54,14 @@ pub fn unusual_bytes(
     let mut webhook = webhook.clone();
     webhook.client_location = Some("Šilutė, Lithuania".to_owned());
     webhook.risk_assessment = Some(serde_json::json!({ "riskScore": 1.0, "riskLevel": null }));
-    let compact =
-        String::from_utf8(BodyStyle::Compact.render(&webhook).expect("webhook bodies serialize"))
-            .expect("serde_json writes UTF-8");
+    let compact = String::from_utf8(
+        BodyStyle::Compact
+            .render(&webhook)
+            .expect("webhook bodies serialize"),
+    )
+    .expect("serde_json writes UTF-8");
     // Outside strings compact JSON has no `/`, so every one of them is inside a string.
-    let escaped = compact
-        .replace('/', "\\/")
-        .replacen('Š', "\\u0160", 1);
+    let escaped = compact.replace('/', "\\/").replacen('Š', "\\u0160", 1);
     let members = escaped
         .strip_prefix('{')
         .and_then(|rest| rest.strip_suffix('}'))
@@ -80,7 +81,12 @@ fn arb_open_defaults() -> impl Strategy<Value = WebhookDefaults> + Clone {
         1i64..=1200,
         select(Platform::ALL),
         select(&["192.0.2.10", "198.51.100.7", "203.0.113.42"][..]),
-        select(&["https://files.example.test", "https://cdn.example.com/idenfy/"][..]),
+        select(
+            &[
+                "https://files.example.test",
+                "https://cdn.example.com/idenfy/",
+            ][..],
+        ),
     )
         .prop_map(
             |(processing_seconds, platform, client_ip, file_url_base)| WebhookDefaults {

@@ -14,8 +14,8 @@ use idenfy_model::parse::MAX_QUOTED_CHARS;
 use idenfy_model::support::clip;
 use idenfy_model::validation::ValidationProfile;
 use idenfy_model::{
-    ApiError, BodyStyle, DocumentType, ErrorIdentifier, FraudTag, Locale, MismatchTag, OverallStatus,
-    Platform, TokenType, WebhookStatus,
+    ApiError, BodyStyle, DocumentType, ErrorIdentifier, FraudTag, Locale, MismatchTag,
+    OverallStatus, Platform, TokenType, WebhookStatus,
 };
 
 /// `expiryTime` echoed when the request gives none (GH21 and the token response examples; MID's

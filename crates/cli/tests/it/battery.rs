@@ -119,7 +119,10 @@ fn an_endpoint_that_accepts_everything_fails_naming_each_forgery() {
     assert_eq!(json.code, Some(1));
     let report: Value = serde_json::from_str(json.stdout.trim()).unwrap();
     assert_eq!(report["passed"], false);
-    assert_eq!(report["wronglyAccepted"], serde_json::json!(unsafe_forgeries));
+    assert_eq!(
+        report["wronglyAccepted"],
+        serde_json::json!(unsafe_forgeries)
+    );
     assert_eq!(report["wronglyRefused"], serde_json::json!([]));
     assert_eq!(report["crashed"], serde_json::json!([]));
     assert_eq!(
@@ -174,7 +177,10 @@ fn an_endpoint_that_verifies_reserialized_json_fails_on_the_other_styles() {
             "seed {seed}: {}",
             out.stdout
         );
-        assert!(out.stdout.contains("compute the HMAC over the raw request body"));
+        assert!(
+            out.stdout
+                .contains("compute the HMAC over the raw request body")
+        );
     }
 }
 

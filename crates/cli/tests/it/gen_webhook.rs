@@ -153,7 +153,10 @@ fn the_key_comes_from_the_environment_and_is_required() {
 fn the_body_style_sets_the_bytes_and_the_signature_covers_them() {
     let compact = generate(&["--auto", "DENIED"]);
     let default_style = generate(&["--auto", "DENIED", "--body-style", "compact"]);
-    assert_eq!(compact.stdout_bytes, default_style.stdout_bytes, "compact is the default");
+    assert_eq!(
+        compact.stdout_bytes, default_style.stdout_bytes,
+        "compact is the default"
+    );
     let spaced = generate(&["--auto", "DENIED", "--body-style", "spaced-ascii"]);
     let (signature, _) = headers(&spaced.stderr);
     assert_eq!(
@@ -165,11 +168,22 @@ fn the_body_style_sets_the_bytes_and_the_signature_covers_them() {
     assert_eq!(webhook, same, "the same webhook in other bytes");
     assert_eq!(
         spaced.stdout_bytes,
-        idenfy_model::BodyStyle::SpacedAscii.render(&webhook).unwrap()
+        idenfy_model::BodyStyle::SpacedAscii
+            .render(&webhook)
+            .unwrap()
     );
     assert!(spaced.stdout_bytes.is_ascii());
-    run(&["gen", "webhook", "--signing-key", KEY, "--auto", "DENIED", "--body-style", "pretty"])
-        .fails_with(2, &["invalid value 'pretty'", "compact", "spaced-ascii"]);
+    run(&[
+        "gen",
+        "webhook",
+        "--signing-key",
+        KEY,
+        "--auto",
+        "DENIED",
+        "--body-style",
+        "pretty",
+    ])
+    .fails_with(2, &["invalid value 'pretty'", "compact", "spaced-ascii"]);
 }
 
 #[test]

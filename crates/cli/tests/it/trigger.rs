@@ -115,11 +115,16 @@ fn an_unreachable_url_a_bad_url_and_a_missing_key_or_choice_are_explained() {
 fn a_recorded_body_is_sent_byte_for_byte_signed_with_the_key() {
     let receiver = Receiver::checking_signatures(KEY);
     // Bytes a re-serializer would change: escapes, raw non-ASCII, spacing, a trailing newline.
-    let recorded = "{ \"scanRef\" : \"rec-1\", \"url\": \"https:\\/\\/x\", \"name\": \"\\u0160il\u{117}\" }\n";
+    let recorded =
+        "{ \"scanRef\" : \"rec-1\", \"url\": \"https:\\/\\/x\", \"name\": \"\\u0160il\u{117}\" }\n";
     let file = TempFile::new("recorded.json", recorded.as_bytes());
     let out = trigger(receiver.url(), KEY, &["--body", file.path(), "--json"]).success();
     let received = &receiver.received()[0];
-    assert_eq!(received.body, recorded.as_bytes(), "exactly the file's bytes");
+    assert_eq!(
+        received.body,
+        recorded.as_bytes(),
+        "exactly the file's bytes"
+    );
     assert_eq!(
         received.header("idenfy-signature"),
         Some(sign(&SigningKey::new(KEY), recorded.as_bytes()).as_str())
@@ -182,11 +187,29 @@ fn a_given_signature_is_sent_as_is_without_a_key() {
     );
     let received = receiver.received();
     assert_eq!(received[0].body, body);
-    assert_eq!(received[0].header("idenfy-signature"), Some(genuine.as_str()));
-    assert_eq!(received[1].header("idenfy-signature"), Some(forged.as_str()));
-    let generated = run(&["gen", "webhook", "--signing-key", KEY, "--auto", "APPROVED", "--seed", "3"])
-        .success();
-    assert_eq!(received[1].body, generated.stdout_bytes, "the generated body");
+    assert_eq!(
+        received[0].header("idenfy-signature"),
+        Some(genuine.as_str())
+    );
+    assert_eq!(
+        received[1].header("idenfy-signature"),
+        Some(forged.as_str())
+    );
+    let generated = run(&[
+        "gen",
+        "webhook",
+        "--signing-key",
+        KEY,
+        "--auto",
+        "APPROVED",
+        "--seed",
+        "3",
+    ])
+    .success();
+    assert_eq!(
+        received[1].body, generated.stdout_bytes,
+        "the generated body"
+    );
 }
 
 #[test]
@@ -214,7 +237,10 @@ fn fields_of_a_generated_body_can_be_set_and_its_style_chosen() {
     assert_eq!(webhook.scan_ref, "scan-from-my-db");
     assert_eq!(webhook.client_id, "user-42");
     assert_eq!(webhook.external_ref.as_deref(), Some("order-9"));
-    assert_eq!(received.body, BodyStyle::SpacedAscii.render(&webhook).unwrap());
+    assert_eq!(
+        received.body,
+        BodyStyle::SpacedAscii.render(&webhook).unwrap()
+    );
     assert_eq!(
         verify(
             &SigningKey::new(KEY),
@@ -242,7 +268,11 @@ fn every_documented_event_can_be_sent() {
         let body: Value = serde_json::from_slice(&received.body).unwrap();
         assert_eq!(report["scanRef"], body["scanRef"]);
         let expiration = *event == WebhookEventType::DocumentExpiration;
-        assert_eq!(body.get("expirationThreshold").is_some(), expiration, "{event}");
+        assert_eq!(
+            body.get("expirationThreshold").is_some(),
+            expiration,
+            "{event}"
+        );
         assert_eq!(body.get("status").is_some(), !expiration, "{event}");
     }
     assert_eq!(receiver.received().len(), WebhookEventType::ALL.len());
@@ -254,14 +284,17 @@ fn recorded_bodies_and_batteries_refuse_what_does_not_apply() {
     let file = TempFile::new("body.json", b"{}");
     trigger(&url, KEY, &["--body", file.path(), "--auto", "APPROVED"])
         .fails_with(2, &["--body <FILE>", "--auto <STATUS>"]);
-    trigger(&url, KEY, &["--body", file.path(), "--body-style", "spaced-ascii"])
-        .fails_with(2, &["--body-style"]);
+    trigger(
+        &url,
+        KEY,
+        &["--body", file.path(), "--body-style", "spaced-ascii"],
+    )
+    .fails_with(2, &["--body-style"]);
     trigger(&url, KEY, &["--battery", "--body", file.path()]).fails_with(2, &["--body"]);
     trigger(&url, KEY, &["--battery", "--signature", "ab"]).fails_with(2, &["--signature"]);
     trigger(&url, KEY, &["--body", "/nonexistent/recorded.json"])
         .fails_with(1, &["cannot read --body /nonexistent/recorded.json"]);
-    run(&["trigger", "--to", &url, "--body", file.path()])
-        .fails_with(2, &["missing signing key"]);
+    run(&["trigger", "--to", &url, "--body", file.path()]).fails_with(2, &["missing signing key"]);
     trigger(&url, KEY, &["--event", "NOT_AN_EVENT"])
         .fails_with(2, &["invalid value 'NOT_AN_EVENT'", "DOCUMENT_EXPIRATION"]);
 }

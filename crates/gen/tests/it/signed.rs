@@ -83,7 +83,13 @@ fn unusual_bytes_are_genuine_and_every_reserializer_changes_them() {
     assert_eq!(parsed, expected, "only the location and risk score are set");
 
     let text = signed.body_text();
-    for needle in ["\\/", "\\u0160ilut", "ė", "\"riskScore\":1.0", "{ \"final\""] {
+    for needle in [
+        "\\/",
+        "\\u0160ilut",
+        "ė",
+        "\"riskScore\":1.0",
+        "{ \"final\"",
+    ] {
         assert!(text.contains(needle), "{needle} in {text}");
     }
     assert!(text.ends_with("\n}"), "{text}");
@@ -120,7 +126,12 @@ fn no_forgery_verifies_and_each_breaks_what_it_says() {
                 "{label}"
             );
             let mut headers = vec![(EVENT_TYPE_HEADER, event.as_str())];
-            headers.extend(forgery.signature.as_deref().map(|sig| (SIGNATURE_HEADER, sig)));
+            headers.extend(
+                forgery
+                    .signature
+                    .as_deref()
+                    .map(|sig| (SIGNATURE_HEADER, sig)),
+            );
             assert_eq!(forgery.headers(), headers, "{label}");
             assert_eq!(
                 forgery.kind.carries_genuine_mac(),

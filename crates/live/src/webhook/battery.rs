@@ -393,7 +393,11 @@ mod tests {
     #[test]
     fn sibling_scan_refs_differ_from_the_original_and_each_other() {
         let check = |scan_ref: &str, steps: u32, expected: &str| {
-            assert_eq!(sibling_scan_ref(scan_ref, steps), expected, "{scan_ref} {steps}");
+            assert_eq!(
+                sibling_scan_ref(scan_ref, steps),
+                expected,
+                "{scan_ref} {steps}"
+            );
         };
         check("5f0e-aa3", 0, "5f0e-aa3");
         check("5f0e-aa3", 1, "5f0e-aa4");

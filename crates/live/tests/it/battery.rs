@@ -8,8 +8,7 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
 use idenfy_gen::{
-    ForgeryKind, Identity, WebhookContext, WebhookDefaults, auto_webhook, forgeries,
-    rng_from_seed,
+    ForgeryKind, Identity, WebhookContext, WebhookDefaults, auto_webhook, forgeries, rng_from_seed,
 };
 use idenfy_live::WebhookReceiver;
 use idenfy_live::webhook::battery::{Case, Expected, Grade, Verdict, requests, run_battery};
@@ -85,10 +84,7 @@ pub fn url_of(addr: SocketAddr) -> Url {
 }
 
 fn case(name: &str) -> Case {
-    *Case::all()
-        .iter()
-        .find(|case| case.name() == name)
-        .unwrap()
+    *Case::all().iter().find(|case| case.name() == name).unwrap()
 }
 
 fn cases(names: &[&str]) -> Vec<Case> {
@@ -199,7 +195,10 @@ fn genuine_cases_verify_under_the_key_and_forgeries_are_idenfy_gen_s() {
             _ => {
                 let verified = verified.unwrap();
                 assert!(scan_refs.insert(verified.scan_ref.clone()), "{case}");
-                assert_ne!(verified.scan_ref, webhook.scan_ref, "{case}: a scanRef of its own");
+                assert_ne!(
+                    verified.scan_ref, webhook.scan_ref,
+                    "{case}: a scanRef of its own"
+                );
                 let mut same = verified;
                 same.scan_ref = webhook.scan_ref.clone();
                 same.client_location = webhook.client_location.clone();
@@ -209,7 +208,10 @@ fn genuine_cases_verify_under_the_key_and_forgeries_are_idenfy_gen_s() {
         }
     }
     let spaced = &planned[7].1.body;
-    assert!(spaced.windows(4).any(|window| window == b"\": \""), "spaced-ascii body");
+    assert!(
+        spaced.windows(4).any(|window| window == b"\": \""),
+        "spaced-ascii body"
+    );
 }
 
 #[test]
@@ -303,7 +305,12 @@ async fn an_endpoint_that_crashes_fails_for_every_case_and_a_crash_is_no_refusal
     let server = Scripted::start(vec![Answer::new(500, "boom")]).await;
     let grade = battery_against(&url_of(server.addr), DummyStatus::Denied).await;
     assert!(!grade.passed());
-    assert!(grade.cases.iter().all(|graded| graded.verdict == Verdict::Fail));
+    assert!(
+        grade
+            .cases
+            .iter()
+            .all(|graded| graded.verdict == Verdict::Fail)
+    );
     assert_eq!(grade.crashed(), cases(&[&NAMES[..6], &["replay"]].concat()));
     assert_eq!(grade.wrongly_refused(), cases(&NAMES[6..9]));
     assert_eq!(grade.wrongly_accepted(), []);

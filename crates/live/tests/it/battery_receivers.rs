@@ -87,7 +87,9 @@ fn uppercase_tolerant(key: &SigningKey, body: &[u8], signature: Option<&str>) ->
 async fn grade(verifier: Verifier, seed: u64) -> Grade {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let router = Router::new().fallback(answer).with_state(Arc::new(verifier));
+    let router = Router::new()
+        .fallback(answer)
+        .with_state(Arc::new(verifier));
     let server = tokio::spawn(async move { axum::serve(listener, router).await });
     let auto = if seed % 2 == 0 {
         DummyStatus::Approved

@@ -422,7 +422,10 @@ async fn bodies_are_signed_in_the_configured_style() {
             style.render(&webhook()).unwrap(),
             "{style}"
         );
-        assert_eq!(verify(&key(), delivery.body.as_bytes(), &delivery.signature), Ok(()));
+        assert_eq!(
+            verify(&key(), delivery.body.as_bytes(), &delivery.signature),
+            Ok(())
+        );
     }
 }
 
