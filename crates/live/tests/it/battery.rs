@@ -159,6 +159,18 @@ fn forgeries_go_first_the_genuine_webhooks_then_the_replay_last() {
         "refuse-or-lenient"
     );
     assert_eq!(serde_json::to_value(Verdict::Warning).unwrap(), "warning");
+    let described: Vec<&str> = [
+        Expected::Accept,
+        Expected::Refuse,
+        Expected::RefuseOrIdempotent,
+        Expected::RefuseOrLenient,
+    ]
+    .map(Expected::description)
+    .to_vec();
+    assert_eq!(
+        described,
+        ["2xx", "4xx", "4xx, or idempotent", "4xx (2xx: lenient)"]
+    );
 }
 
 #[test]
