@@ -1,6 +1,7 @@
 //! `idenfy-testkit trigger --battery`: runs `idenfy_live::webhook::battery` against an endpoint
-//! and prints its grade: a table and a conclusion that says what to fix, or one JSON line;
-//! exit code 1 unless the endpoint accepted exactly the valid webhook. The cases and their
+//! and prints its grade: a table and a conclusion that says what to fix (with its own hint for
+//! a crash, a 404 and a redirect), or one JSON line; exit code 1 unless the endpoint accepted
+//! every genuine webhook and refused every forgery without crashing. The cases and their
 //! grading live in the library; this module only words and lays them out.
 
 use std::process::ExitCode;
@@ -27,6 +28,8 @@ struct GradedJson {
     status: Option<u16>,
     /// Whether it answered 2xx.
     accepted: bool,
+    /// The `Location` of a redirect it answered.
+    location: Option<String>,
     /// Why no answer came.
     error: Option<String>,
     verdict: Verdict,
@@ -43,12 +46,13 @@ struct GradeJson<'a> {
     cases: Vec<GradedJson>,
     wrongly_accepted: Vec<Case>,
     wrongly_refused: Vec<Case>,
+    crashed: Vec<Case>,
     warnings: Vec<Case>,
 }
 
 /// Grades the endpoint at `url` with webhooks signed by `key` (the chosen webhook, the
 /// `DENIED` auto webhook by default), and prints a table (or JSON); exit code 1 unless it
-/// accepted exactly the valid webhook.
+/// passed.
 pub async fn run(
     sender: &Sender,
     url: &Url,
@@ -101,6 +105,7 @@ fn to_json(grade: &Grade) -> GradeJson<'_> {
                 expected: graded.case.expected(),
                 status: graded.status(),
                 accepted: graded.accepted(),
+                location: graded.location().map(str::to_owned),
                 error: graded
                     .answer
                     .as_ref()
@@ -111,6 +116,7 @@ fn to_json(grade: &Grade) -> GradeJson<'_> {
             .collect(),
         wrongly_accepted: grade.wrongly_accepted(),
         wrongly_refused: grade.wrongly_refused(),
+        crashed: grade.crashed(),
         warnings: grade.warnings(),
     }
 }
@@ -154,13 +160,6 @@ fn table(cases: &[GradedJson]) -> String {
 
 /// The verdict in words, with what to fix.
 fn conclusion(grade: &GradeJson<'_>) -> String {
-    let names = |cases: &[Case]| -> String {
-        cases
-            .iter()
-            .map(|case| case.name())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
     let mut text = String::from("\n");
     for graded in &grade.cases {
         if let Some(error) = &graded.error {
@@ -172,17 +171,14 @@ fn conclusion(grade: &GradeJson<'_>) -> String {
     }
     if grade.passed {
         text.push_str(&format!(
-            "PASSED: {} accepted the correctly signed webhook and refused every forgery.\n",
+            "PASSED: {} accepted every genuine webhook and refused every forgery.\n",
             grade.url
         ));
     } else {
         text.push_str(&format!("FAILED: {}\n", grade.url));
     }
     if !grade.wrongly_refused.is_empty() {
-        text.push_str(
-            "  it refused the correctly signed webhook: check that it verifies with the same \
-             signing key, over the raw body bytes, and answers 2xx\n",
-        );
+        text.push_str(&refusal_hints(grade));
     }
     if !grade.wrongly_accepted.is_empty() {
         text.push_str(&format!(
@@ -192,15 +188,103 @@ fn conclusion(grade: &GradeJson<'_>) -> String {
             names(&grade.wrongly_accepted)
         ));
     }
-    if !grade.warnings.is_empty() {
+    if !grade.crashed.is_empty() {
         text.push_str(&format!(
-            "WARNING: it accepted an exact replay ({}); iDenfy's signature has no timestamp, \
-             so make sure a second webhook for the same scanRef and event is not acted on \
-             twice\n",
-            names(&grade.warnings)
+            "  it crashed (5xx) on webhooks it must refuse: {}\n  a crash is not a refusal: \
+             iDenfy retries 5xx answers; check the signature before anything that can fail \
+             and answer 401 when it differs\n",
+            names(&grade.crashed)
+        ));
+    }
+    for graded in grade
+        .cases
+        .iter()
+        .filter(|graded| graded.verdict == Verdict::Warning && graded.accepted)
+    {
+        let warning = match graded.case.expected() {
+            Expected::RefuseOrLenient => format!(
+                "WARNING: it accepted the signature in upper-case hex ({}); iDenfy sends \
+                 lower-case, so this is lenient, not unsafe, as long as the whole digest is \
+                 compared in constant time\n",
+                graded.case
+            ),
+            _ => format!(
+                "WARNING: it accepted an exact replay ({}); iDenfy's signature has no \
+                 timestamp, so make sure a second webhook for the same scanRef and event is \
+                 not acted on twice\n",
+                graded.case
+            ),
+        };
+        text.push_str(&warning);
+    }
+    text
+}
+
+/// What to fix when genuine webhooks were refused, by how they were refused: a redirect (with
+/// its `Location`), a 404, or a refusal of some body styles only (a verifier of re-serialized
+/// JSON), or of all of them (the wrong key).
+fn refusal_hints(grade: &GradeJson<'_>) -> String {
+    let genuine = || {
+        grade
+            .cases
+            .iter()
+            .filter(|graded| graded.expected == Expected::Accept)
+    };
+    let refused = || genuine().filter(|graded| graded.verdict == Verdict::Fail);
+    let mut text = String::new();
+    let mut explained = false;
+    if let Some(redirect) = refused().find(|graded| {
+        graded
+            .status
+            .is_some_and(|status| (300..400).contains(&status))
+    }) {
+        explained = true;
+        text.push_str(&format!(
+            "  it answered a redirect ({}) to Location: {}\n  iDenfy does not follow \
+             redirects: configure the final URL (scheme, host, path, trailing slash) as the \
+             webhook URL\n",
+            redirect.status.unwrap_or_default(),
+            redirect.location.as_deref().unwrap_or("(none given)")
+        ));
+    }
+    if refused().any(|graded| graded.status == Some(404)) {
+        explained = true;
+        text.push_str(
+            "  it answered 404 Not Found to a genuine webhook: check the path of --to against \
+             the route your app serves webhooks on (and that it accepts POST)\n",
+        );
+    }
+    if explained {
+        return text;
+    }
+    let accepted: Vec<Case> = genuine()
+        .filter(|graded| graded.verdict == Verdict::Pass)
+        .map(|graded| graded.case)
+        .collect();
+    if accepted.is_empty() {
+        text.push_str(
+            "  it refused every correctly signed webhook: check that it verifies with the same \
+             signing key, over the raw body bytes, and answers 2xx\n",
+        );
+    } else {
+        text.push_str(&format!(
+            "  it refused correctly signed webhooks ({}) while accepting others ({}): it \
+             verifies bytes other than those it received (re-serialized or re-encoded JSON); \
+             compute the HMAC over the raw request body, before any JSON parsing\n",
+            names(&grade.wrongly_refused),
+            names(&accepted)
         ));
     }
     text
+}
+
+/// The cases' names, comma-separated.
+fn names(cases: &[Case]) -> String {
+    cases
+        .iter()
+        .map(|case| case.name())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// How the table shows a verdict.

@@ -9,7 +9,7 @@ use std::time::Duration;
 use anyhow::Context;
 use clap::Args;
 use idenfy_model::support::{counted, key_prefix, redact_url};
-use idenfy_model::{ApiCredentials, Environment, SigningKey};
+use idenfy_model::{ApiCredentials, BodyStyle, Environment, SigningKey};
 use idenfy_sim::{ShutdownReport, Simulator, Unfinished};
 
 use crate::exit::{FAILURE, UsageError};
@@ -88,6 +88,10 @@ pub struct ServeArgs {
     /// --seed.
     #[arg(long, value_name = "P", default_value_t = 0.0, value_parser = parse_rate)]
     duplicate_rate: f64,
+    /// The bytes of webhook bodies: compact JSON, or Python's default `", "`-separated,
+    /// `\u`-escaped layout (nobody outside iDenfy knows which it sends).
+    #[arg(long, value_name = "STYLE", default_value = idenfy_sim::assumptions::DEFAULT_BODY_STYLE.as_str(), value_parser = crate::values::body_style())]
+    body_style: BodyStyle,
     /// Milliseconds a connection may wait for a request before it is closed (idle keep-alive).
     #[arg(long, value_name = "MS", default_value_t = millis(idenfy_sim::assumptions::DEFAULT_IDLE_TIMEOUT))]
     idle_timeout_ms: u64,
@@ -137,6 +141,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         .hold_deliveries(args.hold)
         .delivery_delay(Duration::from_millis(args.delivery_delay_ms))
         .duplicate_rate(args.duplicate_rate)
+        .body_style(args.body_style)
         .idle_timeout(Duration::from_millis(args.idle_timeout_ms))
         .header_timeout(Duration::from_millis(args.header_timeout_ms))
         .body_timeout(Duration::from_millis(args.body_timeout_ms));

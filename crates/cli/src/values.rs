@@ -1,5 +1,6 @@
 //! Parsers of command-line values: the status values the dummy endpoints accept (the error
-//! lists them), token validation rules by name, signing keys, and seeds.
+//! lists them), webhook event types and body styles, token validation rules by name, signing
+//! keys, and seeds.
 
 use std::convert::Infallible;
 use std::hash::{BuildHasher, RandomState};
@@ -7,7 +8,9 @@ use std::str::FromStr;
 
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use idenfy_model::validation::Endpoint;
-use idenfy_model::{DocumentStatus, DummyStatus, FaceStatus, Rule, SigningKey};
+use idenfy_model::{
+    BodyStyle, DocumentStatus, DummyStatus, FaceStatus, Rule, SigningKey, WebhookEventType,
+};
 
 use crate::exit::UsageError;
 
@@ -24,6 +27,17 @@ pub fn face() -> impl TypedValueParser<Value = FaceStatus> {
 /// `manualDocumentValidity` values add-dummy-status accepts ([`DocumentStatus::DUMMY_MANUAL`]).
 pub fn document() -> impl TypedValueParser<Value = DocumentStatus> {
     one_of(DocumentStatus::DUMMY_MANUAL, DocumentStatus::as_str)
+}
+
+/// Every documented `Idenfy-Event-Type` ([`WebhookEventType::ALL`]), any case.
+pub fn event() -> impl TypedValueParser<Value = WebhookEventType> {
+    one_of(WebhookEventType::ALL, WebhookEventType::as_str)
+}
+
+/// A webhook body style by name (`compact`, `spaced-ascii`).
+pub fn body_style() -> impl TypedValueParser<Value = BodyStyle> {
+    PossibleValuesParser::new(BodyStyle::ALL.iter().map(|style| style.as_str()))
+        .map(|name| name.parse().expect("only style names are possible values"))
 }
 
 /// The name of a rule a token request can break (`country-code`, `date-format`, …); the

@@ -19,6 +19,8 @@
 //! | [`matrix`](mod@matrix) | any of the 4 × 11 × 28 status triples of [`idenfy_model::matrix`] |
 //! | [`webhook`] | webhook bodies from a verification and the model's rules |
 //! | [`verification`] | generated verifications and both their webhooks |
+//! | [`signed`] | genuine signed webhooks in either body style, and bytes re-serializers change |
+//! | [`forgery`] | the forgeries a careful webhook endpoint refuses, as data |
 //! | [`seed`] | the seeded generator [`SeededRng`], seeded runners and [`sample`] |
 //!
 //! # Reproducibility
@@ -41,6 +43,7 @@
 //! ```
 
 pub mod dummy;
+pub mod forgery;
 pub mod identity;
 pub mod invalid;
 pub mod json_breakage;
@@ -48,15 +51,18 @@ pub mod matrix;
 pub mod numbers;
 pub mod seed;
 mod shape;
+pub mod signed;
 pub mod token;
 pub mod verification;
 pub mod webhook;
 
+pub use forgery::{Forgery, ForgeryKind, forgeries};
 pub use identity::{Identity, arb_identity};
 pub use invalid::{InvalidCase, InvalidRequest};
 pub use json_breakage::{BreakageKind, JsonBreakage};
 pub use matrix::arb_triple;
 pub use seed::{SeededRng, rng_from_seed, runner_from_seed, sample, samples};
+pub use signed::{arb_signed_webhook, unusual_bytes};
 pub use token::{arb_dummy_token_request, arb_token_request};
 pub use verification::{Verification, WebhookPair, scan_ref};
 pub use webhook::{

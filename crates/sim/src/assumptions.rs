@@ -14,8 +14,8 @@ use idenfy_model::parse::MAX_QUOTED_CHARS;
 use idenfy_model::support::clip;
 use idenfy_model::validation::ValidationProfile;
 use idenfy_model::{
-    ApiError, DocumentType, ErrorIdentifier, FraudTag, Locale, MismatchTag, OverallStatus,
-    Platform, TokenType, WebhookStatus,
+    ApiError, BodyStyle, DocumentType, ErrorIdentifier, FraudTag, Locale, MismatchTag,
+    OverallStatus, Platform, TokenType, WebhookStatus,
 };
 
 /// `expiryTime` echoed when the request gives none (GH21 and the token response examples; MID's
@@ -79,6 +79,9 @@ pub const RATE_LIMIT_WINDOW: Duration = Duration::from_secs(3600);
 pub const DEFAULT_RETRY_SCHEDULE: [Duration; 3] = [Duration::from_millis(500); 3];
 /// How long one webhook attempt may take (D-WHOV: "respond within 10 seconds").
 pub const DEFAULT_DELIVERY_TIMEOUT: Duration = Duration::from_secs(10);
+/// The bytes of webhook bodies by default: compact JSON, raw UTF-8 (nobody outside iDenfy
+/// knows the exact bytes it sends; the other style is Python's `json.dumps` layout).
+pub const DEFAULT_BODY_STYLE: BodyStyle = BodyStyle::Compact;
 /// `final` of `IDENTIFICATION_AUTO_FINISHED` by default: a manual result may follow.
 pub const DEFAULT_AUTO_WEBHOOK_FINAL: bool = false;
 /// Largest request body accepted.
@@ -517,6 +520,19 @@ pub fn all() -> Vec<Assumption> {
                 WEBHOOK_DEFAULTS.client_ip,
                 WEBHOOK_DEFAULTS.processing_seconds,
                 WEBHOOK_DEFAULTS.file_url_base
+            ),
+        ),
+        item(
+            "Webhook body bytes",
+            format!(
+                "iDenfy documents the fields, not the bytes: whether it sends compact JSON or \
+                 Python's default `\", \"`/`\": \"` separators, and raw or `\\u`-escaped \
+                 non-ASCII, is unknown outside iDenfy. The simulator sends `{}` by default \
+                 (`serde_json`'s compact output, fields in the model's order, raw UTF-8) and \
+                 `spaced-ascii` on request (`--body-style`, `SimulatorBuilder::body_style`); \
+                 the signature is always over the exact bytes sent, so a receiver must verify \
+                 the raw body, whatever its style (`trigger --battery` sends both).",
+                DEFAULT_BODY_STYLE.as_str()
             ),
         ),
         item(

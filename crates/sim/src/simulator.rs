@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use idenfy_model::support::redact_url;
-use idenfy_model::{ApiCredentials, Environment, SigningKey, WebhookEventType};
+use idenfy_model::{ApiCredentials, BodyStyle, Environment, SigningKey, WebhookEventType};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
@@ -65,6 +65,7 @@ pub struct SimulatorBuilder {
     hold_deliveries: bool,
     delivery_delay: Duration,
     duplicate_rate: f64,
+    body_style: BodyStyle,
     idle_timeout: Duration,
     header_timeout: Duration,
     body_timeout: Duration,
@@ -94,6 +95,7 @@ impl Default for SimulatorBuilder {
             hold_deliveries: false,
             delivery_delay: Duration::ZERO,
             duplicate_rate: 0.0,
+            body_style: assumptions::DEFAULT_BODY_STYLE,
             idle_timeout: assumptions::DEFAULT_IDLE_TIMEOUT,
             header_timeout: assumptions::DEFAULT_HEADER_TIMEOUT,
             body_timeout: assumptions::DEFAULT_BODY_TIMEOUT,
@@ -239,6 +241,14 @@ impl SimulatorBuilder {
         self
     }
 
+    /// The bytes of every webhook body: [`BodyStyle::Compact`] (the default, see
+    /// [`assumptions::DEFAULT_BODY_STYLE`]) or Python's `", "`-separated, `\u`-escaped
+    /// [`BodyStyle::SpacedAscii`]; a receiver must verify either.
+    pub fn body_style(mut self, style: BodyStyle) -> Self {
+        self.body_style = style;
+        self
+    }
+
     /// How long a connection may wait for the first byte of a request before it is closed (the
     /// idle keep-alive timeout); default 75 s.
     pub fn idle_timeout(mut self, timeout: Duration) -> Self {
@@ -288,6 +298,7 @@ impl SimulatorBuilder {
                     rate: self.duplicate_rate,
                     seed,
                 }),
+                body_style: self.body_style,
             },
             self.signing_key.clone(),
         )

@@ -148,3 +148,74 @@ fn the_key_comes_from_the_environment_and_is_required() {
     run(&["gen", "webhook", "--signing-key", "", "--auto", "APPROVED"])
         .fails_with(2, &["the signing key is empty"]);
 }
+
+#[test]
+fn the_body_style_sets_the_bytes_and_the_signature_covers_them() {
+    let compact = generate(&["--auto", "DENIED"]);
+    let default_style = generate(&["--auto", "DENIED", "--body-style", "compact"]);
+    assert_eq!(
+        compact.stdout_bytes, default_style.stdout_bytes,
+        "compact is the default"
+    );
+    let spaced = generate(&["--auto", "DENIED", "--body-style", "spaced-ascii"]);
+    let (signature, _) = headers(&spaced.stderr);
+    assert_eq!(
+        verify(&SigningKey::new(KEY), &spaced.stdout_bytes, &signature),
+        Ok(())
+    );
+    let webhook: IdentificationWebhook = serde_json::from_slice(&spaced.stdout_bytes).unwrap();
+    let same: IdentificationWebhook = serde_json::from_slice(&compact.stdout_bytes).unwrap();
+    assert_eq!(webhook, same, "the same webhook in other bytes");
+    assert_eq!(
+        spaced.stdout_bytes,
+        idenfy_model::BodyStyle::SpacedAscii
+            .render(&webhook)
+            .unwrap()
+    );
+    assert!(spaced.stdout_bytes.is_ascii());
+    run(&[
+        "gen",
+        "webhook",
+        "--signing-key",
+        KEY,
+        "--auto",
+        "DENIED",
+        "--body-style",
+        "pretty",
+    ])
+    .fails_with(2, &["invalid value 'pretty'", "compact", "spaced-ascii"]);
+}
+
+#[test]
+fn fields_and_the_event_can_be_set() {
+    let out = generate(&[
+        "--auto",
+        "APPROVED",
+        "--scan-ref",
+        "my-scan-ref",
+        "--client-id",
+        "user-42",
+        "--external-ref",
+        "order-9",
+        "--event",
+        "identification_resubmitted",
+    ]);
+    let (_, event) = headers(&out.stderr);
+    assert_eq!(event, WebhookEventType::IdentificationResubmitted);
+    let webhook: IdentificationWebhook = serde_json::from_slice(&out.stdout_bytes).unwrap();
+    assert_eq!(webhook.scan_ref, "my-scan-ref");
+    assert_eq!(webhook.client_id, "user-42");
+    assert_eq!(webhook.external_ref.as_deref(), Some("order-9"));
+
+    let expiration = generate(&["--event", "DOCUMENT_EXPIRATION", "--scan-ref", "s-1"]);
+    let (_, event) = headers(&expiration.stderr);
+    assert_eq!(event, WebhookEventType::DocumentExpiration);
+    let body: idenfy_model::DocumentExpirationWebhook =
+        serde_json::from_slice(&expiration.stdout_bytes).unwrap();
+    assert_eq!(body.scan_ref, "s-1");
+    assert_eq!(
+        body.expiration_threshold.as_str(),
+        "DOCUMENT_EXPIRES_WITHIN_30_DAYS"
+    );
+    assert!(!body.document_expiration.is_empty());
+}

@@ -1,6 +1,6 @@
-//! Helpers for running the built binary, plus the two tiny webhook receivers `trigger` and
-//! `trigger --battery` are tested against: one that checks signatures correctly and one that
-//! accepts everything.
+//! Helpers for running the built binary, plus the tiny webhook receivers `trigger` and
+//! `trigger --battery` are tested against: one that checks signatures correctly, one that
+//! crashes on forgeries, one that verifies re-serialized JSON, one that accepts everything, and one that always answers the same.
 
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader};
@@ -228,8 +228,15 @@ enum Policy {
     /// Verifies `Idenfy-Signature` with the key (401 if wrong), then answers 200, processing
     /// each (scanRef, event) once and acknowledging duplicates.
     CheckSignatures(SigningKey),
+    /// Verifies the signature over the body parsed and written again compactly (JavaScript's
+    /// `JSON.stringify(JSON.parse(body))`): only compact bodies pass.
+    CompactOnly(SigningKey),
+    /// Like `CheckSignatures`, but answers 500 instead of 401.
+    CrashOnForgeries(SigningKey),
     /// Answers 200 to anything.
     AcceptEverything,
+    /// Answers this status, with this `Location` when given, to anything.
+    Always(u16, Option<&'static str>),
 }
 
 struct Shared {
@@ -251,9 +258,24 @@ impl Receiver {
         Self::start(Policy::CheckSignatures(SigningKey::new(key)))
     }
 
+    /// An endpoint that verifies the re-serialized body, so only compact bodies pass.
+    pub fn compact_only(key: &str) -> Self {
+        Self::start(Policy::CompactOnly(SigningKey::new(key)))
+    }
+
+    /// An endpoint that verifies correctly but crashes (500) on what does not verify.
+    pub fn crashing_on_forgeries(key: &str) -> Self {
+        Self::start(Policy::CrashOnForgeries(SigningKey::new(key)))
+    }
+
     /// A careless endpoint that answers 200 to anything.
     pub fn accepting_everything() -> Self {
         Self::start(Policy::AcceptEverything)
+    }
+
+    /// An endpoint that answers `status` (with `location` as its `Location`) to anything.
+    pub fn always(status: u16, location: Option<&'static str>) -> Self {
+        Self::start(Policy::Always(status, location))
     }
 
     fn start(policy: Policy) -> Self {
@@ -291,18 +313,43 @@ impl Receiver {
     }
 }
 
-async fn receive(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes) -> StatusCode {
+async fn receive(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> axum::response::Response {
     let header = |name: &str| {
         headers
             .get(name)
             .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned())
     };
+    let signed = |key: &SigningKey| {
+        header(SIGNATURE_HEADER).is_some_and(|signature| verify(key, &body, &signature).is_ok())
+    };
+    let mut location = None;
     let answer = match &shared.policy {
         Policy::AcceptEverything => StatusCode::OK,
-        Policy::CheckSignatures(key) => {
-            let signed = header(SIGNATURE_HEADER)
-                .is_some_and(|signature| verify(key, &body, &signature).is_ok());
-            if signed {
+        Policy::Always(status, given) => {
+            location = *given;
+            StatusCode::from_u16(*status).unwrap()
+        }
+        Policy::CompactOnly(key) => {
+            let rendered = serde_json::from_slice::<idenfy_model::IdentificationWebhook>(&body)
+                .map(|webhook| serde_json::to_vec(&webhook).unwrap());
+            let verified = header(SIGNATURE_HEADER).is_some_and(|signature| {
+                rendered
+                    .as_ref()
+                    .is_ok_and(|bytes| verify(key, bytes, &signature).is_ok())
+            });
+            if verified {
+                StatusCode::OK
+            } else {
+                StatusCode::UNAUTHORIZED
+            }
+        }
+        Policy::CrashOnForgeries(key) if !signed(key) => StatusCode::INTERNAL_SERVER_ERROR,
+        Policy::CheckSignatures(key) | Policy::CrashOnForgeries(key) => {
+            if signed(key) {
                 let scan_ref = serde_json::from_slice::<serde_json::Value>(&body)
                     .ok()
                     .and_then(|value| value["scanRef"].as_str().map(str::to_owned))
@@ -329,7 +376,14 @@ async fn receive(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: By
         body: body.to_vec(),
         answered: answer.as_u16(),
     });
-    answer
+    let mut response = axum::response::IntoResponse::into_response(answer);
+    if let Some(location) = location {
+        response.headers_mut().insert(
+            axum::http::header::LOCATION,
+            axum::http::HeaderValue::from_static(location),
+        );
+    }
+    response
 }
 
 /// Starts `serve` and returns the child and the base URL from its first stdout line.

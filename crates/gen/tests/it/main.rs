@@ -7,6 +7,7 @@ mod json_breakage;
 mod matrix;
 mod numbers;
 mod reproducibility;
+mod signed;
 mod support;
 mod token;
 mod webhooks;

@@ -1,15 +1,19 @@
-//! The forgery battery: grades a webhook endpoint by sending six forgeries a careful endpoint
-//! refuses (tampered body, wrong key, no signature, upper-case or malformed signature, the body
-//! re-serialized under the original signature), one correctly signed webhook, and an exact
-//! replay of it.
+//! The forgery battery: grades a webhook endpoint by sending the forgeries a careful endpoint
+//! refuses ([`idenfy_gen::forgeries`]: tampered body, wrong key, no signature, upper-case or
+//! malformed signature, the body re-serialized under the original signature), then genuine
+//! webhooks it must accept (one per [`BodyStyle`], and one in [`idenfy_gen::unusual_bytes`]
+//! that every JSON re-serializer changes), and an exact replay.
 //!
-//! The endpoint passes when it accepts (2xx) exactly the valid webhook. An accepted replay is
-//! a warning, not a failure: iDenfy's signature carries no timestamp, so only idempotency on
-//! `scanRef` protects against a replayed webhook, and answering 2xx to a duplicate is how an
-//! idempotent endpoint stops iDenfy's retries.
+//! The endpoint passes when it accepts (2xx) every genuine webhook and refuses (4xx) every
+//! forgery. A 5xx is never a refusal: iDenfy retries it, so a crash on a forgery fails. Two
+//! acceptances are only warnings: an upper-case hex signature carries the genuine HMAC
+//! (accepting it is lenient, not unsafe), and iDenfy's signature carries no timestamp, so only
+//! idempotency on `scanRef` protects against a replayed webhook, and answering 2xx to a
+//! duplicate is how an idempotent endpoint stops iDenfy's retries. The verdicts depend on the
+//! answers only: every run sends the same kinds of bytes, whatever webhook it starts from.
 //!
-//! The cases are data ([`Case::ALL`], [`Case::request`], [`Case::expected`]) and the grading a
-//! pure function ([`Expected::verdict`]), so other drivers can reuse them; [`run_battery`] sends
+//! The cases are data ([`Case::all`], [`requests`], [`Case::expected`]) and the grading a pure
+//! function ([`Expected::verdict`]), so other drivers can reuse them; [`run_battery`] sends
 //! the whole battery and returns its [`Grade`].
 //!
 //! ```no_run
@@ -30,30 +34,22 @@
 //! ```
 
 use bytes::Bytes;
-use idenfy_model::{IdentificationWebhook, OverallStatus, SigningKey, WebhookEventType, sign};
+use idenfy_gen::{ForgeryKind, forgeries, unusual_bytes};
+use idenfy_model::{BodyStyle, IdentificationWebhook, SignedWebhook, SigningKey, WebhookEventType};
 use idenfy_sender::{Answer, NoAnswer, Outgoing, Sender, Url};
 use serde::Serialize;
-use serde_json::Value;
 
 /// One request of the battery; serialized as its [`Case::name`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Case {
-    /// The webhook, correctly signed.
-    Valid,
-    /// `status.overall` changed after signing.
-    TamperedBody,
-    /// Signed with another key.
-    WrongKey,
-    /// No `Idenfy-Signature` header.
-    NoSignature,
-    /// The signature in upper-case hex.
-    UppercaseSignature,
-    /// The signature cut to its first 32 hex digits.
-    MalformedSignature,
-    /// The same JSON value re-serialized (whitespace, key order) under the original signature.
-    ReserializedBody,
-    /// The valid webhook sent again, byte for byte.
+    /// A forgery of the compact genuine webhook.
+    Forgery(ForgeryKind),
+    /// A genuine webhook in this body style.
+    Valid(BodyStyle),
+    /// A genuine webhook in bytes every JSON re-serializer changes.
+    UnusualBytes,
+    /// The compact genuine webhook sent again, byte for byte.
     Replay,
 }
 
@@ -64,10 +60,12 @@ pub enum Case {
 pub enum Expected {
     /// Answers 2xx.
     Accept,
-    /// Answers anything but 2xx.
+    /// Refuses it with a 1xx, 3xx or 4xx.
     Refuse,
     /// Refuses it, or answers 2xx without acting twice (idempotent on `scanRef`).
     RefuseOrIdempotent,
+    /// Refuses it; accepting it is lenient, not unsafe (the genuine HMAC, spelt otherwise).
+    RefuseOrLenient,
 }
 
 /// How the endpoint did on a case.
@@ -76,10 +74,10 @@ pub enum Expected {
 pub enum Verdict {
     /// It did what a careful endpoint does.
     Pass,
-    /// It may be right, but a careful reader should check: an accepted replay, or no answer
-    /// at all to a forgery (the endpoint may have crashed on it).
+    /// It may be right, but a careful reader should check: an accepted replay or upper-case
+    /// signature, or no answer at all to a forgery (the endpoint may have crashed on it).
     Warning,
-    /// It accepted what it must refuse, or refused the valid webhook.
+    /// It accepted what it must refuse, refused a genuine webhook, or crashed (5xx).
     Fail,
 }
 
@@ -113,12 +111,11 @@ pub struct Grade {
     pub url: Url,
     /// The `Idenfy-Event-Type` every case carried.
     pub event: WebhookEventType,
-    /// Every case, in [`Case::ALL`] order.
+    /// Every case, in [`Case::all`] order.
     pub cases: Vec<Graded>,
 }
 
-/// Sends every case of [`Case::ALL`] to `url`, in that order, built from `webhook` (sent with
-/// event `event`) and signed with `key`, and grades each answer.
+/// Sends every case of [`requests`] to `url`, in order, and grades each answer.
 ///
 /// Fails only when the first case gets no answer at all: the endpoint is unreachable, and
 /// there is nothing to grade. A later case without an answer is graded like any other (see
@@ -130,9 +127,9 @@ pub async fn run_battery(
     event: &WebhookEventType,
     webhook: &IdentificationWebhook,
 ) -> Result<Grade, NoAnswer> {
-    let mut cases = Vec::with_capacity(Case::ALL.len());
-    for case in Case::ALL {
-        let request = case.request(webhook, key);
+    let planned = requests(webhook, key, event);
+    let mut cases = Vec::with_capacity(planned.len());
+    for (case, request) in planned {
         let answer = sender
             .send(
                 url,
@@ -160,31 +157,80 @@ pub async fn run_battery(
     })
 }
 
-impl Case {
-    /// Every case, in the order [`run_battery`] sends them: forgeries before the valid webhook,
-    /// so that an endpoint that answers 2xx to any `scanRef` it has already seen (idempotency
-    /// checked before the signature) cannot pass a forgery off as a duplicate; the replay last.
-    pub const ALL: [Case; 8] = [
-        Case::TamperedBody,
-        Case::WrongKey,
-        Case::NoSignature,
-        Case::UppercaseSignature,
-        Case::MalformedSignature,
-        Case::ReserializedBody,
-        Case::Valid,
-        Case::Replay,
-    ];
+/// Every case of [`Case::all`] with the request it sends, built from `webhook` (sent with
+/// event `event`) for an endpoint whose signing key is `key`.
+///
+/// The forgeries and the replay start from the compact genuine webhook, `webhook` as the
+/// simulator sends it. The other genuine webhooks carry `scanRef`s of their own (the last
+/// hex digit changed), so an endpoint that refuses a second webhook for a verification it
+/// already holds still accepts each of them.
+pub fn requests(
+    webhook: &IdentificationWebhook,
+    key: &SigningKey,
+    event: &WebhookEventType,
+) -> Vec<(Case, Request)> {
+    let genuine = |sibling: u32, style: BodyStyle| {
+        let mut webhook = webhook.clone();
+        webhook.scan_ref = sibling_scan_ref(&webhook.scan_ref, sibling);
+        SignedWebhook::sign(key, event.clone(), &webhook, style)
+            .expect("webhook bodies serialize to JSON")
+    };
+    let compact = genuine(0, BodyStyle::Compact);
+    let request = |signed: &SignedWebhook| Request {
+        body: Bytes::from(signed.body.clone()),
+        signature: Some(signed.signature.clone()),
+    };
+    let mut requests: Vec<(Case, Request)> = forgeries(&compact)
+        .into_iter()
+        .map(|forgery| {
+            let request = Request {
+                body: Bytes::from(forgery.body),
+                signature: forgery.signature,
+            };
+            (Case::Forgery(forgery.kind), request)
+        })
+        .collect();
+    let mut sibling = 0;
+    for style in BodyStyle::ALL {
+        let signed = if *style == BodyStyle::Compact {
+            compact.clone()
+        } else {
+            sibling += 1;
+            genuine(sibling, *style)
+        };
+        requests.push((Case::Valid(*style), request(&signed)));
+    }
+    let mut unusual = webhook.clone();
+    unusual.scan_ref = sibling_scan_ref(&webhook.scan_ref, sibling + 1);
+    requests.push((
+        Case::UnusualBytes,
+        request(&unusual_bytes(key, event.clone(), &unusual)),
+    ));
+    requests.push((Case::Replay, request(&compact)));
+    requests
+}
 
-    /// The case's stable name, e.g. `tampered-body`.
+impl Case {
+    /// Every case, in the order [`run_battery`] sends them: forgeries before the genuine
+    /// webhooks, so that an endpoint that answers 2xx to any `scanRef` it has already seen
+    /// (idempotency checked before the signature) cannot pass a forgery off as a duplicate;
+    /// the replay last.
+    pub fn all() -> Vec<Case> {
+        ForgeryKind::ALL
+            .iter()
+            .map(|kind| Case::Forgery(*kind))
+            .chain(BodyStyle::ALL.iter().map(|style| Case::Valid(*style)))
+            .chain([Case::UnusualBytes, Case::Replay])
+            .collect()
+    }
+
+    /// The case's stable name, e.g. `tampered-body` or `valid-compact`.
     pub fn name(self) -> &'static str {
         match self {
-            Case::Valid => "valid",
-            Case::TamperedBody => "tampered-body",
-            Case::WrongKey => "wrong-key",
-            Case::NoSignature => "no-signature",
-            Case::UppercaseSignature => "uppercase-signature",
-            Case::MalformedSignature => "malformed-signature",
-            Case::ReserializedBody => "reserialized-body",
+            Case::Forgery(kind) => kind.name(),
+            Case::Valid(BodyStyle::Compact) => "valid-compact",
+            Case::Valid(BodyStyle::SpacedAscii) => "valid-spaced-ascii",
+            Case::UnusualBytes => "valid-unusual-bytes",
             Case::Replay => "replay",
         }
     }
@@ -192,53 +238,22 @@ impl Case {
     /// What the case sends, in a few words.
     pub fn description(self) -> &'static str {
         match self {
-            Case::Valid => "valid webhook, correctly signed",
-            Case::TamperedBody => "status.overall changed after signing",
-            Case::WrongKey => "signed with another key",
-            Case::NoSignature => "no Idenfy-Signature header",
-            Case::UppercaseSignature => "signature in upper-case hex",
-            Case::MalformedSignature => "signature cut to its first 32 hex digits",
-            Case::ReserializedBody => "same JSON re-serialized (whitespace, key order)",
-            Case::Replay => "the valid webhook sent again, byte for byte",
+            Case::Forgery(kind) => kind.breaks(),
+            Case::Valid(BodyStyle::Compact) => "genuine, compact JSON",
+            Case::Valid(BodyStyle::SpacedAscii) => r#"genuine, ", "-separated \u-escaped JSON"#,
+            Case::UnusualBytes => r"genuine, bytes re-serializers change (\/, \u0160, 1.0)",
+            Case::Replay => "valid-compact sent again, byte for byte",
         }
     }
 
     /// What a careful endpoint does with it.
     pub fn expected(self) -> Expected {
         match self {
-            Case::Valid => Expected::Accept,
+            Case::Valid(_) | Case::UnusualBytes => Expected::Accept,
             Case::Replay => Expected::RefuseOrIdempotent,
-            Case::TamperedBody
-            | Case::WrongKey
-            | Case::NoSignature
-            | Case::UppercaseSignature
-            | Case::MalformedSignature
-            | Case::ReserializedBody => Expected::Refuse,
+            Case::Forgery(kind) if kind.carries_genuine_mac() => Expected::RefuseOrLenient,
+            Case::Forgery(_) => Expected::Refuse,
         }
-    }
-
-    /// The request this case sends for `webhook` to an endpoint whose signing key is `key`.
-    /// The valid case sends `webhook` as the simulator does: compact JSON, fields in the
-    /// model's order.
-    pub fn request(self, webhook: &IdentificationWebhook, key: &SigningKey) -> Request {
-        let body =
-            Bytes::from(serde_json::to_vec(webhook).expect("webhook bodies serialize to JSON"));
-        let signature = sign(key, &body);
-        let (body, signature) = match self {
-            Case::Valid | Case::Replay => (body, Some(signature)),
-            Case::TamperedBody => (tampered(webhook), Some(signature)),
-            Case::WrongKey => {
-                let mut wrong = key.expose().to_vec();
-                wrong.extend_from_slice(b"-but-not-the-signing-key");
-                let signature = sign(&SigningKey::new(wrong), &body);
-                (body, Some(signature))
-            }
-            Case::NoSignature => (body, None),
-            Case::UppercaseSignature => (body, Some(signature.to_ascii_uppercase())),
-            Case::MalformedSignature => (body, Some(signature[..32].to_owned())),
-            Case::ReserializedBody => (reserialized(&body), Some(signature)),
-        };
-        Request { body, signature }
     }
 }
 
@@ -255,31 +270,38 @@ impl std::fmt::Display for Case {
 }
 
 impl Expected {
-    /// The expected answer in a few words: `2xx`, `not 2xx`, `not 2xx, or idempotent`.
+    /// The expected answer in a few words: `2xx`, `4xx`, `4xx, or idempotent`,
+    /// `4xx (2xx: lenient)`.
     pub fn description(self) -> &'static str {
         match self {
             Expected::Accept => "2xx",
-            Expected::Refuse => "not 2xx",
-            Expected::RefuseOrIdempotent => "not 2xx, or idempotent",
+            Expected::Refuse => "4xx",
+            Expected::RefuseOrIdempotent => "4xx, or idempotent",
+            Expected::RefuseOrLenient => "4xx (2xx: lenient)",
         }
     }
 
     /// Judges an answer against this expectation, given its HTTP status (`None`: no answer
-    /// came). 2xx is acceptance, any other status a refusal. No answer at all to a case that
-    /// must be refused is only a [`Verdict::Warning`]: it proves no check, the endpoint may
-    /// have crashed on it. An accepted replay is a warning too (see the module's
+    /// came). 2xx is acceptance; 5xx a crash, never a refusal (iDenfy retries it); any other
+    /// status a refusal. No answer at all to a case that must be refused is only a
+    /// [`Verdict::Warning`]: it proves no check, the endpoint may have crashed on it. An
+    /// accepted replay or upper-case signature is a warning too (see the module's
     /// documentation).
     pub fn verdict(self, status: Option<u16>) -> Verdict {
-        let accepted = status.is_some_and(|status| (200..300).contains(&status));
+        let Some(status) = status else {
+            return match self {
+                Expected::Accept => Verdict::Fail,
+                _ => Verdict::Warning,
+            };
+        };
+        let accepted = (200..300).contains(&status);
+        let crashed = (500..600).contains(&status);
         match (self, accepted) {
-            (Expected::Refuse | Expected::RefuseOrIdempotent, false) if status.is_none() => {
-                Verdict::Warning
-            }
-            (Expected::Accept, true) | (Expected::Refuse | Expected::RefuseOrIdempotent, false) => {
-                Verdict::Pass
-            }
-            (Expected::RefuseOrIdempotent, true) => Verdict::Warning,
+            (Expected::Accept, true) => Verdict::Pass,
             (Expected::Accept, false) | (Expected::Refuse, true) => Verdict::Fail,
+            (_, false) if crashed => Verdict::Fail,
+            (_, false) => Verdict::Pass,
+            (Expected::RefuseOrIdempotent | Expected::RefuseOrLenient, true) => Verdict::Warning,
         }
     }
 }
@@ -294,11 +316,16 @@ impl Graded {
     pub fn accepted(&self) -> bool {
         self.answer.as_ref().is_ok_and(Answer::is_accepted)
     }
+
+    /// The `Location` of a redirect the endpoint answered.
+    pub fn location(&self) -> Option<&str> {
+        self.answer.as_ref().ok()?.location.as_deref()
+    }
 }
 
 impl Grade {
-    /// Whether no case failed: the endpoint accepted the valid webhook and refused every
-    /// forgery (warnings allowed).
+    /// Whether no case failed: the endpoint accepted every genuine webhook and refused every
+    /// forgery without crashing (warnings allowed).
     pub fn passed(&self) -> bool {
         self.cases
             .iter()
@@ -310,9 +337,21 @@ impl Grade {
         self.pick(|graded| graded.verdict == Verdict::Fail && graded.accepted())
     }
 
-    /// The failed cases the endpoint refused (or left unanswered): the valid webhook.
+    /// The genuine webhooks the endpoint refused, crashed on or left unanswered.
     pub fn wrongly_refused(&self) -> Vec<Case> {
-        self.pick(|graded| graded.verdict == Verdict::Fail && !graded.accepted())
+        self.pick(|graded| {
+            graded.verdict == Verdict::Fail && graded.case.expected() == Expected::Accept
+        })
+    }
+
+    /// The cases it had to refuse and answered with a 5xx instead: a crash, which iDenfy
+    /// retries.
+    pub fn crashed(&self) -> Vec<Case> {
+        self.pick(|graded| {
+            graded.verdict == Verdict::Fail
+                && graded.case.expected() != Expected::Accept
+                && !graded.accepted()
+        })
     }
 
     /// The cases graded [`Verdict::Warning`].
@@ -329,37 +368,43 @@ impl Grade {
     }
 }
 
-/// The body with `status.overall` turned into an approval (or, if it is one, a denial): what
-/// an attacker who cannot sign would try.
-fn tampered(webhook: &IdentificationWebhook) -> Bytes {
-    let mut changed = webhook.clone();
-    changed.status.overall = if changed.status.overall == OverallStatus::Approved {
-        OverallStatus::Denied
-    } else {
-        OverallStatus::Approved
-    };
-    Bytes::from(serde_json::to_vec(&changed).expect("webhook bodies serialize to JSON"))
+/// `scan_ref` with its last hex digit moved `steps` along (`steps` in `1..16` gives another
+/// `scanRef`), or `steps` appended when it does not end in a hex digit; `scan_ref` itself
+/// for 0.
+fn sibling_scan_ref(scan_ref: &str, steps: u32) -> String {
+    if steps == 0 {
+        return scan_ref.to_owned();
+    }
+    let mut chars: Vec<char> = scan_ref.chars().collect();
+    match chars.last().and_then(|last| last.to_digit(16)) {
+        Some(digit) => {
+            let moved = char::from_digit((digit + steps) % 16, 16).expect("a digit below 16");
+            *chars.last_mut().expect("a last digit") = moved;
+            chars.into_iter().collect()
+        }
+        None => format!("{scan_ref}{steps}"),
+    }
 }
 
-/// The same JSON value, pretty-printed with every object's keys in reverse order: equal for a
-/// JSON parser, different bytes for the signature.
-fn reserialized(body: &[u8]) -> Bytes {
-    fn reverse_keys(value: Value) -> Value {
-        match value {
-            Value::Object(map) => {
-                let mut entries: Vec<(String, Value)> = map.into_iter().collect();
-                entries.reverse();
-                Value::Object(
-                    entries
-                        .into_iter()
-                        .map(|(key, value)| (key, reverse_keys(value)))
-                        .collect(),
-                )
-            }
-            Value::Array(items) => Value::Array(items.into_iter().map(reverse_keys).collect()),
-            other => other,
-        }
+#[cfg(test)]
+mod tests {
+    use super::sibling_scan_ref;
+
+    #[test]
+    fn sibling_scan_refs_differ_from_the_original_and_each_other() {
+        let check = |scan_ref: &str, steps: u32, expected: &str| {
+            assert_eq!(
+                sibling_scan_ref(scan_ref, steps),
+                expected,
+                "{scan_ref} {steps}"
+            );
+        };
+        check("5f0e-aa3", 0, "5f0e-aa3");
+        check("5f0e-aa3", 1, "5f0e-aa4");
+        check("5f0e-aa3", 2, "5f0e-aa5");
+        check("5f0e-aaf", 1, "5f0e-aa0");
+        check("5f0e-aaE", 2, "5f0e-aa0");
+        check("scan-x", 1, "scan-x1");
+        check("", 2, "2");
     }
-    let value: Value = serde_json::from_slice(body).expect("webhook bodies are JSON");
-    Bytes::from(serde_json::to_vec_pretty(&reverse_keys(value)).expect("JSON values serialize"))
 }

@@ -2,6 +2,7 @@
 //! simulator, the webhook receiver, the scenarios, the forgery battery, and the contract snapshots.
 
 mod battery;
+mod battery_receivers;
 mod classify;
 mod config;
 mod contract;

@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use idenfy_gen::SeededRng;
 use idenfy_model::support::{lock, redact_url};
-use idenfy_model::{IdentificationWebhook, SigningKey, WebhookEventType, sign};
+use idenfy_model::{BodyStyle, IdentificationWebhook, SignedWebhook, SigningKey, WebhookEventType};
 use idenfy_sender::{Sender, SenderError};
 use rand::RngExt;
 use serde::{Deserialize, Serialize};
@@ -192,6 +192,8 @@ pub(crate) struct DeliveryConfig {
     pub(crate) first_delay: Duration,
     /// Delivered webhooks sent once more, when set.
     pub(crate) duplicates: Option<Duplicates>,
+    /// The bytes of every webhook body.
+    pub(crate) body_style: BodyStyle,
 }
 
 /// Delivered webhooks sent once more, drawn per webhook from a generator of their own.
@@ -225,6 +227,7 @@ pub(crate) struct Deliveries {
     default_url: Option<Arc<str>>,
     external_callbacks: bool,
     key: SigningKey,
+    body_style: BodyStyle,
     duplicates: Option<(Duplicates, Mutex<SeededRng>)>,
     queue: Arc<Mutex<Queue>>,
     commands: mpsc::UnboundedSender<Command>,
@@ -270,6 +273,7 @@ impl Deliveries {
             default_url: config.default_url.map(Arc::from),
             external_callbacks: config.external_callbacks,
             key,
+            body_style: config.body_style,
             duplicates: config
                 .duplicates
                 .map(|duplicates| (duplicates, Mutex::new(duplicates.generator()))),
@@ -286,7 +290,7 @@ impl Deliveries {
         callback_url.is_some() || self.default_url.is_some()
     }
 
-    /// Serializes, signs and addresses `webhook`, ready for [`Self::enqueue`]; `None` when
+    /// Serializes (in the configured body style), signs and addresses `webhook`, ready for [`Self::enqueue`]; `None` when
     /// there is no target (see [`Self::has_target`]). Call it before taking any lock.
     pub(crate) fn prepare(
         &self,
@@ -302,17 +306,18 @@ impl Deliveries {
             ),
             None => (Arc::clone(self.default_url.as_ref()?), None),
         };
-        let body = serde_json::to_string(webhook).expect("webhook bodies serialize to JSON");
-        let signature = sign(&self.key, body.as_bytes());
+        let signed = SignedWebhook::sign(&self.key, event, webhook, self.body_style)
+            .expect("webhook bodies serialize to JSON");
+        let body = String::from_utf8(signed.body).expect("serde_json writes UTF-8");
         if let Some(reason) = &refusal {
             tracing::warn!(scan_ref, target = %redact_url(&target), "webhook not sent: {reason}");
         }
         Some(NewDelivery {
             scan_ref: Arc::from(scan_ref),
-            event,
+            event: signed.event,
             target,
             body: Arc::from(body),
-            signature: Arc::from(signature),
+            signature: Arc::from(signed.signature),
             refusal,
             redelivery_of: None,
             duplicate: false,

@@ -101,6 +101,7 @@ fn config(retry_schedule: Vec<Duration>) -> DeliveryConfig {
         hold: false,
         first_delay: Duration::ZERO,
         duplicates: None,
+        body_style: BodyStyle::Compact,
     }
 }
 
@@ -400,6 +401,32 @@ async fn webhooks_are_signed_and_sent_to_the_callback_or_the_default_url() {
             (2, MANUAL, DEFAULT_URL.to_owned())
         ]
     );
+}
+
+#[tokio::test(start_paused = true)]
+async fn bodies_are_signed_in_the_configured_style() {
+    for style in BodyStyle::ALL {
+        let fake = Fake::new(&[], Duration::ZERO);
+        let deliveries = start(
+            DeliveryConfig {
+                body_style: *style,
+                ..config(Vec::new())
+            },
+            &fake,
+        );
+        let new = deliveries.prepare("a", None, MANUAL, &webhook()).unwrap();
+        let delivery = deliveries.enqueue(new).unwrap();
+        assert_eq!(delivery.event, MANUAL);
+        assert_eq!(
+            delivery.body.as_bytes(),
+            style.render(&webhook()).unwrap(),
+            "{style}"
+        );
+        assert_eq!(
+            verify(&key(), delivery.body.as_bytes(), &delivery.signature),
+            Ok(())
+        );
+    }
 }
 
 #[tokio::test(start_paused = true)]

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use idenfy_model::rules::auto_result;
-use idenfy_model::{DummyStatus, WebhookEventType, sign};
+use idenfy_model::{BodyStyle, DummyStatus, WebhookEventType, sign};
 use idenfy_sim::{Delivery, DeliveryState, SimError, Simulator, SimulatorBuilder};
 use serde_json::json;
 
@@ -71,6 +71,27 @@ async fn auto_webhook_is_signed_and_carries_the_automatic_result() {
     assert_eq!(delivery.attempts.len(), 1);
     assert_eq!(delivery.attempts[0].number, 1);
     assert_eq!(delivery.attempts[0].status, Some(200));
+}
+
+#[tokio::test]
+async fn the_body_style_chooses_the_bytes_and_the_signature_covers_them() {
+    for style in BodyStyle::ALL {
+        let receiver = Receiver::start(&signing_key(), Behaviour::Accept).await;
+        let (simulator, api) =
+            simulator_sending_to(&receiver.url(), |builder| builder.body_style(*style)).await;
+        let scan_ref = api.dummy_token("APPROVED", None).await;
+        let delivery = finished(
+            &simulator,
+            &scan_ref,
+            &WebhookEventType::IdentificationAutoFinished,
+        )
+        .await;
+        let received = receiver.wait_for(1).await;
+        assert_eq!(received[0].signature, Ok(()), "{style}");
+        let webhook = received[0].webhook();
+        assert_eq!(received[0].body, style.render(&webhook).unwrap(), "{style}");
+        assert_eq!(delivery.body.as_bytes(), &received[0].body[..], "{style}");
+    }
 }
 
 #[tokio::test]
