@@ -23,9 +23,19 @@ pub enum LogFormat {
     Json,
 }
 
+/// Keeps the log writer running; dropping it writes out what is still queued.
+#[must_use = "dropping the guard stops the log"]
+pub struct LogGuard {
+    _writer: tracing_appender::non_blocking::WorkerGuard,
+}
+
 /// Logs to stderr in `format`, filtered by `IDENFY_LOG` (default `info`); `quiet` drops the
 /// per-request and per-attempt lines.
-pub fn init(format: LogFormat, quiet: bool) {
+///
+/// Lines are written by a thread of their own, never by a request: a reader that leaves stderr
+/// unread (a pipe nobody drains) loses lines past a large buffer instead of stalling the
+/// simulator.
+pub fn init(format: LogFormat, quiet: bool) -> LogGuard {
     let mut filter = tracing_subscriber::EnvFilter::try_from_env("IDENFY_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     if quiet {
@@ -38,12 +48,16 @@ pub fn init(format: LogFormat, quiet: bool) {
         }
     }
     let color = format == LogFormat::Text && std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .lossy(true)
+        .finish(std::io::stderr());
     tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
+        .with_writer(writer)
         .with_ansi(color)
         .event_format(Lines { format })
         .init();
+    LogGuard { _writer: guard }
 }
 
 /// The event formatter.
@@ -81,7 +95,10 @@ where
             );
             line.insert("level".into(), event.metadata().level().as_str().into());
             line.insert("target".into(), target.into());
-            line.extend(fields.0);
+            for (name, value) in fields.0 {
+                // An event field never overwrites the keys above.
+                line.entry(name).or_insert(value);
+            }
             return writeln!(writer, "{}", Value::Object(line));
         }
         let paint = Paint(writer.has_ansi_escapes());

@@ -48,7 +48,7 @@ pub struct ServeArgs {
     #[arg(long, env = "IDENFY_SIGNING_KEY", hide_env_values = true)]
     signing_key: Option<String>,
     /// Where webhooks go for tokens without `callbackUrl` (an http:// or https:// URL).
-    #[arg(long, value_parser = parse_webhook_url)]
+    #[arg(long)]
     webhook_url: Option<String>,
     /// Tokens that may be created before 402; unlimited when left out.
     #[arg(long)]
@@ -124,7 +124,10 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     ) else {
         return Err(UsageError(missing_credentials(&args)).into());
     };
-    log_lines::init(args.log_format, args.quiet);
+    if let Some(url) = &args.webhook_url {
+        check_webhook_url(url)?;
+    }
+    let log = log_lines::init(args.log_format, args.quiet);
     let mut builder = Simulator::builder()
         .addr(args.addr)
         .environment(args.environment.clone())
@@ -173,12 +176,16 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         );
         let report = simulator.serve_until(shutdown).await;
         match args.log_format {
-            LogFormat::Text => eprintln!("{}", describe(&report)),
+            LogFormat::Text => {
+                drop(log); // the log's queued lines first
+                eprintln!("{}", describe(&report));
+            }
             // JSON Lines stay JSON to the end: the same text, one event per line.
             LogFormat::Json => {
                 for line in describe(&report).lines() {
                     tracing::info!("{line}");
                 }
+                drop(log);
             }
         }
         Ok(if report.unfinished.is_empty() {
@@ -189,12 +196,12 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-/// Says which credentials are missing and how to give them.
 /// A flag's value unless it is absent or empty.
 fn given(value: &Option<String>) -> Option<&str> {
     value.as_deref().filter(|value| !value.is_empty())
 }
 
+/// Says which credentials are missing and how to give them.
 fn missing_credentials(args: &ServeArgs) -> String {
     let missing: Vec<&str> = [
         (&args.api_key, "--api-key (or IDENFY_API_KEY)"),
@@ -251,8 +258,6 @@ fn describe(report: &ShutdownReport) -> String {
     text
 }
 
-/// Parses `dev`, `DEMO`, `Test`, `prod`.
-/// A delivery delay in milliseconds, at most the simulator's limit.
 /// `HOST:PORT`, the host an IP address or a name; a name takes its first IPv4 address (so
 /// `localhost` is 127.0.0.1), else its first address.
 fn parse_addr(value: &str) -> Result<SocketAddr, String> {
@@ -271,18 +276,18 @@ fn parse_addr(value: &str) -> Result<SocketAddr, String> {
         .ok_or_else(|| format!("{expected} ({value} has no address)"))
 }
 
-/// An absolute `http://` or `https://` URL.
-fn parse_webhook_url(value: &str) -> Result<String, String> {
-    let url = reqwest::Url::parse(value).map_err(|error| {
-        format!(
-            "expected an http:// or https:// URL, e.g. http://127.0.0.1:3000/webhooks ({error})"
-        )
-    })?;
-    match url.scheme() {
-        "http" | "https" => Ok(value.to_owned()),
-        other => Err(format!(
-            "expected an http:// or https:// URL, e.g. http://127.0.0.1:3000/webhooks (not {other}://)"
-        )),
+/// `--webhook-url` must be an absolute `http://` or `https://` URL; the message shows it
+/// without its user info (clap's own would show it whole).
+fn check_webhook_url(value: &str) -> Result<(), UsageError> {
+    let expected = format!(
+        "--webhook-url {} is not an http:// or https:// URL; give one such as \
+         http://127.0.0.1:3000/webhooks",
+        redact_url(value)
+    );
+    match reqwest::Url::parse(value) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") => Ok(()),
+        Ok(url) => Err(UsageError(format!("{expected} (not {}://)", url.scheme()))),
+        Err(error) => Err(UsageError(format!("{expected} ({error})"))),
     }
 }
 
@@ -301,6 +306,7 @@ fn start_error(error: idenfy_sim::SimError) -> anyhow::Error {
     }
 }
 
+/// A delivery delay in milliseconds, at most the simulator's limit.
 fn parse_delay(value: &str) -> Result<u64, String> {
     let max = millis(idenfy_sim::assumptions::MAX_DELIVERY_DELAY);
     match value.parse::<u64>() {
@@ -319,6 +325,7 @@ fn parse_rate(value: &str) -> Result<f64, String> {
     }
 }
 
+/// Parses `dev`, `DEMO`, `Test`, `prod`.
 fn parse_environment(value: &str) -> Result<Environment, String> {
     let environment = Environment::from_any_case(value);
     if environment.is_known() {

@@ -2,7 +2,6 @@
 //! HTTPS receiver with a private certificate (mkcert's, a company's authority).
 
 use std::path::PathBuf;
-
 use std::time::Duration;
 
 use clap::Args;
@@ -28,41 +27,11 @@ pub struct TlsArgs {
 }
 
 impl TlsArgs {
-    /// A sender with this trust and time limit; an unreadable or certificate-less file is a
-    /// wrong command line.
+    /// A sender with this trust and time limit. A `--cacert` file that cannot be read or holds
+    /// no certificate is a wrong command line; the same from `SSL_CERT_FILE`, which belongs to
+    /// the whole environment and which an http:// endpoint never needs, only a warning.
     pub fn sender(&self, timeout: Duration) -> anyhow::Result<Sender> {
-        match Sender::with_trust(timeout, &self.trust()?) {
-            Ok(sender) => Ok(sender),
-            Err(error @ SenderError::Certificate { .. }) => Err(UsageError(format!(
-                "{error}; give --cacert a PEM file with -----BEGIN CERTIFICATE----- blocks"
-            ))
-            .into()),
-            Err(error) => Err(error.into()),
-        }
-    }
-
-    /// The trust these flags ask for; warns on stderr when every certificate is accepted.
-    fn trust(&self) -> Result<Trust, UsageError> {
         let mut trust = Trust::default();
-        let file = self.cacert.clone().or_else(|| {
-            std::env::var_os(CERT_FILE_VARIABLE)
-                .filter(|value| !value.is_empty())
-                .map(PathBuf::from)
-        });
-        if let Some(file) = file {
-            let pem = std::fs::read(&file).map_err(|error| {
-                UsageError(format!(
-                    "cannot read the certificate file {} (from {}): {error}",
-                    file.display(),
-                    if self.cacert.is_some() {
-                        "--cacert"
-                    } else {
-                        CERT_FILE_VARIABLE
-                    }
-                ))
-            })?;
-            trust = trust.with_authorities(file.display().to_string(), pem);
-        }
         if self.insecure {
             eprintln!(
                 "WARNING: --insecure: any certificate is accepted, so nothing proves the endpoint \
@@ -70,6 +39,50 @@ impl TlsArgs {
             );
             trust = trust.accepting_any_certificate();
         }
-        Ok(trust)
+        let Some((file, pem)) = self.authorities()? else {
+            return Ok(Sender::with_trust(timeout, &trust)?);
+        };
+        let from_flag = self.cacert.is_some();
+        match Sender::with_trust(timeout, &trust.clone().with_authorities(&file, pem)) {
+            Ok(sender) => Ok(sender),
+            Err(error @ SenderError::Certificate { .. }) if from_flag => Err(UsageError(format!(
+                "{error}; give --cacert a PEM file with -----BEGIN CERTIFICATE----- blocks"
+            ))
+            .into()),
+            Err(SenderError::Certificate { .. }) => {
+                eprintln!("warning: {CERT_FILE_VARIABLE}={file} holds no PEM certificate; ignored");
+                Ok(Sender::with_trust(timeout, &trust)?)
+            }
+            Err(error) => Err(error.into()),
+        }
+    }
+
+    /// The extra authorities' file name and bytes: `--cacert`, else `SSL_CERT_FILE` (an
+    /// unreadable one ignored with a warning).
+    fn authorities(&self) -> Result<Option<(String, Vec<u8>)>, UsageError> {
+        if let Some(file) = &self.cacert {
+            let pem = std::fs::read(file).map_err(|error| {
+                UsageError(format!(
+                    "cannot read the certificate file {} (from --cacert): {error}",
+                    file.display()
+                ))
+            })?;
+            return Ok(Some((file.display().to_string(), pem)));
+        }
+        let Some(file) = std::env::var_os(CERT_FILE_VARIABLE).filter(|file| !file.is_empty())
+        else {
+            return Ok(None);
+        };
+        let file = PathBuf::from(file);
+        match std::fs::read(&file) {
+            Ok(pem) => Ok(Some((file.display().to_string(), pem))),
+            Err(error) => {
+                eprintln!(
+                    "warning: cannot read {CERT_FILE_VARIABLE}={} ({error}); ignored",
+                    file.display()
+                );
+                Ok(None)
+            }
+        }
     }
 }

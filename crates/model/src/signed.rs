@@ -171,7 +171,7 @@ impl std::fmt::Debug for SignedWebhook {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum WebhookError {
-    /// The `Idenfy-Signature` header is missing, malformed or does not match the body.
+    /// The `Idenfy-Signature` header is malformed or does not match the body.
     #[error("{0}")]
     Signature(#[from] SignatureError),
     /// The `Idenfy-Signature` header is missing.

@@ -43,7 +43,8 @@
 //! request and each webhook attempt is a `tracing` event ([`REQUEST_LOG_TARGET`],
 //! [`DELIVERY_LOG_TARGET`]).
 //!
-//! Every error has iDenfy's `{"identifier", "message"}` shape. Every behaviour the iDenfy docs
+//! Every error of the API and the control API has iDenfy's `{"identifier", "message"}` shape (the
+//! `/sim/` page answers HTML). Every behaviour the iDenfy docs
 //! leave open is decided in [`assumptions`], which `docs/ASSUMPTIONS.md` lists as well.
 
 pub mod assumptions;

@@ -15,7 +15,7 @@ Fixtures:
 
 from __future__ import annotations
 
-import random
+import secrets
 from typing import Iterator, List
 
 import pytest
@@ -50,7 +50,9 @@ def idenfy_sim(idenfy_sim_session: Simulator) -> Simulator:
     The reset restarts the simulator's generator at a new seed, so this test's ``scanRef``
     values are new to an app that keeps its records for the whole session.
     """
-    idenfy_sim_session.reset(seed=random.getrandbits(63))
+    # From the operating system, not the random module: pytest-randomly and tests that seed
+    # `random` would otherwise give every test the same seed, hence the same scanRefs.
+    idenfy_sim_session.reset(seed=secrets.randbits(63))
     return idenfy_sim_session
 
 

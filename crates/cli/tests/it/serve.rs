@@ -281,12 +281,17 @@ fn serve_refuses_a_malformed_addr_or_webhook_url_as_a_wrong_command_line() {
         (["--webhook-url", "ftp://x"], "(not ftp://)"),
         (
             ["--webhook-url", "127.0.0.1:3000/hooks"],
-            "expected an http:// or https:// URL",
+            "is not an http:// or https:// URL",
+        ),
+        (
+            ["--webhook-url", "ftp://user:pw-secret@x/"],
+            "ftp://redacted@x/",
         ),
     ] {
         let (code, stderr) = serve_with_credentials(&args);
         assert_eq!(code, Some(2), "{args:?}: {stderr}");
         assert!(stderr.contains(expected), "{args:?}: {stderr}");
+        assert!(!stderr.contains("pw-secret"), "{args:?}: {stderr}");
     }
 }
 

@@ -145,14 +145,14 @@ fn log(change: &Change, answer: &Result<u16, String>) {
         Stage::Delivered => tracing::debug!(
             scan_ref = %change.scan_ref,
             event = %change.event,
-            target = %redact_url(&change.target),
+            url = %redact_url(&change.target),
             attempts = change.attempts,
             "webhook delivered"
         ),
         Stage::Failed => tracing::warn!(
             scan_ref = %change.scan_ref,
             event = %change.event,
-            target = %redact_url(&change.target),
+            url = %redact_url(&change.target),
             attempts = change.attempts,
             last = ?answer,
             "webhook delivery failed"

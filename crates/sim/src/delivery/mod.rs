@@ -310,7 +310,7 @@ impl Deliveries {
             .expect("webhook bodies serialize to JSON");
         let body = String::from_utf8(signed.body).expect("serde_json writes UTF-8");
         if let Some(reason) = &refusal {
-            tracing::warn!(scan_ref, target = %redact_url(&target), "webhook not sent: {reason}");
+            tracing::warn!(scan_ref, url = %redact_url(&target), "webhook not sent: {reason}");
         }
         Some(NewDelivery {
             scan_ref: Arc::from(scan_ref),

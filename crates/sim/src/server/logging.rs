@@ -80,7 +80,7 @@ pub(crate) async fn log_attempts(state: Weak<AppState>, mut changes: broadcast::
         let change = match changes.recv().await {
             Ok(change) => change,
             Err(broadcast::error::RecvError::Lagged(missed)) => {
-                tracing::debug!(target: DELIVERY_LOG_TARGET, missed, "attempt lines skipped");
+                tracing::warn!(missed, "webhook attempt lines skipped: the log fell behind");
                 continue;
             }
             Err(broadcast::error::RecvError::Closed) => return,
@@ -107,11 +107,11 @@ pub(crate) async fn log_attempts(state: Weak<AppState>, mut changes: broadcast::
         else {
             continue;
         };
-        let state = match delivery.state {
-            DeliveryState::Delivered => "DELIVERED",
-            DeliveryState::Failed => "FAILED",
-            DeliveryState::Held => "HELD",
-            DeliveryState::Pending => "RETRYING",
+        // Where this attempt left the delivery (its state now may be later).
+        let state = match change.stage {
+            Stage::Delivered => DeliveryState::Delivered.as_str(),
+            Stage::Failed => DeliveryState::Failed.as_str(),
+            _ => "RETRYING",
         };
         tracing::info!(
             target: DELIVERY_LOG_TARGET,
