@@ -19,6 +19,7 @@
 //! | [`matrix`](mod@matrix) | any of the 4 × 11 × 28 status triples of [`idenfy_model::matrix`] |
 //! | [`webhook`] | webhook bodies from a verification and the model's rules |
 //! | [`verification`] | generated verifications and both their webhooks |
+//! | [`delivery`] | delivery sequences for fuzzing a webhook consumer, with the reference decision |
 //! | [`seed`] | the seeded generator [`SeededRng`], seeded runners and [`sample`] |
 //!
 //! # Reproducibility
@@ -40,6 +41,7 @@
 //! assert_eq!(requests, sample(&arb_token_request(), 42, 3));
 //! ```
 
+pub mod delivery;
 pub mod dummy;
 pub mod identity;
 pub mod invalid;
@@ -52,11 +54,14 @@ pub mod token;
 pub mod verification;
 pub mod webhook;
 
+pub use delivery::{DeliveryLimits, DeliveryPlan, DeliverySequence, arb_delivery_sequence};
 pub use identity::{Identity, arb_identity};
 pub use invalid::{InvalidCase, InvalidRequest};
 pub use json_breakage::{BreakageKind, JsonBreakage};
 pub use matrix::arb_triple;
-pub use seed::{SeededRng, rng_from_seed, runner_from_seed, sample, samples};
+pub use seed::{
+    SeededRng, rng_from_seed, runner_from_seed, runner_from_seed_with, sample, samples,
+};
 pub use token::{arb_dummy_token_request, arb_token_request};
 pub use verification::{Verification, WebhookPair, scan_ref};
 pub use webhook::{
