@@ -132,7 +132,7 @@ pub fn run(args: TriggerArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// `--to`, which must be an absolute `http` or `https` URL.
-fn parse_endpoint(to: &str) -> Result<Url, UsageError> {
+pub fn parse_endpoint(to: &str) -> Result<Url, UsageError> {
     Url::parse(to)
         .ok()
         .filter(|parsed| matches!(parsed.scheme(), "http" | "https") && parsed.has_host())
