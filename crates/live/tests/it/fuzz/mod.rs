@@ -54,16 +54,11 @@ fn minimal(report: &FuzzReport, property: Property, webhooks: usize) -> &FuzzFai
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_correct_receiver_passes_every_seed() {
-    for seed in [1, 2, 3] {
+    for seed in [1, 2, 3, 4, 5] {
         let report = fuzz(Bug::None, seed).await;
         assert!(report.passed(), "seed {seed}: {}", report.failure.unwrap());
         assert_eq!(report.cases_passed, idenfy_live::DEFAULT_CASES);
         assert!(report.webhooks_sent >= u64::from(idenfy_live::DEFAULT_CASES));
-        eprintln!(
-            "seed {seed}: {} webhooks in {:?}",
-            report.webhooks_sent,
-            started.elapsed()
-        );
     }
 }
 
