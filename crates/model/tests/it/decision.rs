@@ -67,6 +67,12 @@ fn a_late_non_final_webhook_never_replaces_a_final_one() {
     ] {
         assert_eq!(decide(&received), decision(OverallStatus::Denied, true));
     }
+    // A final webhook stands over a held non-final one that says it finished later.
+    let late_auto = webhook(OverallStatus::Approved, false, Some(99));
+    assert_eq!(
+        decide(&[(AUTO, late_auto), (MANUAL, review.clone())]),
+        decision(OverallStatus::Denied, true)
+    );
     // Even a non-final webhook that says it finished later.
     let later_auto = webhook(OverallStatus::Approved, false, Some(99));
     assert_eq!(
