@@ -10,7 +10,7 @@ use std::time::Duration;
 use anyhow::Context;
 use clap::Args;
 use idenfy_live::probe::{DEFAULT_POINTER, Expectations, Probe};
-use idenfy_live::{FuzzConfig, FuzzReport, Progress, fuzz_endpoint_with_progress};
+use idenfy_live::{FuzzConfig, FuzzProgress, FuzzReport, fuzz_endpoint_with_progress};
 use idenfy_model::SigningKey;
 use idenfy_model::support::redact_url;
 use idenfy_sender::Url;
@@ -205,12 +205,12 @@ pub fn run(args: FuzzArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// Progress lines on stderr: every tenth of the cases, and every 50 shrinking steps.
-fn show_progress(progress: &Progress) {
+fn show_progress(progress: &FuzzProgress) {
     match *progress {
-        Progress::Case { passed, of } if passed % (of / 10).max(1) == 0 || passed == of => {
+        FuzzProgress::Case { passed, of } if passed % (of / 10).max(1) == 0 || passed == of => {
             eprintln!("{passed}/{of} cases passed");
         }
-        Progress::Shrinking { attempt } if attempt == 1 || attempt % 50 == 0 => {
+        FuzzProgress::Shrinking { attempt } if attempt == 1 || attempt % 50 == 0 => {
             eprintln!("a case failed; shrinking it (step {attempt})");
         }
         _ => {}

@@ -36,10 +36,11 @@ pub use error::{
     BODY_EXCERPT_CHARS, DEFAULT_RATE_LIMIT_WAIT, Error, HttpError, PartnerEnvironment,
 };
 pub use fuzz::{
-    DEFAULT_CASES, DEFAULT_MAX_SHRINK_ITERS, FuzzConfig, FuzzFailure, FuzzReport, ProbeReport,
-    Progress, Property, REPLAY_FORMAT, REPLAY_VERSION, ReplayFile, ReplayOptions, ReplayReport,
-    ReplayStep, ReplayVerification, StepReport, fuzz_endpoint, fuzz_endpoint_with_progress,
-    replay_file,
+    DEFAULT_CASES, DEFAULT_MAX_SHRINK_ITERS, ForwardOptions, ForwardReport, FuzzConfig,
+    FuzzFailure, FuzzProgress, FuzzReport, Mishandled, MishandledGroup, ProbeReport, Property,
+    REPLAY_FORMAT, REPLAY_VERSION, ReplayFile, ReplayOptions, ReplayReport, ReplayStep,
+    ReplayVerification, StepReport, forward_matrix, fuzz_endpoint, fuzz_endpoint_with_progress,
+    replay_file, run_matrix_to,
 };
 pub use receiver::{
     ReceivedWebhook, ReceiverBuilder, SignatureCheck, WEBHOOK_PATH, WebhookReceiver,

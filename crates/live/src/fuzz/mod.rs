@@ -3,7 +3,8 @@
 //! duplicates, late retries, unknown tags and fields), the endpoint's answers and, with a
 //! [`Probe`], what its system then holds, checked against `idenfy_model::decision`. A failing
 //! case is shrunk by proptest to a minimal one and written down as a [`ReplayFile`], which
-//! [`replay_file`] sends again byte for byte.
+//! [`replay_file`] sends again byte for byte. [`run_matrix_to`] is the exhaustive companion:
+//! every status triple through the API, its webhooks forwarded to the team's endpoint.
 //!
 //! Properties: every genuine webhook is answered 2xx, none ever 5xx; with a probe, each
 //! verification ends as the reference decision; with the metamorphic check, replacing the
@@ -35,6 +36,7 @@
 //! ```
 
 mod exchange;
+mod forward;
 mod replay;
 
 use std::cell::{Cell, RefCell};
@@ -53,6 +55,9 @@ use serde::Serialize;
 use tokio::runtime::Handle;
 
 pub use exchange::{ProbeReport, Property, StepReport};
+pub use forward::{
+    ForwardOptions, ForwardReport, Mishandled, MishandledGroup, forward_matrix, run_matrix_to,
+};
 pub use replay::{
     REPLAY_FORMAT, REPLAY_VERSION, ReplayFile, ReplayOptions, ReplayReport, ReplayStep,
     ReplayVerification, replay_file,
@@ -102,7 +107,7 @@ pub struct FuzzConfig {
 /// Where a run is, for progress output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum Progress {
+pub enum FuzzProgress {
     /// `passed` of `of` cases passed so far.
     Case {
         /// Cases passed.
@@ -194,7 +199,7 @@ pub async fn fuzz_endpoint(config: FuzzConfig) -> Result<FuzzReport, Error> {
 /// [`fuzz_endpoint`], telling `progress` after every case and shrinking step.
 pub async fn fuzz_endpoint_with_progress(
     config: FuzzConfig,
-    progress: impl Fn(&Progress) + Send + 'static,
+    progress: impl Fn(&FuzzProgress) + Send + 'static,
 ) -> Result<FuzzReport, Error> {
     let handle = Handle::current();
     // proptest's runner is synchronous: it runs on a blocking thread and waits for each
@@ -207,7 +212,7 @@ pub async fn fuzz_endpoint_with_progress(
 fn fuzz_blocking(
     handle: &Handle,
     config: &FuzzConfig,
-    progress: &dyn Fn(&Progress),
+    progress: &dyn Fn(&FuzzProgress),
 ) -> Result<FuzzReport, Error> {
     let run = Run {
         config,
@@ -259,7 +264,7 @@ struct Run<'a> {
     config: &'a FuzzConfig,
     wire: Wire,
     handle: &'a Handle,
-    progress: &'a dyn Fn(&Progress),
+    progress: &'a dyn Fn(&FuzzProgress),
     executions: Cell<u64>,
     webhooks_sent: Cell<u64>,
     contacted: Cell<bool>,
@@ -290,13 +295,13 @@ impl Run<'_> {
         if shrinking {
             let attempt = self.shrink_steps.get() + 1;
             self.shrink_steps.set(attempt);
-            (self.progress)(&Progress::Shrinking { attempt });
+            (self.progress)(&FuzzProgress::Shrinking { attempt });
         }
         match self.handle.block_on(self.run_case(plan)) {
             Ok(None) => {
                 if !shrinking {
                     self.passed.set(self.passed.get() + 1);
-                    (self.progress)(&Progress::Case {
+                    (self.progress)(&FuzzProgress::Case {
                         passed: self.passed.get(),
                         of: self.config.cases,
                     });

@@ -2,6 +2,7 @@
 //! default case count and shrunk to a small case, a correct receiver passes several seeds, the
 //! same seed and salt send the same bytes, and the replay file reproduces the failure.
 
+mod matrix_to;
 mod receivers;
 
 use std::path::PathBuf;
