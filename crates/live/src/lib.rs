@@ -7,9 +7,10 @@
 //! - [`WebhookReceiver`]: a local endpoint that records and verifies webhooks, for any test.
 //! - [`scenario`]: the dummy flow (token, auto webhook, manual status, manual webhook) checked
 //!   against `idenfy_model::rules`, and the whole status matrix run over it.
-//! - [`fuzz_endpoint`]: property-based testing of a team's own webhook endpoint with
-//!   shrinking to a minimal case, written as a [`ReplayFile`] that [`replay_file`] resends;
-//!   [`probe`] reads what the team's system holds.
+//! - `fuzz_endpoint` (feature `fuzz`): property-based testing of a team's own webhook endpoint
+//!   with shrinking to a minimal case, written as a [`ReplayFile`] that [`replay_file`]
+//!   resends; [`run_matrix_to`] forwards the status matrix's webhooks to it; [`probe`] reads
+//!   what the team's system holds.
 //! - [`webhook`]: webhooks sent to a team's own endpoint through `idenfy_sender::Sender`, and
 //!   the forgery battery that grades its signature check ([`webhook::battery`]).
 //!
@@ -35,12 +36,15 @@ pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_TIMEOUT, Endpo
 pub use error::{
     BODY_EXCERPT_CHARS, DEFAULT_RATE_LIMIT_WAIT, Error, HttpError, PartnerEnvironment,
 };
+#[cfg(feature = "fuzz")]
 pub use fuzz::{
-    DEFAULT_CASES, DEFAULT_MAX_SHRINK_ITERS, ForwardOptions, ForwardReport, FuzzConfig,
-    FuzzFailure, FuzzProgress, FuzzReport, Mishandled, MishandledGroup, ProbeReport, Property,
+    DEFAULT_CASES, DEFAULT_MAX_SHRINK_ITERS, FuzzConfig, FuzzFailure, FuzzProgress, FuzzReport,
+    fuzz_endpoint, fuzz_endpoint_with_progress,
+};
+pub use fuzz::{
+    ForwardOptions, ForwardReport, Mishandled, MishandledGroup, ProbeReport, Property,
     REPLAY_FORMAT, REPLAY_VERSION, ReplayFile, ReplayOptions, ReplayReport, ReplayStep,
-    ReplayVerification, StepReport, forward_matrix, fuzz_endpoint, fuzz_endpoint_with_progress,
-    replay_file, run_matrix_to,
+    ReplayVerification, StepReport, forward_matrix, replay_file, run_matrix_to,
 };
 pub use receiver::{
     ReceivedWebhook, ReceiverBuilder, SignatureCheck, WEBHOOK_PATH, WebhookReceiver,

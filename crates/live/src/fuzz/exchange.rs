@@ -27,6 +27,18 @@ pub enum Property {
     Metamorphic,
 }
 
+impl Property {
+    /// The property in words.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Property::Accepted => "every genuine webhook is answered 2xx",
+            Property::NoServerError => "no webhook is ever answered 5xx",
+            Property::Decision => "the system ends with the reference decision",
+            Property::Metamorphic => "a failing manual value never leaves the system more trusting",
+        }
+    }
+}
+
 /// How the endpoint answered one step.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
