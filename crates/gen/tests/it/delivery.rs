@@ -73,6 +73,23 @@ fn final_webhooks_of_a_verification_arrive_in_the_order_issued() {
                 let mut sorted = finish_times.clone();
                 sorted.sort();
                 prop_assert_eq!(&finish_times, &sorted);
+                // Every issued webhook a second after the one before, as the simulator's.
+                let mut distinct: Vec<i64> = sequence
+                    .steps
+                    .iter()
+                    .filter(|step| step.verification == index)
+                    .filter_map(|step| {
+                        serde_json::from_slice::<IdentificationWebhook>(&step.webhook.body).ok()
+                    })
+                    .map(|body| body.finish_time.unwrap())
+                    .collect();
+                distinct.sort();
+                distinct.dedup();
+                let first = distinct[0];
+                let expected: Vec<i64> = (0..=plan.verifications[index].reviews.len() as i64)
+                    .map(|k| first + k)
+                    .collect();
+                prop_assert_eq!(distinct, expected);
             }
             Ok(())
         },
@@ -120,7 +137,7 @@ fn perturbations_and_extras_show_in_the_steps() {
     ];
     verification.extras = vec![
         Extra::UnknownFraudTag(1),
-        Extra::UnknownMismatchTag(0),
+        Extra::UnknownMismatchTag(2),
         Extra::UnknownField(1),
         Extra::DocumentExpiration,
     ];

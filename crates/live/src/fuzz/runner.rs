@@ -261,6 +261,16 @@ struct Sent {
     probes: Vec<ProbeReport>,
 }
 
+impl Sent {
+    /// Adds what `later` sent and got, after this.
+    fn absorb(&mut self, later: Sent) {
+        self.verifications.extend(later.verifications);
+        self.steps.extend(later.steps);
+        self.reports.extend(later.reports);
+        self.probes.extend(later.probes);
+    }
+}
+
 impl Run<'_> {
     /// One execution of `plan`, as proptest sees it.
     fn execute(&self, plan: &DeliveryPlan) -> Result<(), TestCaseError> {
@@ -320,23 +330,28 @@ impl Run<'_> {
             }
         }
         self.probed.set(true);
+        // The metamorphic relation first: when it breaks, it says more than the decision.
+        if self.config.metamorphic
+            && let Some((property, message, variant)) = self.metamorphic(plan, probe, &sent).await?
+        {
+            sent.absorb(variant);
+            return Ok(Some(self.failed(property, message, sent)));
+        }
         if let Some(wrong) = sent.probes.iter().find(|report| !report.matches()) {
             let message = wrong.describe();
             return Ok(Some(self.failed(Property::Decision, message, sent)));
         }
-        if !self.config.metamorphic {
-            return Ok(None);
-        }
-        self.metamorphic(plan, probe, sent).await
+        Ok(None)
     }
 
-    /// The metamorphic check of `plan`, whose execution `sent` passed.
+    /// The metamorphic check of `plan`, whose execution `sent` was answered 2xx throughout:
+    /// the broken property, its message and what the variant sent, or `None`.
     async fn metamorphic(
         &self,
         plan: &DeliveryPlan,
         probe: &Probe,
-        mut sent: Sent,
-    ) -> Result<Option<FuzzFailure>, Error> {
+        sent: &Sent,
+    ) -> Result<Option<(Property, String, Sent)>, Error> {
         let value = match plan.verifications[0].verification.start_time % 2 {
             0 => ManualValue::Face,
             _ => ManualValue::Document,
@@ -352,26 +367,27 @@ impl Run<'_> {
         else {
             return Ok(None);
         };
-        let before = before.got.clone();
-        let first_variant_step = sent.steps.len();
-        self.send(&variant, &mut sent).await?;
-        if let Some((property, message)) = judge(&sent.reports[first_variant_step..]) {
-            return Ok(Some(self.failed(property, message, sent)));
+        let mut changed = Sent::default();
+        self.send(&variant, &mut changed).await?;
+        if let Some((property, message)) = judge(&changed.reports) {
+            return Ok(Some((property, message, changed)));
         }
-        let changed = &sent.verifications[plan.verifications.len() + index];
-        let after = match probe.read(self.wire.http(), &changed.scan_ref).await {
+        let verification = changed.verifications[index].clone();
+        let after = match probe.read(self.wire.http(), &verification.scan_ref).await {
             Ok(word) => word,
-            Err(error) => {
-                return Ok(Some(self.failed(
-                    Property::Decision,
-                    error.to_string(),
-                    sent,
-                )));
-            }
+            Err(error) => return Ok(Some((Property::Decision, error.to_string(), changed))),
         };
         let expectations = probe.expectations();
+        changed.probes.push(ProbeReport {
+            scan_ref: verification.scan_ref.clone(),
+            expected: verification
+                .expected
+                .as_ref()
+                .map_or_else(String::new, |decision| expectations.word(decision)),
+            got: after.clone(),
+        });
         let (Some(trusted_before), Some(trusted_after)) = (
-            expectations.status_of(&before),
+            expectations.status_of(&before.got),
             expectations.status_of(&after),
         ) else {
             return Ok(None);
@@ -384,12 +400,12 @@ impl Run<'_> {
             ManualValue::Document => "document value DOC_VALIDATED by DOC_NOT_FOUND",
         };
         let message = format!(
-            "replacing the last review's {what} (scanRef {} instead of {}) left the system more \
-             trusting: it holds {after:?} ({trusted_after}) after, {before:?} ({trusted_before}) \
-             before",
-            changed.scan_ref, sent.verifications[index].scan_ref
+            "replacing the last review's {what} (scanRef {} instead of {original}) left the \
+             system more trusting: it holds {after:?} ({trusted_after}) after, {:?} \
+             ({trusted_before}) before",
+            verification.scan_ref, before.got
         );
-        Ok(Some(self.failed(Property::Metamorphic, message, sent)))
+        Ok(Some((Property::Metamorphic, message, changed)))
     }
 
     /// Signs `plan` with a fresh salt, registers its verifications and sends its steps,

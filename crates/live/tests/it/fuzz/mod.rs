@@ -119,6 +119,41 @@ async fn ignored_manual_reviews_are_found() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_inverted_review_rule_breaks_the_metamorphic_relation() {
+    let report = fuzz(Bug::InvertedReviewRule, 17).await;
+    let failure = report.failure.expect("the planted bug is found");
+    assert_eq!(failure.property, Property::Metamorphic, "{failure}");
+    // The approving review, then the same verification with a failing value.
+    assert_eq!(
+        (failure.verifications, failure.webhooks),
+        (2, 4),
+        "{failure}"
+    );
+    assert!(
+        failure.message.contains("left the system more trusting"),
+        "{failure}"
+    );
+    assert!(
+        failure
+            .message
+            .contains("\"verified\" (APPROVED) after, \"rejected\" (DENIED) before"),
+        "{failure}"
+    );
+    let held: Vec<&str> = failure
+        .probes
+        .iter()
+        .map(|probe| probe.got.as_str())
+        .collect();
+    assert_eq!(held, ["rejected", "verified"], "{failure}");
+
+    let receiver = start(Bug::InvertedReviewRule).await;
+    let mut config = config(&receiver, 17);
+    config.metamorphic = false;
+    let without = fuzz_endpoint(config).await.unwrap().failure.unwrap();
+    assert_eq!(without.property, Property::Decision, "{without}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_same_seed_and_salt_send_the_same_bytes() {
     let first = fuzz(Bug::StaleOverwrites, 21).await.failure.unwrap().replay;
     let second = fuzz(Bug::StaleOverwrites, 21).await.failure.unwrap().replay;

@@ -16,7 +16,10 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use idenfy_model::decision::carries_decision;
 use idenfy_model::signature::{EVENT_TYPE_HEADER, SIGNATURE_HEADER};
-use idenfy_model::{FraudTag, IdentificationWebhook, MismatchTag, SigningKey, WebhookEventType};
+use idenfy_model::{
+    DocumentStatus, FaceStatus, FraudTag, IdentificationWebhook, MismatchTag, SigningKey,
+    WebhookEventType,
+};
 
 /// The signing key of every receiver and fuzz run of these tests.
 pub const KEY: &str = "fuzz-test-signing-key";
@@ -38,6 +41,9 @@ pub enum Bug {
     ReserializingVerifier,
     /// `IDENTIFICATION_MANUAL_FINISHED` webhooks are acknowledged and dropped.
     IgnoresManualReviews,
+    /// A manual review is decided from its face and document values, with the approval rule
+    /// inverted: anything but `FACE_MATCH` with `DOC_VALIDATED` approves.
+    InvertedReviewRule,
 }
 
 /// What the system holds for one verification.
@@ -167,8 +173,17 @@ async fn webhook(State(receiver): State<Receiver>, headers: HeaderMap, body: Byt
     {
         return StatusCode::OK.into_response();
     }
+    let overall = if receiver.bug == Bug::InvertedReviewRule
+        && event == WebhookEventType::IdentificationManualFinished
+    {
+        let approved = webhook.status.manual_face == Some(FaceStatus::FaceMatch)
+            && webhook.status.manual_document == Some(DocumentStatus::DocValidated);
+        if approved { "DENIED" } else { "APPROVED" }.to_owned()
+    } else {
+        webhook.status.overall.as_str().to_owned()
+    };
     let incoming = Held {
-        overall: webhook.status.overall.as_str().to_owned(),
+        overall,
         is_final: webhook.is_final,
         finish_time: webhook.finish_time,
     };
