@@ -150,11 +150,6 @@ impl Probe {
         self.template.replace(SCAN_REF_PLACEHOLDER, scan_ref)
     }
 
-    /// The JSON pointer read.
-    pub fn pointer(&self) -> &str {
-        &self.pointer
-    }
-
     /// The words compared.
     pub fn expectations(&self) -> &Expectations {
         &self.expectations

@@ -247,6 +247,52 @@ async fn an_endpoint_nobody_listens_on_stops_the_run_at_once() {
 }
 
 #[test]
+fn words_map_statuses_both_ways_and_pending_only_for_non_final_results() {
+    use idenfy_model::OverallStatus;
+    use idenfy_model::decision::Decision;
+    let expect = Expectations::parse(&["APPROVED=ok", "PENDING=wait", "SUSPECTED=ok"]).unwrap();
+    let decision = |overall, is_final| Decision { overall, is_final };
+    assert_eq!(expect.word(&decision(OverallStatus::Approved, true)), "ok");
+    assert_eq!(
+        expect.word(&decision(OverallStatus::Approved, false)),
+        "wait"
+    );
+    assert_eq!(
+        expect.word(&decision(OverallStatus::Denied, true)),
+        "DENIED"
+    );
+    assert_eq!(expect.status_of("DENIED"), Some(OverallStatus::Denied));
+    // Two statuses read "ok": it stands for neither.
+    assert_eq!(expect.status_of("ok"), None);
+    assert_eq!(expect.status_of("APPROVED"), None);
+    let plain = Expectations::default();
+    assert_eq!(
+        plain.word(&decision(OverallStatus::Suspected, false)),
+        "SUSPECTED"
+    );
+}
+
+#[tokio::test]
+async fn a_probe_nobody_answers_says_why() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let template = format!("http://{}/p/{{scanRef}}", listener.local_addr().unwrap());
+    drop(listener);
+    let probe = Probe::new(&template, "/status", Expectations::default()).unwrap();
+    let error = probe.read(&reqwest_client(), "abc").await.unwrap_err();
+    let message = error.to_string();
+    assert!(
+        message.contains("/p/abc (scanRef abc) gave no value: no answer ("),
+        "{message}"
+    );
+    assert!(message.to_lowercase().contains("refused"), "{message}");
+}
+
+/// A plain HTTP client, as the probe's callers build one.
+fn reqwest_client() -> reqwest::Client {
+    reqwest::Client::builder().no_proxy().build().unwrap()
+}
+
+#[test]
 fn malformed_expectations_are_refused_with_the_reason() {
     for (given, reason) in [
         ("APPROVED", "expected STATUS=VALUE"),
