@@ -3,10 +3,12 @@
 
 mod battery;
 mod exit;
+mod fuzz;
 mod r#gen;
 mod log_lines;
 mod matrix;
 mod output;
+mod replay;
 mod serve;
 mod tls;
 mod trigger;
@@ -29,6 +31,7 @@ use clap::{Parser, Subcommand};
         idenfy-testkit serve --api-key my-key --api-secret my-secret --signing-key my-signing-key\n  \
         idenfy-testkit trigger --to http://127.0.0.1:3000/webhooks/idenfy --signing-key my-signing-key --battery\n  \
         idenfy-testkit matrix\n  \
+        idenfy-testkit fuzz --to http://127.0.0.1:3000/webhooks/idenfy --signing-key my-signing-key --out fuzz-failures\n  \
         idenfy-testkit gen webhook --auto APPROVED --signing-key my-signing-key > body.json 2> headers.txt\n  \
         idenfy-testkit verify --signing-key my-signing-key \\\n    \
           --signature \"$(sed -n 's/^Idenfy-Signature: //p' headers.txt)\" body.json\n\n\
@@ -54,6 +57,10 @@ enum Command {
     Matrix(matrix::MatrixArgs),
     /// Check a saved webhook body against its Idenfy-Signature
     Verify(verify::VerifyArgs),
+    /// Fuzz your webhook endpoint with webhook sequences, shrinking a failure to a minimal case
+    Fuzz(fuzz::FuzzArgs),
+    /// Resend the webhooks of a replay file written by fuzz, byte for byte
+    Replay(replay::ReplayArgs),
 }
 
 fn main() -> ExitCode {
@@ -63,6 +70,8 @@ fn main() -> ExitCode {
         Command::Trigger(args) => trigger::run(args),
         Command::Matrix(args) => matrix::run(args),
         Command::Verify(args) => verify::run(args),
+        Command::Fuzz(args) => fuzz::run(args),
+        Command::Replay(args) => replay::run(args),
     };
     outcome.unwrap_or_else(|error| exit::report(&error))
 }

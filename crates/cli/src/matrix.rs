@@ -14,7 +14,7 @@ use clap::Args;
 use idenfy_live::scenario::{
     FlowOptions, FlowOutcome, MatrixOptions, MatrixReport, Progress, run_matrix,
 };
-use idenfy_live::{Client, WebhookReceiver};
+use idenfy_live::{Client, ForwardOptions, ForwardReport, WebhookReceiver, forward_matrix};
 use idenfy_model::support::{counted, redact_url};
 use idenfy_model::validation::{is_https_or_loopback, is_loopback_host};
 use idenfy_model::{ApiCredentials, DummyStatus, SigningKey, Triple};
@@ -23,7 +23,9 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
 use crate::exit::{FAILURE, UsageError};
+use crate::fuzz::ProbeArgs;
 use crate::output::Stdout;
+use crate::trigger::parse_endpoint;
 use crate::triple_filter::TripleFilter;
 use crate::values;
 
@@ -39,12 +41,18 @@ const DEFAULT_TUNNEL_PORT: u16 = 8787;
       --signing-key my-signing-key          # against a running `idenfy-testkit serve`\n  \
     export IDENFY_API_KEY=dev-key IDENFY_API_SECRET=dev-secret IDENFY_SIGNING_KEY=dev-signing-key\n  \
     idenfy-testkit matrix --base-url https://ivs.idenfy.com --callback-url https://my-tunnel.example.com \\\n    \
-      --auto APPROVED --face FACE_MATCH --concurrency 2\n\n\
+      --auto APPROVED --face FACE_MATCH --concurrency 2\n  \
+    idenfy-testkit matrix --forward-to http://127.0.0.1:3000/webhooks/idenfy --signing-key my-signing-key \\\n    \
+      --probe 'http://127.0.0.1:3000/test/idenfy/{scanRef}' --expect APPROVED=verified --expect DENIED=rejected\n\n\
     Without --base-url an in-process simulator and webhook receiver on 127.0.0.1 run all 1232\n\
     triples in seconds. With --base-url every flow creates a real token (iDenfy charges for it): narrow\n\
     the run with --auto, --face and --doc. A base URL that is not loopback must reach this machine for\n\
     webhooks: --callback-url is a public HTTPS URL forwarding to --listen (default 127.0.0.1:8787).\n\
-    Progress goes to stderr (a bar on a terminal, plain lines otherwise); exit code 1 if any flow failed.")]
+    --forward-to sends each flow's webhooks on to your endpoint, exact bytes and signatures, and with\n\
+    --probe checks what your system holds per triple against the reference decision, grouping the\n\
+    mishandled triples.\n\
+    Progress goes to stderr (a bar on a terminal, plain lines otherwise); exit code 1 if any flow failed\n\
+    or your endpoint mishandled a triple.")]
 pub struct MatrixArgs {
     /// Run against this API instead of the embedded simulator: iDenfy (DEV key pair) or a running
     /// `idenfy-testkit serve`
@@ -95,6 +103,12 @@ pub struct MatrixArgs {
     /// Seconds to wait for each webhook
     #[arg(long, value_name = "SECONDS", default_value_t = 30)]
     webhook_timeout: u64,
+    /// Also send every flow's webhooks to your endpoint, exact bytes and signatures, and check
+    /// what your system holds with --probe (needs --signing-key, the key your endpoint checks)
+    #[arg(long, value_name = "URL")]
+    forward_to: Option<String>,
+    #[command(flatten)]
+    probe: ProbeArgs,
     /// Print the report as JSON instead of the summary table
     #[arg(long)]
     json: bool,
@@ -108,6 +122,9 @@ struct JsonReport<'a> {
     target: &'a str,
     #[serde(flatten)]
     report: &'a MatrixReport,
+    /// What the endpoint of --forward-to did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    forward: Option<&'a ForwardReport>,
 }
 
 /// Runs the matrix and reports.
@@ -115,6 +132,7 @@ pub fn run(args: MatrixArgs) -> anyhow::Result<ExitCode> {
     if args.base_url.is_none() {
         refuse_remote_flags_without_base_url(&args)?;
     }
+    let forward = forward_options(&args)?;
     let triples = args.filter.triples();
     let options = MatrixOptions::default()
         .concurrency(usize::from(args.concurrency))
@@ -124,10 +142,16 @@ pub fn run(args: MatrixArgs) -> anyhow::Result<ExitCode> {
                 .client_id_prefix("idenfy-testkit"),
         );
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
-    let (target, report) = runtime.block_on(async {
+    let outcome = runtime.block_on(async {
         match &args.base_url {
             None => {
-                let simulator = Simulator::start()
+                // Signed with the endpoint's key when the webhooks are forwarded to it.
+                let mut builder = Simulator::builder();
+                if let Some(key) = &args.signing_key {
+                    builder = builder.signing_key(key.clone());
+                }
+                let simulator = builder
+                    .start()
                     .await
                     .context("cannot start the embedded simulator")?;
                 let client = Client::builder(simulator.credentials().clone())
@@ -140,29 +164,37 @@ pub fn run(args: MatrixArgs) -> anyhow::Result<ExitCode> {
                 let target = "embedded simulator".to_owned();
                 let report =
                     run_with_progress(&client, &receiver, &triples, &options, &target).await;
-                anyhow::Ok((target, report))
+                let forwarded = forward_to(&report, &receiver, forward.as_ref()).await?;
+                anyhow::Ok((target, report, forwarded))
             }
             Some(base_url) => {
                 let (client, receiver) = remote(&args, base_url).await?;
                 let target = redact_url(client.base_url().as_str());
                 let report =
                     run_with_progress(&client, &receiver, &triples, &options, &target).await;
-                anyhow::Ok((target, report))
+                let forwarded = forward_to(&report, &receiver, forward.as_ref()).await?;
+                anyhow::Ok((target, report, forwarded))
             }
         }
-    })?;
+    });
+    let (target, report, forwarded) = outcome?;
     let mut out = Stdout::lock();
     if args.json {
         out.json_line(&JsonReport {
             target: &target,
             report: &report,
+            forward: forwarded.as_ref(),
         })?;
     } else {
         out.bytes(summary_table(&report).as_bytes())?;
         out.bytes(report.summary().as_bytes())?;
+        if let (Some(forwarded), Some(options)) = (&forwarded, &forward) {
+            out.bytes(forward_summary(forwarded, options).as_bytes())?;
+        }
     }
     out.finish()?;
-    Ok(if report.is_success() {
+    let forward_passed = forwarded.as_ref().is_none_or(ForwardReport::is_success);
+    Ok(if report.is_success() && forward_passed {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(FAILURE)
@@ -191,7 +223,11 @@ fn refuse_remote_flags_without_base_url(args: &MatrixArgs) -> Result<(), UsageEr
         ),
         (
             from_flag(
-                args.signing_key.as_ref().map(SigningKey::expose),
+                // --forward-to signs with it too.
+                args.signing_key
+                    .as_ref()
+                    .filter(|_| args.forward_to.is_none())
+                    .map(SigningKey::expose),
                 "IDENFY_SIGNING_KEY",
             ),
             "--signing-key",
@@ -216,6 +252,77 @@ fn refuse_remote_flags_without_base_url(args: &MatrixArgs) -> Result<(), UsageEr
          against an embedded simulator with its own credentials: add --base-url URL, or leave them out",
         given.join(", ")
     )))
+}
+
+/// What `--forward-to` and the probe flags ask for, or `None` without `--forward-to`.
+fn forward_options(args: &MatrixArgs) -> Result<Option<ForwardOptions>, UsageError> {
+    let probe = args.probe.build()?;
+    let Some(to) = &args.forward_to else {
+        if probe.is_some() {
+            return Err(UsageError(
+                "--probe needs --forward-to: the probe reads what your endpoint made of the \
+                 webhooks forwarded to it"
+                    .to_owned(),
+            ));
+        }
+        return Ok(None);
+    };
+    if args.signing_key.is_none() {
+        return Err(UsageError(
+            "--forward-to needs --signing-key (or IDENFY_SIGNING_KEY): the key your endpoint \
+             checks Idenfy-Signature with"
+                .to_owned(),
+        ));
+    }
+    let mut options = ForwardOptions::new(
+        parse_endpoint(to)
+            .map_err(|error| UsageError(error.0.replacen("--to", "--forward-to", 1)))?,
+    );
+    options.probe = probe;
+    Ok(Some(options))
+}
+
+/// Forwards the flows' webhooks when asked to, with a line on stderr.
+async fn forward_to(
+    report: &MatrixReport,
+    receiver: &WebhookReceiver,
+    options: Option<&ForwardOptions>,
+) -> anyhow::Result<Option<ForwardReport>> {
+    let Some(options) = options else {
+        return Ok(None);
+    };
+    eprintln!(
+        "forwarding the webhooks of {} passed flows to {}",
+        report.passed,
+        redact_url(options.to.as_str())
+    );
+    Ok(Some(forward_matrix(report, receiver, options).await?))
+}
+
+/// What the endpoint of `--forward-to` did, grouped.
+fn forward_summary(report: &ForwardReport, options: &ForwardOptions) -> String {
+    let mut summary = format!(
+        "forwarded {} to {}: {} mishandled\n",
+        counted(report.forwarded, "triple"),
+        redact_url(options.to.as_str()),
+        report.mishandled.len()
+    );
+    for group in &report.groups {
+        summary.push_str(&format!("  {}\n", group.description));
+        let shown: Vec<String> = group
+            .triples
+            .iter()
+            .take(3)
+            .map(ToString::to_string)
+            .collect();
+        let more = group.triples.len().saturating_sub(shown.len());
+        summary.push_str(&format!("    e.g. {}", shown.join(", ")));
+        if more > 0 {
+            summary.push_str(&format!(" and {more} more"));
+        }
+        summary.push('\n');
+    }
+    summary
 }
 
 /// The client and receiver for a run against `base_url`, or what is missing.

@@ -209,7 +209,7 @@ fn read_body(path: &std::path::Path) -> anyhow::Result<Vec<u8>> {
 }
 
 /// `--to`, which must be an absolute `http` or `https` URL.
-fn parse_endpoint(to: &str) -> Result<Url, UsageError> {
+pub fn parse_endpoint(to: &str) -> Result<Url, UsageError> {
     Url::parse(to)
         .ok()
         .filter(|parsed| matches!(parsed.scheme(), "http" | "https") && parsed.has_host())

@@ -21,6 +21,7 @@
 //! | [`verification`] | generated verifications and both their webhooks |
 //! | [`signed`] | genuine signed webhooks in either body style, and bytes re-serializers change |
 //! | [`forgery`] | the forgeries a careful webhook endpoint refuses, as data |
+//! | [`delivery`] | delivery sequences for fuzzing a webhook consumer, with the reference decision |
 //! | [`seed`] | the seeded generator [`SeededRng`], seeded runners and [`sample`] |
 //!
 //! # Reproducibility
@@ -42,6 +43,7 @@
 //! assert_eq!(requests, sample(&arb_token_request(), 42, 3));
 //! ```
 
+pub mod delivery;
 pub mod dummy;
 pub mod forgery;
 pub mod identity;
@@ -56,12 +58,15 @@ pub mod token;
 pub mod verification;
 pub mod webhook;
 
+pub use delivery::{DeliveryLimits, DeliveryPlan, DeliverySequence, arb_delivery_sequence};
 pub use forgery::{Forgery, ForgeryKind, forgeries};
 pub use identity::{Identity, arb_identity};
 pub use invalid::{InvalidCase, InvalidRequest};
 pub use json_breakage::{BreakageKind, JsonBreakage};
 pub use matrix::arb_triple;
-pub use seed::{SeededRng, rng_from_seed, runner_from_seed, sample, samples};
+pub use seed::{
+    SeededRng, rng_from_seed, runner_from_seed, runner_from_seed_with, sample, samples,
+};
 pub use signed::{arb_signed_webhook, unusual_bytes};
 pub use token::{arb_dummy_token_request, arb_token_request};
 pub use verification::{Verification, WebhookPair, scan_ref};

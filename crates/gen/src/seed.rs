@@ -25,8 +25,13 @@ pub fn rng_from_seed(seed: u64) -> SeededRng {
 
 /// A proptest runner whose stream is fixed by `seed`: the stream of [`rng_from_seed`].
 pub fn runner_from_seed(seed: u64) -> TestRunner {
+    runner_from_seed_with(seed, Config::default())
+}
+
+/// [`runner_from_seed`] with `config` (case count, shrinking limits, persistence).
+pub fn runner_from_seed_with(seed: u64, config: Config) -> TestRunner {
     let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &seed_bytes(seed));
-    TestRunner::new_with_rng(Config::default(), rng)
+    TestRunner::new_with_rng(config, rng)
 }
 
 /// The 32-byte ChaCha20 key of `seed`.

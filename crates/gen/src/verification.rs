@@ -131,7 +131,7 @@ pub fn arb_webhook_pair(defaults: WebhookDefaults) -> impl Strategy<Value = Webh
 }
 
 /// The verification `request` (its `dummyStatus` set to `status`) creates for `identity`.
-fn verification(
+pub(crate) fn verification(
     identity: Identity,
     mut request: TokenRequest,
     status: &DummyStatus,

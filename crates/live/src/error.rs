@@ -173,6 +173,57 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// A probe setting that cannot work: a `--expect` that is not `STATUS=VALUE`, a JSON
+    /// pointer that does not start with `/`, a probe URL without `{scanRef}`.
+    #[error("invalid probe setting {given:?}: {reason}")]
+    ProbeSetting {
+        /// The setting as given.
+        given: String,
+        /// What is wrong with it, and what to give instead.
+        reason: String,
+    },
+    /// The probe gave no value: no answer, a body that is not JSON, or nothing at the pointer.
+    #[error("the probe {url} (scanRef {scan_ref}) gave no value: {reason}")]
+    Probe {
+        /// The probe URL fetched (without user info).
+        url: String,
+        /// The verification probed.
+        scan_ref: String,
+        /// What went wrong, and what the probe must answer instead.
+        reason: String,
+    },
+    /// The webhook endpoint or the setup URL could not be reached before it answered anything.
+    #[error("cannot reach {url}: {cause}; is the server running and listening there?")]
+    Unreachable {
+        /// The URL (without user info).
+        url: String,
+        /// Why no connection was made.
+        cause: String,
+    },
+    /// The setup URL refused to register a verification.
+    #[error(
+        "the setup URL {url} answered {answer} for scanRef {scan_ref}; it must answer 2xx to \
+         POST {{\"scanRef\", \"clientId\", \"externalRef\"}}"
+    )]
+    Setup {
+        /// The setup URL (without user info).
+        url: String,
+        /// The verification it refused.
+        scan_ref: String,
+        /// Its answer: a status code, or why there was none.
+        answer: String,
+    },
+    /// A file that is not an idenfy-testkit replay file.
+    #[error("{path} is not an idenfy-testkit replay file: {reason}")]
+    ReplayFile {
+        /// The file.
+        path: String,
+        /// Why it was refused.
+        reason: String,
+    },
+    /// The webhook sender could not be set up.
+    #[error(transparent)]
+    Sender(#[from] idenfy_sender::SenderError),
     /// No accepted webhook arrived in time.
     #[error(
         "no accepted {event} webhook for scanRef {scan_ref} within {} ms; check the callback URL, \

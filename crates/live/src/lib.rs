@@ -7,6 +7,10 @@
 //! - [`WebhookReceiver`]: a local endpoint that records and verifies webhooks, for any test.
 //! - [`scenario`]: the dummy flow (token, auto webhook, manual status, manual webhook) checked
 //!   against `idenfy_model::rules`, and the whole status matrix run over it.
+//! - `fuzz_endpoint`: property-based testing of a team's own webhook endpoint
+//!   with shrinking to a minimal case, written as a [`ReplayFile`] that [`replay_file`]
+//!   resends; [`run_matrix_to`] forwards the status matrix's webhooks to it; [`probe`] reads
+//!   what the team's system holds.
 //! - [`webhook`]: webhooks sent to a team's own endpoint through `idenfy_sender::Sender`, and
 //!   the forgery battery that grades its signature check ([`webhook::battery`]).
 //!
@@ -21,6 +25,8 @@
 mod api;
 mod client;
 mod error;
+mod fuzz;
+pub mod probe;
 mod receiver;
 mod retry;
 pub mod scenario;
@@ -29,6 +35,15 @@ pub mod webhook;
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_TIMEOUT, Endpoint, RawResponse};
 pub use error::{
     BODY_EXCERPT_CHARS, DEFAULT_RATE_LIMIT_WAIT, Error, HttpError, PartnerEnvironment,
+};
+pub use fuzz::{
+    DEFAULT_CASES, DEFAULT_MAX_SHRINK_ITERS, FuzzConfig, FuzzFailure, FuzzProgress, FuzzReport,
+    fuzz_endpoint, fuzz_endpoint_with_progress,
+};
+pub use fuzz::{
+    ForwardOptions, ForwardReport, Mishandled, MishandledGroup, ProbeReport, Property,
+    REPLAY_FORMAT, REPLAY_VERSION, ReplayFile, ReplayOptions, ReplayReport, ReplayStep,
+    ReplayVerification, StepReport, forward_matrix, replay_file, run_matrix_to,
 };
 pub use receiver::{
     ReceivedWebhook, ReceiverBuilder, SignatureCheck, WEBHOOK_PATH, WebhookReceiver,

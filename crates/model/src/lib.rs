@@ -10,6 +10,7 @@
 //! Sources are cited per item; the compiled reference is `shared/reference/idenfy-api.md`.
 
 pub mod country;
+pub mod decision;
 pub mod dummy;
 pub mod environment;
 pub mod error;
@@ -27,6 +28,7 @@ pub mod validation;
 pub mod vocabulary;
 pub mod webhook;
 
+pub use decision::{Decision, reference_decision};
 pub use dummy::{AddDummyStatusRequest, AddDummyStatusResponse, DummyStatus};
 pub use environment::Environment;
 pub use error::{ApiError, ErrorIdentifier};

@@ -2,6 +2,8 @@
 //! auto status produces, and the overall status a manual review produces.
 //!
 //! The generators and the simulator call these functions; they never restate the rules.
+//! The reference decision (which webhook stands, what a correct consumer holds) is the rule
+//! of [`crate::decision`].
 
 use crate::dummy::DummyStatus;
 use crate::environment::Environment;

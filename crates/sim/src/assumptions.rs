@@ -623,6 +623,18 @@ pub fn all() -> Vec<Assumption> {
                 .to_owned(),
         ),
         item(
+            "Which webhook stands",
+            "what a correct consumer holds (`idenfy_model::decision`, the reference `fuzz` and \
+             its tests check against): a final webhook over a non-final one whatever their \
+             arrival order, then the latest `finishTime`, then the last to arrive; duplicates \
+             change nothing; only the `IDENTIFICATION*` events carry a decision, and unknown tags, \
+             fields and event types change none. iDenfy's docs do not say what orders two manual \
+             reviews (its `finishTime` is documented as the automatic decision's time), so \
+             `fuzz` never reorders two final webhooks of one verification: only duplicates and \
+             the non-final automatic result arrive late."
+                .to_owned(),
+        ),
+        item(
             "Reset",
             "`POST /sim/reset` (`Simulator::reset`) forgets every verification and delivery, \
              restores the start balance and injected faults, opens a new rate-limit window and \

@@ -15,12 +15,16 @@ const SUBCOMMANDS: &[&[&str]] = &[
     &["trigger"],
     &["matrix"],
     &["verify"],
+    &["fuzz"],
+    &["replay"],
 ];
 
 #[test]
 fn every_subcommand_has_help_with_examples_of_itself() {
     let top = run(&["--help"]).success();
-    for name in ["gen", "serve", "trigger", "matrix", "verify"] {
+    for name in [
+        "gen", "serve", "trigger", "matrix", "verify", "fuzz", "replay",
+    ] {
         assert!(
             top.stdout.contains(&format!("\n  {name} ")),
             "{name}: {}",

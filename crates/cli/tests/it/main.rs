@@ -1,6 +1,7 @@
 //! Integration tests of the idenfy-testkit binary, run as a child process.
 
 mod battery;
+mod fuzz;
 mod gen_status;
 mod gen_token;
 mod gen_webhook;

@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use crate::support::{Served, run, run_command, testkit};
+use crate::support::{Receiver, Served, run, run_command, testkit};
 
 const SECRET: &str = "matrix-secret-91be";
 const SIGNING_KEY: &str = "matrix-signing-key-4d20";
@@ -223,4 +223,92 @@ fn remote_flags_without_base_url_are_a_wrong_command_line_but_the_same_variables
         "{}",
         from_environment.stdout
     );
+}
+
+#[test]
+fn forward_to_sends_every_flow_s_webhooks_to_the_endpoint() {
+    let endpoint = Receiver::checking_signatures(SIGNING_KEY);
+    let triple = [
+        "--auto",
+        "APPROVED",
+        "--face",
+        "FACE_MATCH",
+        "--doc",
+        "DOC_EXPIRED",
+    ];
+    let mut args = vec![
+        "matrix",
+        "--forward-to",
+        endpoint.url(),
+        "--signing-key",
+        SIGNING_KEY,
+    ];
+    args.extend(triple);
+    let out = run(&args).success();
+    assert!(
+        out.stdout
+            .contains("forwarded 1 triple to http://127.0.0.1:"),
+        "{out:?}"
+    );
+    assert!(out.stdout.contains(": 0 mishandled"), "{out:?}");
+    let received = endpoint.received();
+    let events: Vec<_> = received
+        .iter()
+        .map(|request| request.header("idenfy-event-type"))
+        .collect();
+    assert_eq!(
+        events,
+        [
+            Some("IDENTIFICATION_AUTO_FINISHED"),
+            Some("IDENTIFICATION_MANUAL_FINISHED")
+        ]
+    );
+    assert!(received.iter().all(|request| request.answered == 200));
+
+    let refusing = Receiver::checking_signatures("another-key");
+    let mut args = vec![
+        "matrix",
+        "--forward-to",
+        refusing.url(),
+        "--signing-key",
+        SIGNING_KEY,
+        "--json",
+    ];
+    args.extend(triple);
+    let out = run(&args);
+    assert_eq!(out.code, Some(1), "{out:?}");
+    let report: Value = serde_json::from_str(out.stdout.trim()).unwrap();
+    assert_eq!(report["passed"], 1);
+    assert_eq!(
+        report["forward"]["mishandled"][0]["expected"],
+        "2xx to every webhook"
+    );
+    let group = &report["forward"]["groups"][0]["description"];
+    assert!(
+        group
+            .as_str()
+            .unwrap()
+            .starts_with("1 triple(s) after automatic result APPROVED"),
+        "{group}"
+    );
+}
+
+#[test]
+fn forward_to_and_probe_flags_are_checked() {
+    run(&["matrix", "--forward-to", "http://127.0.0.1:1/hook"])
+        .fails_with(2, &["--forward-to needs --signing-key"]);
+    run(&[
+        "matrix",
+        "--forward-to",
+        "ftp://x/hook",
+        "--signing-key",
+        "k",
+    ])
+    .fails_with(
+        2,
+        &["--forward-to \"ftp://x/hook\" is not an absolute http"],
+    );
+    run(&["matrix", "--probe", "http://127.0.0.1:1/{scanRef}"])
+        .fails_with(2, &["--probe needs --forward-to"]);
+    run(&["matrix", "--expect", "APPROVED=ok"]).fails_with(2, &["--probe"]);
 }

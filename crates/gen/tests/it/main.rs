@@ -1,6 +1,7 @@
 //! Integration tests of idenfy-gen: every generated value is what it claims to be, checked
 //! against idenfy-model's own validation, parsing and rules.
 
+mod delivery;
 mod identity;
 mod invalid;
 mod json_breakage;

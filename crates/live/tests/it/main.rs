@@ -7,6 +7,7 @@ mod classify;
 mod config;
 mod contract;
 mod endpoints;
+mod fuzz;
 mod receiver;
 mod retries;
 mod scenarios;
