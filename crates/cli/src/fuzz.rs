@@ -18,6 +18,7 @@ use serde::Serialize;
 
 use crate::exit::{FAILURE, UsageError};
 use crate::output::Stdout;
+use crate::tls::TlsArgs;
 use crate::trigger::parse_endpoint;
 use crate::values;
 
@@ -70,9 +71,11 @@ pub struct FuzzArgs {
     /// Turn the metamorphic check off
     #[arg(long, overrides_with = "metamorphic")]
     no_metamorphic: bool,
-    /// Seconds to wait for each answer
-    #[arg(long, value_name = "SECONDS", default_value_t = 10)]
+    /// Seconds to wait for each answer (at least 1)
+    #[arg(long, value_name = "SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
     timeout: u64,
+    #[command(flatten)]
+    tls: TlsArgs,
 }
 
 /// The probe flags of `fuzz` and `replay`.
@@ -157,6 +160,7 @@ pub fn run(args: FuzzArgs) -> anyhow::Result<ExitCode> {
     config.salt = args.salt.unwrap_or(config.salt);
     config.metamorphic = !args.no_metamorphic;
     config.timeout = Duration::from_secs(args.timeout);
+    config.trust = args.tls.trust()?;
     eprintln!(
         "fuzzing {} with {} cases (seed {seed})",
         redact_url(to.as_str()),

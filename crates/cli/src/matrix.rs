@@ -25,6 +25,7 @@ use serde::Serialize;
 use crate::exit::{FAILURE, UsageError};
 use crate::fuzz::ProbeArgs;
 use crate::output::Stdout;
+use crate::tls::TlsArgs;
 use crate::trigger::parse_endpoint;
 use crate::triple_filter::TripleFilter;
 use crate::values;
@@ -109,6 +110,8 @@ pub struct MatrixArgs {
     forward_to: Option<String>,
     #[command(flatten)]
     probe: ProbeArgs,
+    #[command(flatten)]
+    tls: TlsArgs,
     /// Print the report as JSON instead of the summary table
     #[arg(long)]
     json: bool,
@@ -279,6 +282,7 @@ fn forward_options(args: &MatrixArgs) -> Result<Option<ForwardOptions>, UsageErr
             .map_err(|error| UsageError(error.0.replacen("--to", "--forward-to", 1)))?,
     );
     options.probe = probe;
+    options.trust = args.tls.trust()?;
     Ok(Some(options))
 }
 

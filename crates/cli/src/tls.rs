@@ -27,10 +27,15 @@ pub struct TlsArgs {
 }
 
 impl TlsArgs {
-    /// A sender with this trust and time limit. A `--cacert` file that cannot be read or holds
-    /// no certificate is a wrong command line; the same from `SSL_CERT_FILE`, which belongs to
-    /// the whole environment and which an http:// endpoint never needs, only a warning.
+    /// A sender with [`Self::trust`] and this time limit.
     pub fn sender(&self, timeout: Duration) -> anyhow::Result<Sender> {
+        Ok(Sender::with_trust(timeout, &self.trust()?)?)
+    }
+
+    /// The trust these flags ask for. A `--cacert` file that cannot be read or holds no
+    /// certificate is a wrong command line; the same from `SSL_CERT_FILE`, which belongs to the
+    /// whole environment and which an http:// endpoint never needs, only a warning.
+    pub fn trust(&self) -> Result<Trust, UsageError> {
         let mut trust = Trust::default();
         if self.insecure {
             eprintln!(
@@ -40,20 +45,20 @@ impl TlsArgs {
             trust = trust.accepting_any_certificate();
         }
         let Some((file, pem)) = self.authorities()? else {
-            return Ok(Sender::with_trust(timeout, &trust)?);
+            return Ok(trust);
         };
-        let from_flag = self.cacert.is_some();
-        match Sender::with_trust(timeout, &trust.clone().with_authorities(&file, pem)) {
-            Ok(sender) => Ok(sender),
-            Err(error @ SenderError::Certificate { .. }) if from_flag => Err(UsageError(format!(
-                "{error}; give --cacert a PEM file with -----BEGIN CERTIFICATE----- blocks"
-            ))
-            .into()),
-            Err(SenderError::Certificate { .. }) => {
-                eprintln!("warning: {CERT_FILE_VARIABLE}={file} holds no PEM certificate; ignored");
-                Ok(Sender::with_trust(timeout, &trust)?)
+        let with_file = trust.clone().with_authorities(&file, pem);
+        match with_file.configure(reqwest::Client::builder()) {
+            Ok(_) => Ok(with_file),
+            Err(error @ SenderError::Certificate { .. }) if self.cacert.is_some() => {
+                Err(UsageError(format!(
+                    "{error}; give --cacert a PEM file with -----BEGIN CERTIFICATE----- blocks"
+                )))
             }
-            Err(error) => Err(error.into()),
+            Err(_) => {
+                eprintln!("warning: {CERT_FILE_VARIABLE}={file} holds no PEM certificate; ignored");
+                Ok(trust)
+            }
         }
     }
 

@@ -136,22 +136,15 @@ impl Trust {
     pub fn accepts_any_certificate(&self) -> bool {
         self.any_certificate
     }
-}
 
-impl Sender {
-    /// A sender whose every exchange may take up to `timeout`.
-    pub fn new(timeout: Duration) -> Result<Self, SenderError> {
-        Self::with_trust(timeout, &Trust::default())
-    }
-
-    /// [`Self::new`], trusting HTTPS receivers as `trust` says.
-    pub fn with_trust(timeout: Duration, trust: &Trust) -> Result<Self, SenderError> {
-        let mut builder = reqwest::Client::builder()
-            .no_proxy()
-            .redirect(reqwest::redirect::Policy::none())
-            .timeout(timeout)
-            .danger_accept_invalid_certs(trust.any_certificate);
-        for (source_name, pem) in &trust.authorities {
+    /// `builder` trusting as this says: for the other HTTP clients of a tool that sends
+    /// webhooks (a probe, a setup call), so they trust what its [`Sender`] trusts.
+    pub fn configure(
+        &self,
+        mut builder: reqwest::ClientBuilder,
+    ) -> Result<reqwest::ClientBuilder, SenderError> {
+        builder = builder.danger_accept_invalid_certs(self.any_certificate);
+        for (source_name, pem) in &self.authorities {
             let certificates = reqwest::Certificate::from_pem_bundle(pem).map_err(|error| {
                 SenderError::Certificate {
                     source_name: source_name.clone(),
@@ -168,7 +161,24 @@ impl Sender {
                 builder = builder.add_root_certificate(certificate);
             }
         }
-        let client = builder
+        Ok(builder)
+    }
+}
+
+impl Sender {
+    /// A sender whose every exchange may take up to `timeout`.
+    pub fn new(timeout: Duration) -> Result<Self, SenderError> {
+        Self::with_trust(timeout, &Trust::default())
+    }
+
+    /// [`Self::new`], trusting HTTPS receivers as `trust` says.
+    pub fn with_trust(timeout: Duration, trust: &Trust) -> Result<Self, SenderError> {
+        let builder = reqwest::Client::builder()
+            .no_proxy()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(timeout);
+        let client = trust
+            .configure(builder)?
             .build()
             .map_err(|error| SenderError::Client(error_chain(&error)))?;
         Ok(Self { client, timeout })

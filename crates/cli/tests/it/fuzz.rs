@@ -117,6 +117,10 @@ fn bad_input_gets_a_clear_message() {
     fuzz(receiver.url(), &["--expect", "APPROVED=ok"]).fails_with(2, &["--probe"]);
     fuzz(receiver.url(), &["--metamorphic"]).fails_with(2, &["--metamorphic needs --probe"]);
     fuzz(receiver.url(), &["--cases", "0"]).fails_with(2, &["--cases"]);
+    fuzz(receiver.url(), &["--timeout", "0"]).fails_with(2, &["--timeout <SECONDS>"]);
+    let missing_ca = std::env::temp_dir().join("idenfy-testkit-fuzz-no-such-ca.pem");
+    fuzz(receiver.url(), &["--cacert", missing_ca.to_str().unwrap()])
+        .fails_with(2, &["cannot read the certificate file", "(from --cacert)"]);
     let probe = format!("{}/{{scanRef}}", receiver.url());
     fuzz(receiver.url(), &["--probe", &probe])
         .fails_with(1, &["is not JSON", "the probe must answer JSON"]);

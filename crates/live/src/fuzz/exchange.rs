@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use bytes::Bytes;
-use idenfy_sender::{NoAnswerKind, Outgoing, Sender, Url};
+use idenfy_sender::{NoAnswerKind, Outgoing, Sender, Trust, Url};
 use serde::Serialize;
 
 use crate::Error;
@@ -134,16 +134,24 @@ pub(crate) struct Wire {
 }
 
 impl Wire {
-    /// Sends to `to`, registers at `setup_url`; every request may take `timeout`.
-    pub(crate) fn new(to: Url, setup_url: Option<Url>, timeout: Duration) -> Result<Self, Error> {
-        let http = reqwest::Client::builder()
+    /// Sends to `to`, registers at `setup_url`; every request may take `timeout`, and HTTPS
+    /// servers are trusted as `trust` says.
+    pub(crate) fn new(
+        to: Url,
+        setup_url: Option<Url>,
+        timeout: Duration,
+        trust: &Trust,
+    ) -> Result<Self, Error> {
+        let builder = reqwest::Client::builder()
             .no_proxy()
             .redirect(reqwest::redirect::Policy::none())
-            .timeout(timeout)
+            .timeout(timeout);
+        let http = trust
+            .configure(builder)?
             .build()
             .map_err(|error| Error::HttpClient(crate::error::HttpError::new(error)))?;
         Ok(Self {
-            sender: Sender::new(timeout)?,
+            sender: Sender::with_trust(timeout, trust)?,
             http,
             to,
             setup_url,

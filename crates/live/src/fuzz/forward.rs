@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use idenfy_model::decision::reference_decision;
 use idenfy_model::{IdentificationWebhook, Triple, WebhookEventType};
-use idenfy_sender::Url;
+use idenfy_sender::{Trust, Url};
 use serde::Serialize;
 
 use crate::fuzz::exchange::{Wire, judge};
@@ -29,6 +29,8 @@ pub struct ForwardOptions {
     pub probe: Option<Probe>,
     /// Time limit of each request.
     pub timeout: Duration,
+    /// Which HTTPS certificates the endpoint and the probe may present.
+    pub trust: Trust,
 }
 
 /// How the team's endpoint handled the matrix.
@@ -75,6 +77,7 @@ impl ForwardOptions {
             to,
             probe: None,
             timeout: Duration::from_secs(10),
+            trust: Trust::default(),
         }
     }
 }
@@ -107,7 +110,7 @@ pub async fn forward_matrix(
     receiver: &WebhookReceiver,
     forward: &ForwardOptions,
 ) -> Result<ForwardReport, Error> {
-    let wire = Wire::new(forward.to.clone(), None, forward.timeout)?;
+    let wire = Wire::new(forward.to.clone(), None, forward.timeout, &forward.trust)?;
     let received = receiver.received();
     let mut forwarded = 0;
     let mut mishandled = Vec::new();

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use idenfy_model::decision::Decision;
 use idenfy_model::support::redact_url;
-use idenfy_sender::Url;
+use idenfy_sender::{Trust, Url};
 use serde::{Deserialize, Serialize};
 
 use crate::Error;
@@ -82,6 +82,8 @@ pub struct ReplayOptions {
     pub setup_url: Option<Url>,
     /// Time limit of each request.
     pub timeout: Duration,
+    /// Which HTTPS certificates the endpoint, the probe and the setup URL may present.
+    pub trust: Trust,
 }
 
 /// What a replay found.
@@ -98,12 +100,13 @@ pub struct ReplayReport {
 }
 
 impl Default for ReplayOptions {
-    /// No probe, no setup URL, 10 s per request.
+    /// No probe, no setup URL, 10 s per request, the public web's certificate authorities.
     fn default() -> Self {
         Self {
             probe: None,
             setup_url: None,
             timeout: Duration::from_secs(10),
+            trust: Trust::default(),
         }
     }
 }
@@ -160,7 +163,12 @@ pub async fn replay_file(
     options: &ReplayOptions,
 ) -> Result<ReplayReport, Error> {
     let file = ReplayFile::read(path)?;
-    let wire = Wire::new(to.clone(), options.setup_url.clone(), options.timeout)?;
+    let wire = Wire::new(
+        to.clone(),
+        options.setup_url.clone(),
+        options.timeout,
+        &options.trust,
+    )?;
     wire.set_up(&file.verifications).await?;
     let steps = wire.send(&file.steps, true).await?;
     if let Some((_, message)) = judge(&steps) {

@@ -12,7 +12,7 @@ use idenfy_gen::delivery::{
 };
 use idenfy_model::SigningKey;
 use idenfy_model::decision::more_trusting;
-use idenfy_sender::Url;
+use idenfy_sender::{Trust, Url};
 use proptest::test_runner::{Config, TestCaseError, TestError};
 use serde::Serialize;
 use tokio::runtime::Handle;
@@ -53,6 +53,8 @@ pub struct FuzzConfig {
     pub metamorphic: bool,
     /// Time limit of each request.
     pub timeout: Duration,
+    /// Which HTTPS certificates the endpoint, the probe and the setup URL may present.
+    pub trust: Trust,
     /// How large a case may be.
     pub limits: DeliveryLimits,
     /// Most shrinking steps ([`DEFAULT_MAX_SHRINK_ITERS`]).
@@ -133,6 +135,7 @@ impl FuzzConfig {
             salt: rand::random(),
             metamorphic: true,
             timeout: Duration::from_secs(10),
+            trust: Trust::default(),
             limits: DeliveryLimits::default(),
             max_shrink_iters: DEFAULT_MAX_SHRINK_ITERS,
         }
@@ -192,7 +195,12 @@ fn fuzz_blocking(
 ) -> Result<FuzzReport, Error> {
     let run = Run {
         config,
-        wire: Wire::new(config.to.clone(), config.setup_url.clone(), config.timeout)?,
+        wire: Wire::new(
+            config.to.clone(),
+            config.setup_url.clone(),
+            config.timeout,
+            &config.trust,
+        )?,
         handle,
         progress,
         executions: Cell::new(0),
