@@ -243,3 +243,41 @@ def test_each_test_gets_a_reset_simulator_with_new_scan_refs(pytester):
     result = pytester.runpytest("-p", "no:cacheprovider")
 
     result.assert_outcomes(passed=2)
+
+
+class _ServerErrorOnExpiration(http.server.BaseHTTPRequestHandler):
+    """A webhook endpoint that takes identification webhooks and crashes on the others."""
+
+    def do_POST(self):  # noqa: N802 (the standard library's name)
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        self.send_response(204 if b'"status"' in body else 500)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def test_fuzz_shrinks_a_crash_to_a_replayable_case(tmp_path):
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _ServerErrorOnExpiration)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        result = idenfy_testkit.fuzz(
+            to=f"http://127.0.0.1:{server.server_port}/hook", signing_key="k", seed=3, out=tmp_path
+        )
+    finally:
+        server.shutdown()
+
+    assert not result.passed
+    failure = result.report["failure"]
+    assert failure["property"] == "no-server-error"
+    assert failure["steps"][-1]["event"] == "DOCUMENT_EXPIRATION"
+    assert failure["steps"][-1]["status"] == 500
+    assert failure["webhooks"] <= 3
+    assert (tmp_path / result.report["replayFile"].split("/")[-1]).exists()
+    with pytest.raises(AssertionError, match="minimal case"):
+        result.assert_passed()
+
+
+def test_fuzz_reports_a_refused_command_line():
+    with pytest.raises(RuntimeError, match="--cases"):
+        idenfy_testkit.fuzz(to="http://127.0.0.1:9/hook", signing_key="k", cases=0)

@@ -172,6 +172,7 @@ pub fn run(args: FuzzArgs) -> anyhow::Result<ExitCode> {
         (Some(failure), Some(dir)) => Some(write_replay(dir, seed, &failure.replay)?),
         _ => None,
     };
+    let summary = summary(&report, seed, replay_file.as_deref());
     let mut out = Stdout::lock();
     if args.json {
         out.json_line(&JsonReport {
@@ -180,25 +181,10 @@ pub fn run(args: FuzzArgs) -> anyhow::Result<ExitCode> {
             replay_file: replay_file.as_ref().map(|path| path.display().to_string()),
             report: &report,
         })?;
-    } else if let Some(failure) = &report.failure {
-        out.bytes(failure.to_string().as_bytes())?;
-        out.line(&format!(
-            "after {} passing cases; seed {seed} (pass --seed {seed} to repeat)",
-            report.cases_passed
-        ))?;
-        match &replay_file {
-            Some(path) => out.line(&format!(
-                "replay file: {} (idenfy-testkit replay {} --to URL)",
-                path.display(),
-                path.display()
-            ))?,
-            None => out.line("pass --out DIR to write the case as a replay file")?,
-        }
+        // People still read the outcome: stdout is the machines'.
+        eprint!("{summary}");
     } else {
-        out.line(&format!(
-            "all {} cases passed ({} webhooks sent; seed {seed})",
-            report.cases_passed, report.webhooks_sent
-        ))?;
+        out.bytes(summary.as_bytes())?;
     }
     out.finish()?;
     Ok(if report.passed() {
@@ -206,6 +192,31 @@ pub fn run(args: FuzzArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::from(FAILURE)
     })
+}
+
+/// The outcome for people: the minimal failing case step by step, how to repeat it and where
+/// its replay file is; or how many cases passed.
+fn summary(report: &idenfy_live::FuzzReport, seed: u64, replay_file: Option<&Path>) -> String {
+    let Some(failure) = &report.failure else {
+        return format!(
+            "all {} cases passed ({} webhooks sent; seed {seed})\n",
+            report.cases_passed, report.webhooks_sent
+        );
+    };
+    let mut text = failure.to_string();
+    text.push_str(&format!(
+        "after {} passing cases; seed {seed} (pass --seed {seed} to repeat)\n",
+        report.cases_passed
+    ));
+    text.push_str(&match replay_file {
+        Some(path) => format!(
+            "replay file: {} (idenfy-testkit replay {} --to URL)\n",
+            path.display(),
+            path.display()
+        ),
+        None => "pass --out DIR to write the case as a replay file\n".to_owned(),
+    });
+    text
 }
 
 /// Progress lines on stderr: every tenth of the cases, and every 50 shrinking steps.

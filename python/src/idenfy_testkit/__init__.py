@@ -1,4 +1,5 @@
-"""idenfy-testkit for Python: webhook signatures, the bundled fixtures and a local simulator.
+"""idenfy-testkit for Python: webhook signatures, the bundled fixtures, a local simulator and
+``fuzz`` for your own webhook endpoint.
 
 The simulator is the ``idenfy-testkit`` binary installed with this package; the pytest plugin
 (:mod:`idenfy_testkit.pytest_plugin`, registered automatically) starts it as the ``idenfy_sim``
@@ -12,9 +13,10 @@ import hmac
 from typing import Union
 
 from ._fixtures import Fixture, fixtures
+from ._fuzz import FuzzResult, fuzz
 from ._simulator import Simulator, SimulatorError
 
-__all__ = ["Fixture", "Simulator", "SimulatorError", "fixtures", "sign"]
+__all__ = ["Fixture", "FuzzResult", "Simulator", "SimulatorError", "fixtures", "fuzz", "sign"]
 
 
 def sign(key: Union[str, bytes], body: Union[str, bytes]) -> str:
