@@ -172,14 +172,15 @@ fn body_parsing_reports_the_api_identifiers() {
     check(b"{\"clientId\": ", ErrorIdentifier::JsonError, "JSON");
     check(b"[1, 2]", ErrorIdentifier::JsonError, "object");
     check(b"{}", ErrorIdentifier::MissingValue, "clientId");
-    check(b"{\"clientId\": 5}", ErrorIdentifier::BadValue, "clientId");
+    // A string field takes a number (DRF's CharField), not a boolean.
+    check(b"{\"clientId\": true}", ErrorIdentifier::BadValue, "clientId");
     check(
         b"{\"clientId\": \"a\", \"expiryTime\": \"soon\"}",
         ErrorIdentifier::BadValue,
         "expiryTime",
     );
     check(
-        b"{\"clientId\": \"a\", \"checkAml\": \"yes\"}",
+        b"{\"clientId\": \"a\", \"checkAml\": \"maybe\"}",
         ErrorIdentifier::BadValue,
         "checkAml",
     );

@@ -1,6 +1,7 @@
 //! Integration tests of idenfy-model: wire names, round trips, reference examples,
 //! validation boundaries, rules and webhook signatures.
 
+mod drf;
 mod error;
 mod examples;
 mod open_enum;
