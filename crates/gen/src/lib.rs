@@ -57,7 +57,7 @@ pub use invalid::{InvalidCase, InvalidRequest};
 pub use json_breakage::{BreakageKind, JsonBreakage};
 pub use matrix::arb_triple;
 pub use seed::{SeededRng, rng_from_seed, runner_from_seed, sample, samples};
-pub use token::{arb_dummy_token_request, arb_token_request};
+pub use token::{arb_dummy_token_request, arb_legacy_token_request, arb_token_request};
 pub use verification::{Verification, WebhookPair, scan_ref};
 pub use webhook::{
     WebhookContext, WebhookDefaults, auto_webhook, identification_webhook, manual_webhook,
