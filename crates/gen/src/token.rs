@@ -155,12 +155,14 @@ fn token_request(
     let documents = Documents::draw(rng);
     let nationality_all = rng.random_bool(0.1);
     let generate_digit_string = rng.random_bool(0.5);
-    let token_type_choice = rng.random_range(0..10);
-    let legacy_token_type = pick(rng, TokenType::VIDEO_CALL);
-    let token_type = match (token_type_choice, token_types) {
-        (0..6, _) => TokenType::Identification,
-        (8.., TokenTypes::WithLegacy) => legacy_token_type.clone(),
-        _ => TokenType::Document,
+    // A legacy value is drawn in both modes, so both draw the same stream.
+    let token_type = match rng.random_range(0..10) {
+        0..6 => TokenType::Identification,
+        6..8 => TokenType::Document,
+        _ => match (pick(rng, TokenType::VIDEO_CALL), token_types) {
+            (legacy, TokenTypes::WithLegacy) => legacy.clone(),
+            (_, TokenTypes::Current) => TokenType::Document,
+        },
     };
     let external_ref = (
         rng.random_range(0..3),

@@ -18,7 +18,7 @@ use serde_json::{Map, Value, json};
 
 use crate::country::COUNTRY_CODES;
 use crate::dummy::{AddDummyStatusRequest, DummyStatus};
-use crate::facts::{self, Field, FieldType, Format};
+use crate::facts::{self, Field, FieldSource, FieldType, Format};
 use crate::status::{DocumentStatus, FaceStatus};
 use crate::token::TokenRequest;
 use crate::validation::{NAME_FORBIDDEN, SCAN_REF_MAX};
@@ -120,6 +120,7 @@ fn property(field: &Field) -> Value {
         FieldType::Object => "object",
     };
     let mut schema = Map::new();
+    schema.insert("description".into(), description(field).into());
     schema.insert(
         "type".into(),
         if field.nullable {
@@ -202,6 +203,30 @@ fn property(field: &Field) -> Value {
         }
     }
     Value::Object(schema)
+}
+
+/// Where the field's facts come from.
+fn description(field: &Field) -> String {
+    let source = match field.source {
+        FieldSource::OpenApi => "In iDenfy's OpenAPI",
+        FieldSource::DevOnly => "DEV only, not in iDenfy's OpenAPI; null is read as absent",
+        FieldSource::OlderDocs => {
+            "An older setting, not in iDenfy's OpenAPI; null is read as absent"
+        }
+    };
+    let mut text = source.to_owned();
+    if field.required && field.defaulted() {
+        text.push_str("; required there, defaulted by the simulator as the prose says");
+    }
+    if !field.limit_source.is_empty() {
+        text.push_str("; limits: ");
+        text.push_str(field.limit_source);
+    }
+    if !field.echoed {
+        text.push_str("; not echoed in the 201 answer");
+    }
+    text.push('.');
+    text
 }
 
 fn wire_names<T>(values: &[T], as_str: fn(&T) -> &str) -> Vec<Value> {
