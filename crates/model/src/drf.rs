@@ -6,7 +6,8 @@
 //! `" 600.00 "` but not `600.5` or `true`; a `BooleanField` takes `true`, `1`, `1.0`, `"1"`,
 //! `"true"`, `"yes"`, `"on"` and their kin; a `CharField` takes a number as the string Python
 //! prints for it; a `FloatField` takes numbers, numeric strings and booleans. A field not
-//! marked nullable answers `null` with "This field may not be null.". The functions here are
+//! marked nullable answers `null` with "This field may not be null."; an object field (a
+//! `DictField`, `type: object` in the OpenAPI) takes only a JSON object. The functions here are
 //! `serde(deserialize_with)` helpers, so a body is still parsed once, straight from its bytes.
 
 use std::fmt;
@@ -25,6 +26,9 @@ pub mod messages {
     pub const INVALID_BOOLEAN: &str = "Must be a valid boolean.";
     /// A `CharField` value that is neither a string nor a number.
     pub const INVALID_STRING: &str = "Not a valid string.";
+    /// The start of a `DictField`'s answer to a value that is not an object; the Python type
+    /// name follows in quotes.
+    pub const NOT_A_DICT: &str = "Expected a dictionary of items but got type";
     /// A `FloatField` value that is not a number.
     pub const INVALID_NUMBER: &str = "A valid number is required.";
 }
@@ -189,6 +193,26 @@ where
 /// `value` as it is, or the error for a `null` (read as `None`) where none is allowed.
 fn present<T, E: de::Error>(value: Option<T>) -> Result<Option<T>, E> {
     refuse_null(value).map(Some)
+}
+
+/// A `DictField` that is not nullable (`additionalSteps`, `additionalData`): a JSON object.
+pub fn object<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<serde_json::Value>, D::Error> {
+    let value = present(Option::<serde_json::Value>::deserialize(deserializer)?)?;
+    let python_type = match &value {
+        Some(serde_json::Value::Object(_)) | None => return Ok(value),
+        Some(serde_json::Value::String(_)) => "str",
+        Some(serde_json::Value::Bool(_)) => "bool",
+        Some(serde_json::Value::Number(number)) if number.is_f64() => "float",
+        Some(serde_json::Value::Number(_)) => "int",
+        Some(serde_json::Value::Array(_)) => "list",
+        Some(serde_json::Value::Null) => "NoneType",
+    };
+    Err(de::Error::custom(format!(
+        "{} \"{python_type}\".",
+        messages::NOT_A_DICT
+    )))
 }
 
 fn refuse_null<T, E: de::Error>(value: Option<T>) -> Result<T, E> {

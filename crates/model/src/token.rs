@@ -190,14 +190,14 @@ pub struct TokenRequest {
     /// Extra document steps; cannot be combined with `utility_bill`.
     #[serde(
         default,
-        deserialize_with = "drf::non_null",
+        deserialize_with = "drf::object",
         skip_serializing_if = "Option::is_none"
     )]
     pub additional_steps: Option<serde_json::Value>,
     /// Data for COMPARE-type additional steps.
     #[serde(
         default,
-        deserialize_with = "drf::non_null",
+        deserialize_with = "drf::object",
         skip_serializing_if = "Option::is_none"
     )]
     pub additional_data: Option<serde_json::Value>,

@@ -147,6 +147,19 @@ fn string_fields_take_numbers_as_python_prints_them() {
 }
 
 #[test]
+fn object_fields_take_objects_only() {
+    check(&[
+        ("additionalData", json!({"UTILITY_BILL": {"address": "a"}}), Ok(json!({"UTILITY_BILL": {"address": "a"}}))),
+        ("additionalSteps", json!({}), Ok(json!({}))),
+        ("additionalSteps", json!("ALL"), Err("got type \"str\"")),
+        ("additionalSteps", json!([]), Err("got type \"list\"")),
+        ("additionalData", json!(7), Err("got type \"int\"")),
+        ("additionalData", json!(1.5), Err("got type \"float\"")),
+        ("additionalData", json!(true), Err("got type \"bool\"")),
+    ]);
+}
+
+#[test]
 fn number_fields_take_numbers_numeric_strings_and_booleans() {
     let bad = messages::INVALID_NUMBER;
     check(&[
