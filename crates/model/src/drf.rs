@@ -98,7 +98,12 @@ pub fn boolean_from_str(value: &str) -> Option<bool> {
 /// 10^16 (`600.0`, `0.0001`) and in exponent notation outside (`1e+16`, `1.5e-05`).
 pub fn python_float_repr(value: f64) -> String {
     if value == 0.0 {
-        return if value.is_sign_negative() { "-0.0" } else { "0.0" }.to_owned();
+        return if value.is_sign_negative() {
+            "-0.0"
+        } else {
+            "0.0"
+        }
+        .to_owned();
     }
     // Rust's `{:e}` gives the same shortest round-trip digits, as `d.ddde<exp>`.
     let scientific = format!("{value:e}");
@@ -252,7 +257,9 @@ impl<'de> Visitor<'de> for IntegerVisitor {
     }
 
     fn visit_u64<E: de::Error>(self, value: u64) -> Result<Self::Value, E> {
-        i64::try_from(value).map(Some).or_else(|_| invalid(messages::INVALID_INTEGER))
+        i64::try_from(value)
+            .map(Some)
+            .or_else(|_| invalid(messages::INVALID_INTEGER))
     }
 
     fn visit_f64<E: de::Error>(self, value: f64) -> Result<Self::Value, E> {
@@ -305,7 +312,10 @@ impl<'de> Visitor<'de> for BooleanVisitor {
     }
 
     fn visit_u64<E: de::Error>(self, value: u64) -> Result<Self::Value, E> {
-        i64::try_from(value).map_or_else(|_| invalid(messages::INVALID_BOOLEAN), |v| self.visit_i64(v))
+        i64::try_from(value).map_or_else(
+            |_| invalid(messages::INVALID_BOOLEAN),
+            |v| self.visit_i64(v),
+        )
     }
 
     fn visit_f64<E: de::Error>(self, value: f64) -> Result<Self::Value, E> {

@@ -180,17 +180,20 @@ impl Field {
 
 /// `clientId`: required, not nullable, 1 to 100 characters (OAS maxLength 100; the
 /// non-empty minimum is D-KGT's "required").
-pub const CLIENT_ID: Field = Field::string("clientId")
-    .required()
-    .length(1, 100, "OAS maxLength 100; non-empty: D-KGT");
+pub const CLIENT_ID: Field =
+    Field::string("clientId")
+        .required()
+        .length(1, 100, "OAS maxLength 100; non-empty: D-KGT");
 /// `firstName` and `lastName`: 1 to 100 characters (GH21 minimum, OAS maximum).
-pub const FIRST_NAME: Field = Field::string("firstName")
-    .nullable()
-    .length(1, 100, "GH21 minimum 1; OAS maxLength 100");
+pub const FIRST_NAME: Field =
+    Field::string("firstName")
+        .nullable()
+        .length(1, 100, "GH21 minimum 1; OAS maxLength 100");
 /// See [`FIRST_NAME`].
-pub const LAST_NAME: Field = Field::string("lastName")
-    .nullable()
-    .length(1, 100, "GH21 minimum 1; OAS maxLength 100");
+pub const LAST_NAME: Field =
+    Field::string("lastName")
+        .nullable()
+        .length(1, 100, "GH21 minimum 1; OAS maxLength 100");
 /// Redirect and callback URLs: 5 to 2048 characters (D-KGT, GH21; OAS gives `format: uri`).
 pub const SUCCESS_URL: Field = url("successUrl");
 /// See [`SUCCESS_URL`].
@@ -205,21 +208,21 @@ pub const EXPIRY_TIME: Field = Field::integer("expiryTime").range(0, 2_592_000, 
 /// `sessionLength`: 60 to 3600 seconds (OAS).
 pub const SESSION_LENGTH: Field = Field::integer("sessionLength").range(60, 3600, "");
 /// `personalNumber` and `documentNumber`: 1 to 50 characters (GH21 minimum, OAS maximum).
-pub const PERSONAL_NUMBER: Field = Field::string("personalNumber")
-    .nullable()
-    .length(1, 50, "GH21 minimum 1; OAS maxLength 50");
+pub const PERSONAL_NUMBER: Field =
+    Field::string("personalNumber")
+        .nullable()
+        .length(1, 50, "GH21 minimum 1; OAS maxLength 50");
 /// See [`PERSONAL_NUMBER`].
-pub const DOCUMENT_NUMBER: Field = Field::string("documentNumber")
-    .nullable()
-    .length(1, 50, "GH21 minimum 1; OAS maxLength 50");
+pub const DOCUMENT_NUMBER: Field =
+    Field::string("documentNumber")
+        .nullable()
+        .length(1, 50, "GH21 minimum 1; OAS maxLength 50");
 /// `address`: at most 255 characters (GH21; the OpenAPI gives no limit).
 pub const ADDRESS: Field = Field::string("address")
     .nullable()
     .max_length(255, "GH21 maximum 255");
 /// `externalRef`: at most 40 characters (OAS).
-pub const EXTERNAL_REF: Field = Field::string("externalRef")
-    .nullable()
-    .max_length(40, "");
+pub const EXTERNAL_REF: Field = Field::string("externalRef").nullable().max_length(40, "");
 /// `tokenType`: required by the OpenAPI, optional with default `IDENTIFICATION` by the prose.
 pub const TOKEN_TYPE: Field = Field::string("tokenType").required();
 

@@ -168,9 +168,15 @@ fn property(field: &Field) -> Value {
         "callbackUrl" => patterns.push(CALLBACK_PATTERN.to_owned()),
         "locale" => patterns.push(any_case(Locale::ALL.iter().map(Locale::as_str))),
         "country" => patterns.push(country_pattern()),
-        "nationality" => patterns.push(format!("^(?:ALL|{})$", any_case_alternatives(COUNTRY_CODES.iter().copied()))),
+        "nationality" => patterns.push(format!(
+            "^(?:ALL|{})$",
+            any_case_alternatives(COUNTRY_CODES.iter().copied())
+        )),
         "registryCentersCountries" => {
-            schema.insert("items".into(), json!({"type": "string", "pattern": country_pattern()}));
+            schema.insert(
+                "items".into(),
+                json!({"type": "string", "pattern": country_pattern()}),
+            );
         }
         "documents" => {
             schema.insert(
@@ -182,7 +188,10 @@ fn property(field: &Field) -> Value {
             schema.insert("enum".into(), nullable(vec!["M".into(), "F".into()]));
         }
         "tokenType" => {
-            schema.insert("enum".into(), nullable(wire_names(TokenType::ALL, TokenType::as_str)));
+            schema.insert(
+                "enum".into(),
+                nullable(wire_names(TokenType::ALL, TokenType::as_str)),
+            );
         }
         "dummyStatus" => {
             schema.insert(
@@ -198,7 +207,10 @@ fn property(field: &Field) -> Value {
             schema.insert("pattern".into(), patterns.remove(0).into());
         }
         _ => {
-            let all: Vec<Value> = patterns.into_iter().map(|p| json!({"pattern": p})).collect();
+            let all: Vec<Value> = patterns
+                .into_iter()
+                .map(|p| json!({"pattern": p}))
+                .collect();
             schema.insert("allOf".into(), all.into());
         }
     }

@@ -9,9 +9,9 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::country::is_country_code;
-use crate::facts;
 use crate::dummy::{AddDummyStatusRequest, DummyStatus};
 use crate::error::{ApiError, ErrorIdentifier};
+use crate::facts;
 use crate::status::{DocumentStatus, FaceStatus};
 use crate::status_api::ScanRefRequest;
 use crate::token::TokenRequest;

@@ -10,9 +10,9 @@
 use std::time::Duration;
 
 use idenfy_gen::WebhookDefaults;
+use idenfy_model::facts;
 use idenfy_model::parse::MAX_QUOTED_CHARS;
 use idenfy_model::support::clip;
-use idenfy_model::facts;
 use idenfy_model::validation::{EXPIRY_TIME_RANGE, ValidationProfile};
 use idenfy_model::{
     ApiError, DocumentType, ErrorIdentifier, FraudTag, Locale, MismatchTag, OverallStatus,

@@ -34,10 +34,18 @@ fn every_valid_request_fixture_satisfies_our_schema_and_the_official_required_fi
         let errors: Vec<String> = token.iter_errors(&request).map(|e| e.to_string()).collect();
         assert_eq!(errors, Vec::<String>::new(), "{}", path.display());
         for field in facts::TOKEN_REQUEST.iter().filter(|field| field.required) {
-            assert!(request.get(field.name).is_some(), "{} lacks {}", path.display(), field.name);
+            assert!(
+                request.get(field.name).is_some(),
+                "{} lacks {}",
+                path.display(),
+                field.name
+            );
         }
         assert!(
-            matches!(request["tokenType"].as_str(), Some("IDENTIFICATION" | "DOCUMENT")),
+            matches!(
+                request["tokenType"].as_str(),
+                Some("IDENTIFICATION" | "DOCUMENT")
+            ),
             "{}",
             path.display()
         );
@@ -66,10 +74,17 @@ fn every_response_fixture_satisfies_our_schema_and_echoes_only_the_201_schema_fi
         assert_eq!(errors, Vec::<String>::new(), "{}", path.display());
         for key in body.as_object().unwrap().keys() {
             let echoed = facts::token_request_field(key).is_some_and(|field| field.echoed);
-            assert!(echoed || OWN.contains(&key.as_str()), "{} echoes {key}", path.display());
+            assert!(
+                echoed || OWN.contains(&key.as_str()),
+                "{} echoes {key}",
+                path.display()
+            );
         }
         assert!(
-            matches!(body["tokenType"].as_str(), Some("IDENTIFICATION" | "DOCUMENT")),
+            matches!(
+                body["tokenType"].as_str(),
+                Some("IDENTIFICATION" | "DOCUMENT")
+            ),
             "{}",
             path.display()
         );
@@ -108,7 +123,10 @@ fn every_invalid_fixture_of_an_expressible_rule_is_refused_by_our_schema() {
         .copied()
         .filter(|rule| !INEXPRESSIBLE.contains(rule))
         .collect();
-    assert_eq!(refused, expressible, "every expressible rule has a refused fixture");
+    assert_eq!(
+        refused, expressible,
+        "every expressible rule has a refused fixture"
+    );
 }
 
 #[test]

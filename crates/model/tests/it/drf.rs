@@ -77,7 +77,11 @@ fn integer_fields_take_what_drf_integer_field_takes() {
         ("expiryTime", json!("6_00"), Ok(json!(600))),
         ("expiryTime", json!(-0.0), Ok(json!(0))),
         ("sessionLength", json!("-60"), Ok(json!(-60))),
-        ("ageLimit", json!(1e15), Ok(json!(1_000_000_000_000_000_i64))),
+        (
+            "ageLimit",
+            json!(1e15),
+            Ok(json!(1_000_000_000_000_000_i64)),
+        ),
         ("expiryTime", json!(600.5), Err(int)),
         ("expiryTime", json!("600.5"), Err(int)),
         ("expiryTime", json!("6e2"), Err(int)),
@@ -137,7 +141,11 @@ fn string_fields_take_numbers_as_python_prints_them() {
         ("externalRef", json!(12.5), Ok(json!("12.5"))),
         ("externalRef", json!(600.0), Ok(json!("600.0"))),
         ("externalRef", json!(1e16), Ok(json!("1e+16"))),
-        ("personalNumber", json!(u64::MAX), Ok(json!("18446744073709551615"))),
+        (
+            "personalNumber",
+            json!(u64::MAX),
+            Ok(json!("18446744073709551615")),
+        ),
         ("firstName", json!("Jonas"), Ok(json!("Jonas"))),
         ("firstName", json!(true), Err(bad)),
         ("clientId", json!(false), Err(bad)),
@@ -149,7 +157,11 @@ fn string_fields_take_numbers_as_python_prints_them() {
 #[test]
 fn object_fields_take_objects_only() {
     check(&[
-        ("additionalData", json!({"UTILITY_BILL": {"address": "a"}}), Ok(json!({"UTILITY_BILL": {"address": "a"}}))),
+        (
+            "additionalData",
+            json!({"UTILITY_BILL": {"address": "a"}}),
+            Ok(json!({"UTILITY_BILL": {"address": "a"}})),
+        ),
         ("additionalSteps", json!({}), Ok(json!({}))),
         ("additionalSteps", json!("ALL"), Err("got type \"str\"")),
         ("additionalSteps", json!([]), Err("got type \"list\"")),
@@ -163,10 +175,22 @@ fn object_fields_take_objects_only() {
 fn number_fields_take_numbers_numeric_strings_and_booleans() {
     let bad = messages::INVALID_NUMBER;
     check(&[
-        ("faceMatchingThresholdModifier", json!(0.25), Ok(json!(0.25))),
+        (
+            "faceMatchingThresholdModifier",
+            json!(0.25),
+            Ok(json!(0.25)),
+        ),
         ("faceMatchingThresholdModifier", json!(1), Ok(json!(1.0))),
-        ("faceMatchingThresholdModifier", json!(" -0.5 "), Ok(json!(-0.5))),
-        ("faceMatchingThresholdModifier", json!("1e-1"), Ok(json!(0.1))),
+        (
+            "faceMatchingThresholdModifier",
+            json!(" -0.5 "),
+            Ok(json!(-0.5)),
+        ),
+        (
+            "faceMatchingThresholdModifier",
+            json!("1e-1"),
+            Ok(json!(0.1)),
+        ),
         ("faceMatchingThresholdModifier", json!(true), Ok(json!(1.0))),
         ("faceMatchingThresholdModifier", json!("abc"), Err(bad)),
         ("faceMatchingThresholdModifier", json!("inf"), Err(bad)),

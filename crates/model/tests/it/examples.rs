@@ -173,7 +173,11 @@ fn body_parsing_reports_the_api_identifiers() {
     check(b"[1, 2]", ErrorIdentifier::JsonError, "object");
     check(b"{}", ErrorIdentifier::MissingValue, "clientId");
     // A string field takes a number (DRF's CharField), not a boolean.
-    check(b"{\"clientId\": true}", ErrorIdentifier::BadValue, "clientId");
+    check(
+        b"{\"clientId\": true}",
+        ErrorIdentifier::BadValue,
+        "clientId",
+    );
     check(
         b"{\"clientId\": \"a\", \"expiryTime\": \"soon\"}",
         ErrorIdentifier::BadValue,

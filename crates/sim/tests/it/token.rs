@@ -109,7 +109,10 @@ async fn documented_dummy_request_is_echoed_with_names_upper_cased() {
     for (field, value) in request.as_object().unwrap() {
         let echoed = facts::token_request_field(field).unwrap().echoed;
         if !echoed {
-            assert!(body.get(field).is_none(), "{field} is not in the 201 schema");
+            assert!(
+                body.get(field).is_none(),
+                "{field} is not in the 201 schema"
+            );
         } else if field != "firstName" && field != "lastName" {
             assert_eq!(&body[field], value, "{field} is echoed as sent");
         }
@@ -222,7 +225,10 @@ async fn only_fields_of_the_official_201_schema_are_echoed() {
         "fraudServices": ["LID"], "levenshteinTextMatchRatio": 0.8,
         "levenshteinMrzMatchRatio": 0.7, "checkAml": true, "utilityBill": false
     });
-    request.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+    request
+        .as_object_mut()
+        .unwrap()
+        .extend(extra.as_object().unwrap().clone());
     let body = api.token(request).await;
     for key in body.as_object().unwrap().keys() {
         let echoed = facts::token_request_field(key).is_some_and(|field| field.echoed);
@@ -253,7 +259,12 @@ async fn coerced_values_are_echoed_and_null_is_refused_where_not_nullable() {
     assert_eq!(body["externalRef"], "12.5");
     assert!(body.get("utilityBill").is_none());
     assert!(body.get("firstName").is_none());
-    for field in ["tokenType", "expiryTime", "showInstructions", "additionalSteps"] {
+    for field in [
+        "tokenType",
+        "expiryTime",
+        "showInstructions",
+        "additionalSteps",
+    ] {
         let answer = api
             .post("/api/v2/token", &json!({"clientId": "c", field: null}))
             .await;
@@ -264,7 +275,10 @@ async fn coerced_values_are_echoed_and_null_is_refused_where_not_nullable() {
         );
     }
     let answer = api
-        .post("/api/v2/token", &json!({"clientId": "c", "expiryTime": 600.5}))
+        .post(
+            "/api/v2/token",
+            &json!({"clientId": "c", "expiryTime": 600.5}),
+        )
         .await;
     assert_error(&answer, 400, "BAD_VALUE", "A valid integer is required");
 }

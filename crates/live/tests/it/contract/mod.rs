@@ -72,7 +72,10 @@ impl Target {
             var("IDENFY_API_KEY").is_some() && var("IDENFY_API_SECRET").is_some(),
         ) {
             if let Some(reason) = reason {
-                skipped("contract tests against DEV (running against the simulator)", reason);
+                skipped(
+                    "contract tests against DEV (running against the simulator)",
+                    reason,
+                );
             }
             return Self::simulator(Simulator::builder()).await;
         }
