@@ -64,8 +64,11 @@ pub struct Field {
     pub name: &'static str,
     /// The DRF field type.
     pub kind: FieldType,
-    /// Required by iDenfy's OpenAPI (`clientId`, `tokenType`; see [`Field::defaulted`]).
+    /// Required by iDenfy's OpenAPI (`clientId`, `tokenType`).
     pub required: bool,
+    /// Required by the OpenAPI, but optional in the prose, which gives a default: the
+    /// simulator fills the default when the field is absent (`tokenType`).
+    pub defaulted: bool,
     /// Takes `null` (as absent): the OpenAPI's `nullable: true`, or a field it does not list.
     pub nullable: bool,
     /// The 201 answer's schema lists it, so the simulator echoes it.
@@ -92,6 +95,7 @@ impl Field {
             name,
             kind,
             required: false,
+            defaulted: false,
             nullable: false,
             echoed: true,
             min_length: None,
@@ -118,6 +122,11 @@ impl Field {
 
     const fn required(mut self) -> Self {
         self.required = true;
+        self
+    }
+
+    const fn defaulted(mut self) -> Self {
+        self.defaulted = true;
         self
     }
 
@@ -161,12 +170,6 @@ impl Field {
         self.nullable = true;
         self.echoed = false;
         self
-    }
-
-    /// Required by the OpenAPI but filled with a default when absent, as the prose says
-    /// ("optional", default `IDENTIFICATION`): `tokenType`.
-    pub fn defaulted(&self) -> bool {
-        self.required && self.name != CLIENT_ID.name
     }
 
     /// The largest length as a `usize`, for the `const` limits of [`crate::validation`].
@@ -224,7 +227,7 @@ pub const ADDRESS: Field = Field::string("address")
 /// `externalRef`: at most 40 characters (OAS).
 pub const EXTERNAL_REF: Field = Field::string("externalRef").nullable().max_length(40, "");
 /// `tokenType`: required by the OpenAPI, optional with default `IDENTIFICATION` by the prose.
-pub const TOKEN_TYPE: Field = Field::string("tokenType").required();
+pub const TOKEN_TYPE: Field = Field::string("tokenType").required().defaulted();
 
 const fn url(name: &'static str) -> Field {
     Field::string(name)

@@ -76,7 +76,7 @@ pub fn token_request_schema() -> Value {
         .collect();
     let required: Vec<&str> = facts::TOKEN_REQUEST
         .iter()
-        .filter(|field| field.required && !field.defaulted())
+        .filter(|field| field.required && !field.defaulted)
         .map(|field| field.name)
         .collect();
     json!({
@@ -227,7 +227,7 @@ fn description(field: &Field) -> String {
         }
     };
     let mut text = source.to_owned();
-    if field.required && field.defaulted() {
+    if field.defaulted {
         text.push_str("; required there, defaulted by the simulator as the prose says");
     }
     if !field.limit_source.is_empty() {

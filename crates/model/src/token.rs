@@ -12,8 +12,8 @@ use crate::dummy::DummyStatus;
 use crate::vocabulary::{DocumentType, Locale, Sex, TokenType};
 
 /// Body of `POST /api/v2/token`. Only `clientId` must be sent (`tokenType` defaults to
-/// `IDENTIFICATION`, see [`Field::defaulted`](crate::facts::Field::defaulted)); absent fields
-/// are not serialized.
+/// `IDENTIFICATION`, see [`facts::TOKEN_TYPE`](crate::facts::TOKEN_TYPE)); absent fields are
+/// not serialized.
 ///
 /// Fields that the API constrains (dates, codes, URLs, ranges) are kept as sent, so that an
 /// invalid request can be represented and [`TokenRequest::validate`](crate::validation) can
