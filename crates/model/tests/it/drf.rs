@@ -66,6 +66,7 @@ fn check(cases: &[Case]) {
 fn integer_fields_take_what_drf_integer_field_takes() {
     let int = messages::INVALID_INTEGER;
     let long = "1".repeat(1001);
+    let longest = "0".repeat(1000);
     check(&[
         ("expiryTime", json!(600), Ok(json!(600))),
         ("expiryTime", json!(600.0), Ok(json!(600))),
@@ -77,6 +78,8 @@ fn integer_fields_take_what_drf_integer_field_takes() {
         ("expiryTime", json!("6_00"), Ok(json!(600))),
         ("expiryTime", json!(-0.0), Ok(json!(0))),
         ("sessionLength", json!("-60"), Ok(json!(-60))),
+        ("sessionLength", json!(-60), Ok(json!(-60))),
+        ("expiryTime", json!(longest), Ok(json!(0))),
         (
             "ageLimit",
             json!(1e15),
@@ -124,6 +127,7 @@ fn boolean_fields_take_what_drf_boolean_field_takes() {
         ("showInstructions", json!(""), Err(bad)),
         ("showInstructions", json!("null"), Err(bad)),
         ("showInstructions", json!([true]), Err(bad)),
+        ("showInstructions", json!({"value": true}), Err(bad)),
     ]);
     check(&cases);
     for null_string in idenfy_model::drf::NULL_STRINGS {
@@ -181,6 +185,22 @@ fn number_fields_take_numbers_numeric_strings_and_booleans() {
             Ok(json!(0.25)),
         ),
         ("faceMatchingThresholdModifier", json!(1), Ok(json!(1.0))),
+        ("faceMatchingThresholdModifier", json!(-1), Ok(json!(-1.0))),
+        (
+            "faceMatchingThresholdModifier",
+            json!("0".repeat(1000)),
+            Ok(json!(0.0)),
+        ),
+        (
+            "faceMatchingThresholdModifier",
+            json!("0".repeat(1001)),
+            Err(messages::STRING_TOO_LARGE),
+        ),
+        (
+            "faceMatchingThresholdModifier",
+            json!({"value": 0.5}),
+            Err(bad),
+        ),
         (
             "faceMatchingThresholdModifier",
             json!(" -0.5 "),
