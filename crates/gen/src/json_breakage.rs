@@ -21,11 +21,14 @@ use crate::token::{arb_token_request_with_identity, pick};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum BreakageKind {
-    /// A number where a string belongs, e.g. `"clientId": 123456`.
+    /// A number where a choice belongs, e.g. `"sex": 1` (a free-text field such as
+    /// `clientId` takes a number, as DRF's `CharField` does).
     NumberForString,
-    /// A string where a number belongs, e.g. `"expiryTime": "3600"`.
+    /// A string no integer field reads as one, e.g. `"expiryTime": "1h"` (`"3600"` is read
+    /// as 3600, as DRF's `IntegerField` does).
     StringForNumber,
-    /// A string where a boolean belongs, e.g. `"showInstructions": "true"`.
+    /// A string no boolean field reads as one, e.g. `"showInstructions": "enabled"`
+    /// (`"true"`, `"yes"` and `"1"` are read as DRF's `BooleanField` does).
     StringForBoolean,
     /// A single string where a list belongs, e.g. `"documents": "PASSPORT"`.
     StringForList,
@@ -153,30 +156,9 @@ type Broken = (Vec<u8>, String);
 type Breaker = fn(Map<String, Value>, &Identity, &mut SeededRng) -> Broken;
 
 fn number_for_string(mut object: Map<String, Value>, _: &Identity, rng: &mut SeededRng) -> Broken {
-    let field = *pick(
-        rng,
-        &[
-            "clientId",
-            "firstName",
-            "lastName",
-            "country",
-            "nationality",
-            "personalNumber",
-            "documentNumber",
-            "externalRef",
-            "locale",
-            "sex",
-            "dateOfBirth",
-            "successUrl",
-        ],
-    );
-    // Numeric user ids and numbers are the usual culprits.
-    let number = match field {
-        "clientId" | "externalRef" => rng.random_range(1..10_000_000),
-        "personalNumber" | "documentNumber" => rng.random_range(10_000_000..1_000_000_000),
-        "dateOfBirth" => rng.random_range(19_500_101..20_071_231),
-        _ => rng.random_range(0..100),
-    };
+    // Enum indexes sent instead of their names.
+    let field = *pick(rng, &["locale", "sex", "tokenType"]);
+    let number = rng.random_range(0..100);
     object.insert(field.to_owned(), json!(number));
     (to_bytes(&object), format!("{field} is the number {number}"))
 }
@@ -185,10 +167,12 @@ fn string_for_number(mut object: Map<String, Value>, _: &Identity, rng: &mut See
     let (field, value) = *pick(
         rng,
         &[
-            ("expiryTime", "3600"),
-            ("sessionLength", "600"),
-            ("ageLimit", "18"),
-            ("ageMax", "99"),
+            ("expiryTime", "1h"),
+            ("expiryTime", "3,600"),
+            ("sessionLength", "10 min"),
+            ("ageLimit", "eighteen"),
+            ("ageMax", "99+"),
+            // An older setting outside the OpenAPI keeps JSON's types.
             ("maxAttemptCount", "3"),
         ],
     );
@@ -209,7 +193,7 @@ fn string_for_boolean(mut object: Map<String, Value>, _: &Identity, rng: &mut Se
             "checkAml",
         ],
     );
-    let value = *pick(rng, &["true", "false", "yes", "1"]);
+    let value = *pick(rng, &["enabled", "checked", "TrUe", "si"]);
     object.insert(field.to_owned(), json!(value));
     (
         to_bytes(&object),

@@ -68,7 +68,7 @@ pub use seed::{
     SeededRng, rng_from_seed, runner_from_seed, runner_from_seed_with, sample, samples,
 };
 pub use signed::{arb_signed_webhook, unusual_bytes};
-pub use token::{arb_dummy_token_request, arb_token_request};
+pub use token::{arb_dummy_token_request, arb_legacy_token_request, arb_token_request};
 pub use verification::{Verification, WebhookPair, scan_ref};
 pub use webhook::{
     WebhookContext, WebhookDefaults, auto_webhook, identification_webhook, manual_webhook,

@@ -41,7 +41,6 @@ pub(crate) enum Common {
     Sex,
     Address,
     GenerateDigitString,
-    TokenType,
     ExternalRef,
     DummyStatus,
 }

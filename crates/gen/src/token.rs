@@ -5,7 +5,7 @@
 //! bit per field) and a seed for the identity's names and numbers and the fields' values.
 //! Every value is drawn whether or not its field is present, so shrinking, which clears shape
 //! bits one at a time, removes fields without changing the others; fully shrunk, a request
-//! holds only its `clientId`.
+//! holds only its `clientId` and its `tokenType`, the two fields iDenfy's OpenAPI requires.
 //!
 //! Common fields are each present half of the time; advanced ones (additional steps,
 //! questionnaire, risk profile, theme, registry centres, age limits, video-call questions) a
@@ -23,10 +23,19 @@ use crate::identity::{Choices, Identity, REFERENCE_DATE};
 use crate::seed::{SeededRng, rng_from_seed};
 use crate::shape::{Advanced, Common, Shape, arb_shape};
 
-/// Valid token requests: every value passes [`TokenRequest::validate`]. `dummyStatus` is one
-/// of the optional fields, set to one of [`DummyStatus::ACCEPTED`] when present.
+/// Valid token requests: every value passes [`TokenRequest::validate`] and satisfies iDenfy's
+/// official request schema too: `tokenType` is always present, `IDENTIFICATION` or `DOCUMENT`
+/// (the OpenAPI requires it; the prose calls it optional). `dummyStatus` is one of the
+/// optional fields, set to one of [`DummyStatus::ACCEPTED`] when present.
 pub fn arb_token_request() -> impl Strategy<Value = TokenRequest> + Clone {
     arb_token_request_with_identity().prop_map(|(_, request)| request)
+}
+
+/// Valid token requests as [`arb_token_request`], except that `tokenType` is sometimes one of
+/// the legacy [`TokenType::VIDEO_CALL`] values of the older docs (which the official schema no
+/// longer lists), with `videoCallQuestions` for them.
+pub fn arb_legacy_token_request() -> impl Strategy<Value = TokenRequest> + Clone {
+    requests_with_identity(TokenTypes::WithLegacy).prop_map(|(_, request)| request)
 }
 
 /// Token requests for a dummy verification with the forced automatic result `status`.
@@ -44,10 +53,25 @@ pub fn arb_dummy_token_request(status: DummyStatus) -> impl Strategy<Value = Tok
 /// date, number, country, sex or address, it is the identity's.
 pub fn arb_token_request_with_identity() -> impl Strategy<Value = (Identity, TokenRequest)> + Clone
 {
-    (Choices::strategy(), arb_shape(), any::<u64>()).prop_map(|(choices, shape, seed)| {
+    requests_with_identity(TokenTypes::Current)
+}
+
+/// Which `tokenType` values a generator uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TokenTypes {
+    /// `IDENTIFICATION` or `DOCUMENT`: the official schema's.
+    Current,
+    /// Also the legacy `VIDEO_CALL*` values.
+    WithLegacy,
+}
+
+fn requests_with_identity(
+    token_types: TokenTypes,
+) -> impl Strategy<Value = (Identity, TokenRequest)> + Clone {
+    (Choices::strategy(), arb_shape(), any::<u64>()).prop_map(move |(choices, shape, seed)| {
         let rng = &mut rng_from_seed(seed);
         let identity = Identity::from_choices(choices, rng);
-        let request = token_request(&identity, shape, rng);
+        let request = token_request(&identity, shape, token_types, rng);
         (identity, request)
     })
 }
@@ -98,7 +122,12 @@ const DETECTION_TYPES: &[&str] = &["FACE", "EYES"];
 /// Every random choice is drawn, in a fixed order, whether or not its field is present, so a
 /// field's value does not depend on which other fields the shape holds; values are only built
 /// (formatted, allocated) for the fields that are present.
-fn token_request(identity: &Identity, shape: Shape, rng: &mut SeededRng) -> TokenRequest {
+fn token_request(
+    identity: &Identity,
+    shape: Shape,
+    token_types: TokenTypes,
+    rng: &mut SeededRng,
+) -> TokenRequest {
     use Advanced as A;
     use Common as C;
     let client_id = client_id(rng);
@@ -126,10 +155,14 @@ fn token_request(identity: &Identity, shape: Shape, rng: &mut SeededRng) -> Toke
     let documents = Documents::draw(rng);
     let nationality_all = rng.random_bool(0.1);
     let generate_digit_string = rng.random_bool(0.5);
+    // A legacy value is drawn in both modes, so both draw the same stream.
     let token_type = match rng.random_range(0..10) {
         0..6 => TokenType::Identification,
         6..8 => TokenType::Document,
-        _ => pick(rng, TokenType::VIDEO_CALL).clone(),
+        _ => match (pick(rng, TokenType::VIDEO_CALL), token_types) {
+            (legacy, TokenTypes::WithLegacy) => legacy.clone(),
+            (_, TokenTypes::Current) => TokenType::Document,
+        },
     };
     let external_ref = (
         rng.random_range(0..3),
@@ -212,7 +245,7 @@ fn token_request(identity: &Identity, shape: Shape, rng: &mut SeededRng) -> Toke
         generate_digit_string: common(C::GenerateDigitString).then_some(generate_digit_string),
         video_call_questions: (advanced(A::VideoCallQuestions) && is_video_call)
             .then(|| video_questions.strings()),
-        token_type: common(C::TokenType).then_some(token_type),
+        token_type: Some(token_type),
         external_ref: common(C::ExternalRef).then(|| match external_ref {
             (0, order, _, _) => format!("order-{order}"),
             (1, _, hex, _) => format!("kyc-{hex:012x}"),

@@ -35,7 +35,9 @@ impl DummyStatus {
 }
 
 /// Body of `POST /api/v2/add-dummy-status`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+///
+/// Its JSON Schema is [`crate::request_schema::add_dummy_status_schema`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AddDummyStatusRequest {
     /// The verification to review, from a token created with `dummyStatus`.

@@ -7,16 +7,22 @@
 //! dummy endpoint accepts), so callers enumerate the status matrix from the types. This crate
 //! does no I/O.
 //!
+//! The facts taken from iDenfy's OpenAPI live once in [`facts`]; the parser ([`drf`]), the
+//! validator ([`validation`]) and the JSON Schemas ([`request_schema`]) read them.
+//!
 //! Sources are cited per item; the compiled reference is `shared/reference/idenfy-api.md`.
 
 pub mod country;
 pub mod decision;
+pub mod drf;
 pub mod dummy;
 pub mod environment;
 pub mod error;
+pub mod facts;
 pub mod matrix;
 pub mod open_enum;
 pub mod parse;
+pub mod request_schema;
 pub mod rules;
 pub mod signature;
 pub mod signed;

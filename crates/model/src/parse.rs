@@ -75,9 +75,13 @@ fn parse_reporting_errors<T: DeserializeOwned>(text: &str) -> Result<T, ApiError
                 ErrorIdentifier::MissingValue,
                 format!("Missing required field '{}'.", join_path(&path, field)),
             ),
+            // DRF's messages ("This field may not be null.") end with their own period.
             None => ApiError::new(
                 ErrorIdentifier::BadValue,
-                format!("Field '{path}' has an invalid value: {inner}."),
+                format!(
+                    "Field '{path}' has an invalid value: {}.",
+                    inner.strip_suffix('.').unwrap_or(&inner)
+                ),
             ),
         }
     })

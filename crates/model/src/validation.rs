@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::country::is_country_code;
 use crate::dummy::{AddDummyStatusRequest, DummyStatus};
 use crate::error::{ApiError, ErrorIdentifier};
+use crate::facts;
 use crate::status::{DocumentStatus, FaceStatus};
 use crate::status_api::ScanRefRequest;
 use crate::token::TokenRequest;
@@ -58,7 +59,8 @@ rules! {
     CallbackUrlNotHttps = "callback-url-not-https",
     /// `locale` is one of the supported languages (D-LANG), in any case.
     LocaleUnknown = "locale-unknown",
-    /// `expiryTime` is 1 to 2,592,000 seconds (OAS maximum; prose: "More than 0").
+    /// `expiryTime` is 0 to 2,592,000 seconds (OAS minimum and maximum, generated from the
+    /// serializer; the prose's "More than 0" is not what the serializer checks).
     ExpiryTimeRange = "expiry-time-range",
     /// `sessionLength` is 60 to 3600 seconds (OAS).
     SessionLengthRange = "session-length-range",
@@ -133,28 +135,25 @@ pub struct Violation {
     pub message: String,
 }
 
-/// Longest `clientId`.
-pub const CLIENT_ID_MAX: usize = 100;
-/// Longest first or last name.
-pub const NAME_MAX: usize = 100;
+pub use crate::facts::{
+    ADDRESS_MAX, CLIENT_ID_MAX, EXTERNAL_REF_MAX, NAME_MAX, NUMBER_MAX, URL_MAX, URL_MIN,
+};
 /// Characters a name may not contain (besides digits).
 pub const NAME_FORBIDDEN: &str = "~!@#$%^*()_+={}[]|:;\",<>/?";
-/// Shortest URL.
-pub const URL_MIN: usize = 5;
-/// Longest URL.
-pub const URL_MAX: usize = 2048;
-/// Allowed `expiryTime` range in seconds.
-pub const EXPIRY_TIME_RANGE: std::ops::RangeInclusive<i64> = 1..=2_592_000;
+/// Allowed `expiryTime` range in seconds ([`facts::EXPIRY_TIME`]: the OpenAPI's minimum 0).
+pub const EXPIRY_TIME_RANGE: std::ops::RangeInclusive<i64> = range(facts::EXPIRY_TIME);
 /// Allowed `sessionLength` range in seconds.
-pub const SESSION_LENGTH_RANGE: std::ops::RangeInclusive<i64> = 60..=3600;
-/// Longest personal or document number.
-pub const NUMBER_MAX: usize = 50;
-/// Longest address.
-pub const ADDRESS_MAX: usize = 255;
-/// Longest `externalRef`.
-pub const EXTERNAL_REF_MAX: usize = 40;
+pub const SESSION_LENGTH_RANGE: std::ops::RangeInclusive<i64> = range(facts::SESSION_LENGTH);
 /// Longest `scanRef`.
 pub const SCAN_REF_MAX: usize = 40;
+
+/// The integer range a field's facts allow.
+const fn range(field: facts::Field) -> std::ops::RangeInclusive<i64> {
+    match (field.minimum, field.maximum) {
+        (Some(minimum), Some(maximum)) => minimum..=maximum,
+        _ => panic!("field without a range"),
+    }
+}
 
 impl Rule {
     /// The error identifier the API uses for this rule: `MISSING_VALUE` for absent required
@@ -387,7 +386,7 @@ impl TokenRequest {
                 EXPIRY_TIME_RANGE.contains(&expiry),
                 "expiryTime",
                 Rule::ExpiryTimeRange,
-                "must be between 1 and 2592000 seconds",
+                "must be between 0 and 2592000 seconds",
             );
         }
         if let Some(length) = self.session_length {

@@ -10,9 +10,10 @@
 use std::time::Duration;
 
 use idenfy_gen::WebhookDefaults;
+use idenfy_model::facts;
 use idenfy_model::parse::MAX_QUOTED_CHARS;
 use idenfy_model::support::clip;
-use idenfy_model::validation::ValidationProfile;
+use idenfy_model::validation::{EXPIRY_TIME_RANGE, ValidationProfile};
 use idenfy_model::{
     ApiError, BodyStyle, DocumentType, ErrorIdentifier, FraudTag, Locale, MismatchTag,
     OverallStatus, Platform, TokenType, WebhookStatus,
@@ -330,6 +331,16 @@ pub fn all() -> Vec<Assumption> {
         .map(|document| document.as_str())
         .collect::<Vec<_>>()
         .join(", ");
+    let not_echoed = facts::TOKEN_REQUEST
+        .iter()
+        .filter(|field| !field.echoed)
+        .map(|field| format!("`{}`", field.name))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let non_nullable = facts::TOKEN_REQUEST
+        .iter()
+        .filter(|field| !field.nullable)
+        .count();
     let retries = DEFAULT_RETRY_SCHEDULE.len();
     let retry_delay = DEFAULT_RETRY_SCHEDULE[0].as_millis();
     let item = |topic, choice: String| Assumption { topic, choice };
@@ -347,11 +358,68 @@ pub fn all() -> Vec<Assumption> {
         ),
         item(
             "Echoed fields",
-            "every field the request sent is echoed as sent (`country` and `nationality` keep \
-             their case), except `firstName` and `lastName`, which are upper-cased (Unicode \
-             upper case); fields the request left out and that have no default are omitted, not \
-             echoed as `null`; unknown fields are ignored and not echoed."
+            format!(
+                "the fields the request sent and iDenfy's 201 schema lists are echoed as parsed \
+                 (DRF's coerced value: `\"600\"` is echoed as `600`; `country` and \
+                 `nationality` keep their case), except `firstName` and `lastName`, which are \
+                 upper-cased (Unicode upper case). Fields the 201 schema does not list are \
+                 not echoed: {not_echoed} (source: the OpenAPI's 201 schema; the dummy \
+                 verification still uses `dummyStatus`). Fields the request left out and that \
+                 have no default are omitted, not echoed as `null`; unknown fields are ignored \
+                 and not echoed."
+            ),
+        ),
+        item(
+            "null in token requests",
+            format!(
+                "a field iDenfy's OpenAPI does not mark `nullable` ({non_nullable} of them, \
+                 listed in `idenfy_model::facts::TOKEN_REQUEST`, `tokenType` and \
+                 `expiryTime` among them) answers 400 `BAD_VALUE` \"Field '<name>' has an \
+                 invalid value: This field may not be null.\" (DRF's wording; iDenfy's own is \
+                 undocumented); a nullable field's `null` is read as absent. Fields the OpenAPI \
+                 does not list (`dummyStatus` and the older settings) read `null` as absent, \
+                 since the current serializer may not know them."
+            ),
+        ),
+        item(
+            "Type coercions",
+            "values are read as DRF 3.15's fields read them (iDenfy's serializers are DRF's, its \
+             OpenAPI is drf-spectacular's): an integer field takes `600`, `600.0`, `\"600\"`, \
+             `\" 600.00 \"` and `\"6_00\"` (Python's `int()`) but not `600.5`, `6e20`, \
+             `true` or a string of over 1000 characters (\"A valid integer is required.\"); a \
+             boolean field takes `true`/`false`, `1`/`0`, `1.0`/`0.0` and \"t\", \"y\", \
+             \"yes\", \"true\", \"on\", \"1\" (and \"f\", \"n\", \"no\", \"false\", \
+             \"off\", \"0\", in DRF's listed cases), `utilityBill` also \"null\" and \"\" \
+             as null (\"Must be a valid boolean.\"); a string field takes a number as Python \
+             prints it (`12` → \"12\", `1.5` → \"1.5\", `1e16` → \"1e+16\") but not a \
+             boolean (\"Not a valid string.\"); `faceMatchingThresholdModifier` takes numbers, \
+             numeric strings and booleans. Not emulated, and refused or kept instead: DRF's \
+             default trimming of string whitespace (strings are kept as sent), `UUIDField`'s \
+             integer and unhyphenated inputs, numbers for choice fields (`tokenType`, `sex`, \
+             `locale`, `documents` items), integers beyond 64 bits, infinite numbers, and any \
+             coercion of the older settings the OpenAPI does not list, which keep JSON's types."
                 .to_owned(),
+        ),
+        item(
+            "tokenType",
+            format!(
+                "optional, {} when absent, as the prose says (iDenfy's OpenAPI marks it \
+                 required); `null` is refused. The legacy `VIDEO_CALL`, `VIDEO_CALL_PHOTOS` and \
+                 `VIDEO_CALL_IDENTIFICATION` of the older docs are accepted although the \
+                 OpenAPI lists only `IDENTIFICATION` and `DOCUMENT`; `idenfy-gen` sends \
+                 `tokenType` always and the legacy values only from `arb_legacy_token_request`.",
+                DEFAULT_TOKEN_TYPE.as_str()
+            ),
+        ),
+        item(
+            "expiryTime 0",
+            format!(
+                "accepted: the range is {}..={} seconds. The OpenAPI's `minimum: 0` is \
+                 generated from the serializer, which is what answers; the prose's \"more \
+                 than 0\" (GH21, MID) describes intent, not the check.",
+                EXPIRY_TIME_RANGE.start(),
+                EXPIRY_TIME_RANGE.end()
+            ),
         ),
         item(
             "Repeated clientId",

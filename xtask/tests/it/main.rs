@@ -3,3 +3,4 @@
 mod architecture;
 mod files;
 mod fixtures;
+mod schemas;

@@ -4,8 +4,9 @@
 use std::collections::BTreeMap;
 
 use idenfy_gen::token::arb_token_request_with_identity;
-use idenfy_gen::{arb_dummy_token_request, arb_token_request, sample};
-use idenfy_model::{DummyStatus, Rule, TokenRequest, parse_body};
+use idenfy_gen::{arb_dummy_token_request, arb_legacy_token_request, arb_token_request, sample};
+use idenfy_model::facts::{self, FieldSource};
+use idenfy_model::{DummyStatus, Rule, TokenRequest, TokenType, parse_body};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestError, TestRunner};
 
@@ -17,6 +18,15 @@ proptest! {
     #[test]
     fn every_generated_request_validates(request in arb_token_request()) {
         prop_assert_eq!(request.validate(), vec![], "{:?}", request);
+    }
+
+    #[test]
+    fn requests_carry_a_token_type_of_the_official_schema(request in arb_token_request()) {
+        prop_assert!(
+            matches!(request.token_type, Some(TokenType::Identification | TokenType::Document)),
+            "{:?}", request.token_type
+        );
+        prop_assert_eq!(request.video_call_questions, None);
     }
 
     #[test]
@@ -120,10 +130,15 @@ fn every_optional_field_of_the_model_is_sometimes_present_and_sometimes_absent()
         "the schema lists {} fields",
         fields.len()
     );
+    for key in present.keys() {
+        assert!(fields.contains(key), "{key} is not in the field facts");
+    }
     for field in fields {
         let count = present.get(&field).copied().unwrap_or(0);
-        if field == "clientId" {
-            assert_eq!(count, COUNT, "clientId is required");
+        if facts::token_request_field(&field).unwrap().required {
+            assert_eq!(count, COUNT, "{field} is required by iDenfy's OpenAPI");
+        } else if field == "videoCallQuestions" {
+            assert_eq!(count, 0, "{field} goes only with the legacy token types");
         } else {
             assert!(
                 (1..COUNT).contains(&count),
@@ -134,10 +149,43 @@ fn every_optional_field_of_the_model_is_sometimes_present_and_sometimes_absent()
 }
 
 #[test]
-fn requests_shrink_to_the_client_id_alone() {
+fn legacy_requests_sometimes_use_the_video_call_token_types_with_their_questions() {
+    let requests = sample(&arb_legacy_token_request(), 0x5EED, 500);
+    let legacy = |request: &&TokenRequest| {
+        request
+            .token_type
+            .as_ref()
+            .is_some_and(|token_type| TokenType::VIDEO_CALL.contains(token_type))
+    };
+    assert!(requests.iter().any(|request| legacy(&request)));
+    assert!(requests.iter().any(|request| !legacy(&request)));
+    assert!(requests.iter().any(|r| r.video_call_questions.is_some()));
+    for request in &requests {
+        assert_eq!(request.validate(), vec![], "{request:?}");
+        assert!(request.video_call_questions.is_none() || legacy(&request));
+    }
+}
+
+#[test]
+fn the_fields_outside_the_openapi_are_the_facts_older_settings_and_dummy_status() {
+    let outside: Vec<&str> = facts::TOKEN_REQUEST
+        .iter()
+        .filter(|field| field.source != FieldSource::OpenApi)
+        .map(|field| field.name)
+        .collect();
+    assert_eq!(outside.len(), 8, "{outside:?}");
+}
+
+#[test]
+fn requests_shrink_to_the_client_id_and_token_type() {
     for seed in [0, 1, 2, 3, 4] {
         let request = fully_shrunk(&arb_token_request(), seed);
-        assert_eq!(request, TokenRequest::new(request.client_id.clone()));
+        let expected = TokenRequest {
+            token_type: request.token_type.clone(),
+            ..TokenRequest::new(request.client_id.clone())
+        };
+        assert_eq!(request, expected);
+        assert!(request.token_type.is_some());
         assert_eq!(request.validate(), vec![]);
     }
 }
@@ -159,6 +207,7 @@ fn shrinking_keeps_only_the_field_a_failure_needs() {
         };
         let expected = TokenRequest {
             documents: minimal.documents.clone(),
+            token_type: minimal.token_type.clone(),
             ..TokenRequest::new(minimal.client_id.clone())
         };
         assert_eq!(minimal, expected);

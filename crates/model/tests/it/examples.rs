@@ -172,14 +172,19 @@ fn body_parsing_reports_the_api_identifiers() {
     check(b"{\"clientId\": ", ErrorIdentifier::JsonError, "JSON");
     check(b"[1, 2]", ErrorIdentifier::JsonError, "object");
     check(b"{}", ErrorIdentifier::MissingValue, "clientId");
-    check(b"{\"clientId\": 5}", ErrorIdentifier::BadValue, "clientId");
+    // A string field takes a number (DRF's CharField), not a boolean.
+    check(
+        b"{\"clientId\": true}",
+        ErrorIdentifier::BadValue,
+        "clientId",
+    );
     check(
         b"{\"clientId\": \"a\", \"expiryTime\": \"soon\"}",
         ErrorIdentifier::BadValue,
         "expiryTime",
     );
     check(
-        b"{\"clientId\": \"a\", \"checkAml\": \"yes\"}",
+        b"{\"clientId\": \"a\", \"checkAml\": \"maybe\"}",
         ErrorIdentifier::BadValue,
         "checkAml",
     );
@@ -251,4 +256,35 @@ fn oas_webhook_signed_in_either_style_verifies_and_parses() {
         bodies.push(signed.body);
     }
     assert_ne!(bodies[0], bodies[1], "the two styles differ in bytes");
+}
+
+#[test]
+fn the_webhook_fields_null_despite_the_schema_parse_when_null_or_absent() {
+    for fact in idenfy_model::facts::WEBHOOK_NULL_DESPITE_SCHEMA {
+        let (parent, leaf) = match fact.path.split_once('.') {
+            Some((parent, leaf)) => (Some(parent), leaf),
+            None => (None, fact.path),
+        };
+        for absent in [false, true] {
+            let mut value = example("webhook-oas.json");
+            let object = match parent {
+                Some(parent) => &mut value[parent],
+                None => &mut value,
+            };
+            let object = object.as_object_mut().unwrap();
+            assert!(object.contains_key(leaf), "the example has {}", fact.path);
+            if absent {
+                object.remove(leaf);
+            } else {
+                object.insert(leaf.to_owned(), Value::Null);
+            }
+            let parsed: Result<IdentificationWebhook, _> = serde_json::from_value(value);
+            let round = serde_json::to_value(parsed.unwrap()).unwrap();
+            let echoed = match parent {
+                Some(parent) => &round[parent][leaf],
+                None => &round[leaf],
+            };
+            assert!(echoed.is_null(), "{} ({}): {echoed}", fact.path, fact.when);
+        }
+    }
 }

@@ -2,6 +2,7 @@
 //! validation boundaries, rules and webhook signatures.
 
 mod decision;
+mod drf;
 mod error;
 mod examples;
 mod open_enum;

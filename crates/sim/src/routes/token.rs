@@ -108,7 +108,8 @@ fn draw(rng: &mut SeededRng, dummy: bool, digit_string: bool) -> Drawn {
     }
 }
 
-/// The 201 body: the request echoed with names upper-cased and defaults filled, and the
+/// The 201 body: the request's fields that iDenfy's 201 schema lists, echoed with names
+/// upper-cased and defaults filled (values as parsed, so DRF's coercions show), and the
 /// token's identifiers.
 fn token_response(
     request: &TokenRequest,
@@ -118,6 +119,20 @@ fn token_response(
 ) -> TokenResponse {
     // The one copy of the request: the stored verification keeps the original.
     let mut echoed = request.clone();
+    // Only the fields the official 201 schema lists are echoed (`facts::Field::echoed`).
+    echoed.generate_digit_string = None;
+    echoed.video_call_questions = None;
+    echoed.questionnaire_required = None;
+    echoed.age_limit = None;
+    echoed.age_max = None;
+    echoed.dummy_status = None;
+    echoed.nfc_optional = None;
+    echoed.fraud_services = None;
+    echoed.max_attempt_count = None;
+    echoed.levenshtein_text_match_ratio = None;
+    echoed.levenshtein_mrz_match_ratio = None;
+    echoed.check_urjanet = None;
+    echoed.detection_types = None;
     echoed.first_name = echoed.first_name.map(|name| name.to_uppercase());
     echoed.last_name = echoed.last_name.map(|name| name.to_uppercase());
     echoed

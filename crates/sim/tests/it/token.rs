@@ -2,6 +2,7 @@
 //! well-formed identifiers.
 
 use idenfy_model::error::messages;
+use idenfy_model::facts;
 use idenfy_model::{Environment, TokenResponse};
 use idenfy_sim::Simulator;
 use serde_json::{Value, json};
@@ -106,7 +107,13 @@ async fn documented_dummy_request_is_echoed_with_names_upper_cased() {
     assert_eq!(body["firstName"], "JOHN TOM");
     assert_eq!(body["lastName"], "SMITH");
     for (field, value) in request.as_object().unwrap() {
-        if field != "firstName" && field != "lastName" {
+        let echoed = facts::token_request_field(field).unwrap().echoed;
+        if !echoed {
+            assert!(
+                body.get(field).is_none(),
+                "{field} is not in the 201 schema"
+            );
+        } else if field != "firstName" && field != "lastName" {
             assert_eq!(&body[field], value, "{field} is echoed as sent");
         }
     }
@@ -195,4 +202,90 @@ async fn dummy_tokens_are_refused_outside_dev() {
             .await;
         assert_error(&answer, 403, "PERMISSIONS_ERROR", message);
     }
+}
+
+/// The answer's own fields, besides the echoed request's.
+const RESPONSE_FIELDS: &[&str] = &[
+    "message",
+    "authToken",
+    "scanRef",
+    "redirectUrl",
+    "personScanRef",
+    "digitString",
+    "allowedDocuments",
+];
+
+#[tokio::test]
+async fn only_fields_of_the_official_201_schema_are_echoed() {
+    let (_simulator, api) = api().await;
+    let mut request = documented_dummy_request();
+    let extra = json!({
+        "ageLimit": 18, "ageMax": 90, "nfcOptional": true, "questionnaireRequired": false,
+        "maxAttemptCount": 2, "checkUrjanet": true, "detectionTypes": ["FACE"],
+        "fraudServices": ["LID"], "levenshteinTextMatchRatio": 0.8,
+        "levenshteinMrzMatchRatio": 0.7, "checkAml": true, "utilityBill": false
+    });
+    request
+        .as_object_mut()
+        .unwrap()
+        .extend(extra.as_object().unwrap().clone());
+    let body = api.token(request).await;
+    for key in body.as_object().unwrap().keys() {
+        let echoed = facts::token_request_field(key).is_some_and(|field| field.echoed);
+        assert!(
+            echoed || RESPONSE_FIELDS.contains(&key.as_str()),
+            "{key} is not in the 201 schema"
+        );
+    }
+    assert_eq!(body["checkAml"], true);
+    assert_eq!(body["utilityBill"], false);
+}
+
+#[tokio::test]
+async fn coerced_values_are_echoed_and_null_is_refused_where_not_nullable() {
+    let (_simulator, api) = api().await;
+    let body = api
+        .token(json!({
+            "clientId": 1234, "expiryTime": "600", "sessionLength": 900.0,
+            "showInstructions": "no", "checkAml": 1, "externalRef": 12.5,
+            "utilityBill": "null", "firstName": null, "tokenType": "DOCUMENT"
+        }))
+        .await;
+    assert_eq!(body["clientId"], "1234");
+    assert_eq!(body["expiryTime"], 600);
+    assert_eq!(body["sessionLength"], 900);
+    assert_eq!(body["showInstructions"], false);
+    assert_eq!(body["checkAml"], true);
+    assert_eq!(body["externalRef"], "12.5");
+    assert!(body.get("utilityBill").is_none());
+    assert!(body.get("firstName").is_none());
+    for field in [
+        "tokenType",
+        "expiryTime",
+        "showInstructions",
+        "additionalSteps",
+    ] {
+        let answer = api
+            .post("/api/v2/token", &json!({"clientId": "c", field: null}))
+            .await;
+        assert_error(&answer, 400, "BAD_VALUE", "may not be null");
+        assert!(
+            answer.body["message"].as_str().unwrap().contains(field),
+            "{answer:?}"
+        );
+    }
+    let answer = api
+        .post(
+            "/api/v2/token",
+            &json!({"clientId": "c", "expiryTime": 600.5}),
+        )
+        .await;
+    assert_error(&answer, 400, "BAD_VALUE", "A valid integer is required");
+}
+
+#[tokio::test]
+async fn an_expiry_time_of_zero_is_accepted() {
+    let (_simulator, api) = api().await;
+    let body = api.token(json!({"clientId": "c", "expiryTime": 0})).await;
+    assert_eq!(body["expiryTime"], 0);
 }

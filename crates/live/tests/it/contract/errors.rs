@@ -58,7 +58,8 @@ async fn invalid_fields() {
         "clientId": "contract-invalid",
         "country": "XX",
         "dateOfBirth": "1990-13-01",
-        "expiryTime": 0,
+        // Below the OpenAPI's minimum of 0.
+        "expiryTime": -1,
     });
     let manual = json!({
         "scanRef": UNKNOWN_SCAN_REF,
@@ -74,7 +75,8 @@ async fn invalid_fields() {
 
     let wrong_types = answers(
         &target.client,
-        &json!({"clientId": 42}),
+        // A number would be taken (DRF's CharField turns it into a string); a list is not.
+        &json!({"clientId": ["42"]}),
         &json!({"scanRef": ["a"], "manualFaceMatchResult": 1, "manualDocumentValidity": null}),
         &json!({"scanRef": 42}),
     )

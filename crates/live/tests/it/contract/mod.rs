@@ -1,6 +1,8 @@
 //! Contract snapshots: the same requests against the in-process simulator (default) or the real
-//! DEV API (when `IDENFY_API_KEY` and `IDENFY_API_SECRET` are set), compared with the SAME
-//! snapshot files, so a difference between the two fails with insta's diff.
+//! DEV API (only when asked: `IDENFY_LIVE=1` together with `IDENFY_API_KEY` and
+//! `IDENFY_API_SECRET`, so a CI job that happens to hold credentials spends no DEV credits),
+//! compared with the SAME snapshot files, so a difference between the two fails with insta's
+//! diff.
 //!
 //! Webhook parts against DEV also need `IDENFY_CALLBACK_URL` (a public HTTPS URL forwarded to
 //! `IDENFY_RECEIVER_ADDR`, default `127.0.0.1:8787`) and `IDENFY_SIGNING_KEY`; without them they
@@ -33,9 +35,29 @@ pub struct Target {
     pub webhook_timeout: Duration,
 }
 
-/// Whether the contract tests run against DEV: `IDENFY_API_KEY` and `IDENFY_API_SECRET` set.
+/// Whether the contract tests run against DEV: `IDENFY_LIVE=1`, `IDENFY_API_KEY` and
+/// `IDENFY_API_SECRET` set.
 pub fn dev_requested() -> bool {
-    var("IDENFY_API_KEY").is_some() && var("IDENFY_API_SECRET").is_some()
+    live_decision(
+        var("IDENFY_LIVE").as_deref(),
+        var("IDENFY_API_KEY").is_some() && var("IDENFY_API_SECRET").is_some(),
+    )
+    .is_ok()
+}
+
+/// Whether to run against DEV given `IDENFY_LIVE` and whether both credentials are set, or why
+/// not (`None` when nothing asked for DEV).
+pub fn live_decision(live: Option<&str>, credentials: bool) -> Result<(), Option<&'static str>> {
+    match (live == Some("1"), credentials) {
+        (true, true) => Ok(()),
+        (true, false) => Err(Some(
+            "IDENFY_LIVE=1 but IDENFY_API_KEY or IDENFY_API_SECRET is not set",
+        )),
+        (false, true) => Err(Some(
+            "credentials are set but IDENFY_LIVE is not 1: set IDENFY_LIVE=1 to spend DEV credits",
+        )),
+        (false, false) => Err(None),
+    }
 }
 
 fn var(name: &str) -> Option<String> {
@@ -45,7 +67,16 @@ fn var(name: &str) -> Option<String> {
 impl Target {
     /// DEV if [`dev_requested`], else a simulator.
     pub async fn from_env() -> Target {
-        if !dev_requested() {
+        if let Err(reason) = live_decision(
+            var("IDENFY_LIVE").as_deref(),
+            var("IDENFY_API_KEY").is_some() && var("IDENFY_API_SECRET").is_some(),
+        ) {
+            if let Some(reason) = reason {
+                skipped(
+                    "contract tests against DEV (running against the simulator)",
+                    reason,
+                );
+            }
             return Self::simulator(Simulator::builder()).await;
         }
         let client = Client::from_env().expect("IDENFY_* variables configure a client");
@@ -281,3 +312,24 @@ macro_rules! assert_contract {
     };
 }
 pub(crate) use assert_contract;
+
+#[test]
+fn dev_is_reached_only_with_idenfy_live_and_credentials() {
+    assert_eq!(live_decision(Some("1"), true), Ok(()));
+    for (live, credentials, says_why) in [
+        (Some("1"), false, true),
+        (None, true, true),
+        (Some("true"), true, true),
+        (Some("0"), true, true),
+        (None, false, false),
+        (Some("0"), false, false),
+    ] {
+        let decision = live_decision(live, credentials);
+        assert!(decision.is_err(), "{live:?} {credentials}");
+        assert_eq!(
+            decision.unwrap_err().is_some(),
+            says_why,
+            "{live:?} {credentials}"
+        );
+    }
+}
