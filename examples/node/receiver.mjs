@@ -17,11 +17,19 @@ export function verify(signingKey, body, signature) {
 
 /**
  * Starts the receiver on 127.0.0.1 (a free port unless given). Webhooks go to
- * `${url}/webhooks/idenfy`; `decisions` maps scanRef to { event, status, final }.
+ * `${url}/webhooks/idenfy`; `decisions` maps scanRef to { event, status, final }, which
+ * `GET ${url}/verifications/<scanRef>` also answers.
  */
 export async function startReceiver({ signingKey, port = 0 }) {
   const decisions = new Map();
   const server = createServer(async (request, response) => {
+    const probed = request.method === "GET" && request.url.match(/^\/verifications\/([^/]+)$/);
+    if (probed) {
+      // What this app decided for a verification: the probe `idenfy-testkit fuzz` reads.
+      const held = decisions.get(decodeURIComponent(probed[1]));
+      response.writeHead(held ? 200 : 404, { "content-type": "application/json" }).end(JSON.stringify(held ?? {}));
+      return;
+    }
     if (request.method !== "POST" || request.url !== "/webhooks/idenfy") {
       response.writeHead(404).end();
       return;
@@ -34,6 +42,12 @@ export async function startReceiver({ signingKey, port = 0 }) {
       return;
     }
     const result = JSON.parse(body);
+    if (!result.status) {
+      // DOCUMENT_EXPIRATION and events this receiver does not know: acknowledged, no decision.
+      // (Found by `idenfy-testkit fuzz`: this receiver used to crash on them.)
+      response.writeHead(204).end();
+      return;
+    }
     const decision = { event: request.headers["idenfy-event-type"], status: result.status.overall, final: result.final };
     const held = decisions.get(result.scanRef);
     // A manual review is the last word; otherwise a final decision (expiry) is not undone by a
