@@ -62,6 +62,10 @@ pub struct ServeArgs {
     /// Also deliver to `callbackUrl`s whose host is not loopback.
     #[arg(long)]
     external_callbacks: bool,
+    /// Take plain-http `callbackUrl`s to HOST (a docker-compose service name, say) and deliver
+    /// to them, as for loopback; repeat for several hosts
+    #[arg(long, value_name = "HOST")]
+    allow_http_callback_host: Vec<String>,
     /// Freeze the clock used in webhook bodies at these Unix seconds; with --seed, the same
     /// requests then give byte-identical webhooks.
     #[arg(long, value_name = "UNIX_SECONDS")]
@@ -148,6 +152,9 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         .idle_timeout(Duration::from_millis(args.idle_timeout_ms))
         .header_timeout(Duration::from_millis(args.header_timeout_ms))
         .body_timeout(Duration::from_millis(args.body_timeout_ms));
+    for host in &args.allow_http_callback_host {
+        builder = builder.allow_http_callback_host(host);
+    }
     if let Some(unix_seconds) = args.fixed_time {
         builder = builder.fixed_time(unix_seconds);
     }

@@ -474,8 +474,10 @@ pub fn all() -> Vec<Assumption> {
             "Plain-http callbacks",
             "`callbackUrl` may be plain `http://` to a loopback host (`localhost`, \
              `127.0.0.0/8`, `[::1]`), so tests receive webhooks on their own machine; DEV \
-             refuses every `http://` callback, loopback or not. Every other `http://` \
-             `callbackUrl` answers 400 `BAD_VALUE` (`callback-url-not-https`)."
+             refuses every `http://` callback, loopback or not. So may one to a host named \
+             with `--allow-http-callback-host` (`SimulatorBuilder::allow_http_callback_host`, \
+             e.g. a docker-compose service), which is then also contacted. Every other \
+             `http://` `callbackUrl` answers 400 `BAD_VALUE` (`callback-url-not-https`)."
                 .to_owned(),
         ),
         item(
@@ -607,8 +609,9 @@ pub fn all() -> Vec<Assumption> {
             "Webhook target",
             "the token's `callbackUrl`, else the configured default URL; with neither, nothing \
              is sent and `wait_for` says so. `callbackUrl` must be HTTPS, or plain `http://` to a \
-             loopback host (see *Plain-http callbacks*). A `callbackUrl` whose host is not loopback is not \
-             contacted unless external callbacks are enabled: its delivery is recorded as failed \
+             loopback host (see *Plain-http callbacks*). A `callbackUrl` whose host is not loopback, \
+             nor named with `--allow-http-callback-host`, is not contacted unless external \
+             callbacks are enabled: its delivery is recorded as failed \
              with the reason, so tests never reach the internet by accident. The default URL is \
              trusted as configured."
                 .to_owned(),

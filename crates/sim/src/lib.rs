@@ -49,6 +49,7 @@
 
 pub mod assumptions;
 mod auth;
+mod callbacks;
 mod delivery;
 mod errors;
 mod routes;

@@ -1,6 +1,7 @@
 //! The in-process simulator, wiremock-style: `Simulator::builder()…start().await` serves on
 //! `127.0.0.1:0`, `uri()` gives its base URL, dropping it shuts it down.
 
+use crate::callbacks::CallbackPolicy;
 use std::future::Future;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex};
@@ -61,6 +62,7 @@ pub struct SimulatorBuilder {
     max_verification_bytes: usize,
     max_deliveries: usize,
     external_callbacks: bool,
+    http_callback_hosts: Vec<String>,
     shutdown_grace: Duration,
     hold_deliveries: bool,
     delivery_delay: Duration,
@@ -91,6 +93,7 @@ impl Default for SimulatorBuilder {
             max_verification_bytes: assumptions::DEFAULT_MAX_VERIFICATION_BYTES,
             max_deliveries: assumptions::DEFAULT_MAX_DELIVERIES,
             external_callbacks: false,
+            http_callback_hosts: Vec::new(),
             shutdown_grace: assumptions::DEFAULT_SHUTDOWN_GRACE,
             hold_deliveries: false,
             delivery_delay: Duration::ZERO,
@@ -212,6 +215,13 @@ impl SimulatorBuilder {
         self
     }
 
+    /// Takes plain-http `callbackUrl`s to `host` (a docker-compose service name, say) and
+    /// contacts them, as it does for loopback; may be given for several hosts.
+    pub fn allow_http_callback_host(mut self, host: impl Into<String>) -> Self {
+        self.http_callback_hosts.push(host.into());
+        self
+    }
+
     /// The most [`Simulator::shutdown`] waits, for requests in progress and queued webhooks
     /// together; default 5 s.
     pub fn shutdown_grace(mut self, grace: Duration) -> Self {
@@ -284,6 +294,7 @@ impl SimulatorBuilder {
             source,
         })?;
         let seed = self.seed.unwrap_or_else(random_seed);
+        let callbacks = CallbackPolicy::new(self.external_callbacks, &self.http_callback_hosts);
         let deliveries = Deliveries::start(
             DeliveryConfig {
                 retry_schedule: self.retry_schedule,
@@ -291,7 +302,7 @@ impl SimulatorBuilder {
                 max_records: self.max_deliveries,
                 max_in_flight: assumptions::MAX_CONCURRENT_DELIVERY_ATTEMPTS,
                 default_url: self.default_webhook_url,
-                external_callbacks: self.external_callbacks,
+                callbacks: callbacks.clone(),
                 hold: self.hold_deliveries,
                 first_delay: self.delivery_delay,
                 duplicates: (self.duplicate_rate > 0.0).then_some(Duplicates {
@@ -311,6 +322,7 @@ impl SimulatorBuilder {
                 environment: self.environment,
                 credentials: self.credentials.clone(),
                 signing_key: self.signing_key.clone(),
+                callbacks,
                 fixed_time: self.fixed_time,
                 auto_webhook_final: self.auto_webhook_final,
                 start: StartState {

@@ -42,6 +42,8 @@ pub(crate) struct Settings {
     pub(crate) credentials: ApiCredentials,
     /// The key webhooks are signed with (the web page checks signatures with it).
     pub(crate) signing_key: SigningKey,
+    /// Which `callbackUrl`s are taken over plain http and contacted.
+    pub(crate) callbacks: crate::callbacks::CallbackPolicy,
     /// Unix seconds used instead of the clock, when set.
     pub(crate) fixed_time: Option<i64>,
     /// `final` of `IDENTIFICATION_AUTO_FINISHED`.

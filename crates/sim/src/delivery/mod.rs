@@ -9,6 +9,7 @@ mod engine;
 mod queue;
 mod transport;
 
+use crate::callbacks::CallbackPolicy;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -184,8 +185,8 @@ pub(crate) struct DeliveryConfig {
     pub(crate) max_in_flight: usize,
     /// URL for verifications without `callbackUrl`.
     pub(crate) default_url: Option<String>,
-    /// Whether a `callbackUrl` to a non-loopback host is contacted.
-    pub(crate) external_callbacks: bool,
+    /// Which `callbackUrl`s are contacted.
+    pub(crate) callbacks: CallbackPolicy,
     /// Whether new deliveries are held until released.
     pub(crate) hold: bool,
     /// How long every delivery waits before its first attempt.
@@ -225,7 +226,7 @@ pub(crate) struct JournalQuery<'a> {
 /// Dropping it does not stop the engine; [`Deliveries::stop`] does.
 pub(crate) struct Deliveries {
     default_url: Option<Arc<str>>,
-    external_callbacks: bool,
+    callbacks: CallbackPolicy,
     key: SigningKey,
     body_style: BodyStyle,
     duplicates: Option<(Duplicates, Mutex<SeededRng>)>,
@@ -271,7 +272,7 @@ impl Deliveries {
         tracker.spawn(engine.run());
         Self {
             default_url: config.default_url.map(Arc::from),
-            external_callbacks: config.external_callbacks,
+            callbacks: config.callbacks,
             key,
             body_style: config.body_style,
             duplicates: config
@@ -300,10 +301,7 @@ impl Deliveries {
         webhook: &IdentificationWebhook,
     ) -> Option<NewDelivery> {
         let (target, refusal) = match callback_url {
-            Some(url) => (
-                Arc::from(url),
-                transport::refusal(url, self.external_callbacks),
-            ),
+            Some(url) => (Arc::from(url), self.callbacks.refusal(url)),
             None => (Arc::clone(self.default_url.as_ref()?), None),
         };
         let signed = SignedWebhook::sign(&self.key, event, webhook, self.body_style)
@@ -369,7 +367,7 @@ impl Deliveries {
             .redelivery(id)
             .ok_or(SimError::UnknownDelivery { id })?;
         if self.default_url.as_deref() != Some(&*new.target) {
-            new.refusal = transport::refusal(&new.target, self.external_callbacks);
+            new.refusal = self.callbacks.refusal(&new.target);
         }
         self.enqueue(new)
             .map_err(|full| SimError::JournalFull(full.to_string()))

@@ -1,6 +1,7 @@
 //! The engine and its handle on tokio's paused clock, with a scripted transport: order per
 //! `scanRef`, retries at their times, waiting, draining within one deadline, and stopping.
 
+use crate::callbacks::CallbackPolicy;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use idenfy_model::verify;
@@ -97,7 +98,7 @@ fn config(retry_schedule: Vec<Duration>) -> DeliveryConfig {
         max_records: 100,
         max_in_flight: 10,
         default_url: Some(DEFAULT_URL.to_owned()),
-        external_callbacks: false,
+        callbacks: CallbackPolicy::default(),
         hold: false,
         first_delay: Duration::ZERO,
         duplicates: None,
@@ -451,7 +452,7 @@ async fn non_loopback_callbacks_fail_without_an_attempt_unless_allowed() {
         let fake = Fake::new(&[], Duration::ZERO);
         let deliveries = start(
             DeliveryConfig {
-                external_callbacks: allowed,
+                callbacks: CallbackPolicy::new(allowed, &[]),
                 ..config(Vec::new())
             },
             &fake,
@@ -468,7 +469,7 @@ async fn non_loopback_callbacks_fail_without_an_attempt_unless_allowed() {
             assert_eq!(delivery.state, DeliveryState::Failed);
             assert_eq!(
                 delivery.attempts[0].error.as_deref(),
-                Some(transport::EXTERNAL_CALLBACK_REFUSAL)
+                Some(crate::callbacks::EXTERNAL_CALLBACK_REFUSAL)
             );
             assert!(fake.ids().is_empty(), "never contacted");
         }

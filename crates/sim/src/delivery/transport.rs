@@ -1,6 +1,5 @@
 //! How the engine reaches receivers: a small [`Transport`] trait, implemented over the
-//! workspace's one webhook sender, and the rule that keeps tests off the internet (a
-//! `callbackUrl` whose host is not loopback is refused unless external callbacks are enabled).
+//! workspace's one webhook sender. (Which targets it may reach is `crate::callbacks`.)
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -9,11 +8,6 @@ use bytes::Bytes;
 use idenfy_sender::{Outgoing, Sender, Url};
 
 use super::queue::{Outcome, Start};
-
-/// Why a `callbackUrl` is not contacted when external callbacks are disabled.
-pub(crate) const EXTERNAL_CALLBACK_REFUSAL: &str = "not sent: the callbackUrl host is not \
-     loopback and external callbacks are disabled (SimulatorBuilder::external_callbacks, \
-     --external-callbacks)";
 
 /// Makes one attempt: posts a webhook and says how the receiver answered.
 pub(crate) trait Transport: Send + Sync + 'static {
@@ -52,14 +46,6 @@ impl Transport for Sender {
             },
         }
     }
-}
-
-/// Why `callback_url` may not be contacted, if it may not: its host is not loopback and
-/// external callbacks are disabled.
-pub(crate) fn refusal(callback_url: &str, external_callbacks: bool) -> Option<String> {
-    let loopback = Url::parse(callback_url)
-        .is_ok_and(|parsed| idenfy_model::validation::is_loopback_host(&parsed));
-    (!loopback && !external_callbacks).then(|| EXTERNAL_CALLBACK_REFUSAL.to_owned())
 }
 
 /// The wall clock in Unix milliseconds (0 before 1970).
@@ -151,30 +137,5 @@ mod tests {
             "{invalid:?}"
         );
         assert_eq!(invalid.elapsed, Duration::ZERO);
-    }
-
-    #[test]
-    fn only_non_loopback_callbacks_are_refused_and_only_when_external_ones_are_disabled() {
-        let refused = [
-            "https://hooks.example.com/idenfy",
-            "http://10.0.0.1/hook",
-            "not a url",
-        ];
-        for url in refused {
-            assert_eq!(
-                refusal(url, false).as_deref(),
-                Some(EXTERNAL_CALLBACK_REFUSAL),
-                "{url}"
-            );
-            assert_eq!(refusal(url, true), None, "{url}");
-        }
-        for url in [
-            "http://127.0.0.1:9/hook",
-            "http://localhost/hook",
-            "http://[::1]/",
-        ] {
-            assert_eq!(refusal(url, false), None, "{url}");
-            assert_eq!(refusal(url, true), None, "{url}");
-        }
     }
 }

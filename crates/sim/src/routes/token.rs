@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use idenfy_gen::{Identity, SeededRng, auto_webhook};
 use idenfy_model::error::messages;
 use idenfy_model::webhook::WebhookEventType;
-use idenfy_model::{ApiError, IdentificationWebhook, TokenRequest, TokenResponse, rules};
+use idenfy_model::{ApiError, IdentificationWebhook, Rule, TokenRequest, TokenResponse, rules};
 use rand::RngExt;
 
 use crate::assumptions;
@@ -35,7 +35,15 @@ pub(super) async fn create_token(
     {
         return Err(error.into());
     }
-    ApiRejection::unless_violations(&request.validate_with(assumptions::VALIDATION_PROFILE))?;
+    let mut violations = request.validate_with(assumptions::VALIDATION_PROFILE);
+    if request
+        .callback_url
+        .as_deref()
+        .is_some_and(|url| state.settings.callbacks.allows_plain_http(url))
+    {
+        violations.retain(|violation| violation.rule != Rule::CallbackUrlNotHttps);
+    }
+    ApiRejection::unless_violations(&violations)?;
     if !state.balance.spend(assumptions::TOKEN_COST) {
         return Err(ApiError::lack_of_funds().into());
     }

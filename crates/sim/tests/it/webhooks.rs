@@ -369,3 +369,46 @@ async fn waiting_for_a_webhook_that_never_comes_times_out_with_its_name() {
     assert!(matches!(error, SimError::WaitTimeout { .. }));
     assert!(message.contains(&scan_ref) && message.contains("IDENTIFICATION_MANUAL_FINISHED"));
 }
+
+#[tokio::test]
+async fn a_named_host_takes_plain_http_callbacks_and_is_contacted() {
+    // `.invalid` never resolves (RFC 6761): the attempt fails at the name, not at the policy.
+    let callback = "http://app.invalid:3000/webhooks/idenfy";
+    let (_refusing, refusing_api) =
+        simulator_sending_to("http://127.0.0.1:9/", |builder| builder).await;
+    let refused = refusing_api
+        .post(
+            "/api/v2/token",
+            &json!({"clientId": "c", "callbackUrl": callback}),
+        )
+        .await;
+    assert_eq!(refused.status, 400, "{refused:?}");
+    assert_eq!(refused.body["identifier"], "BAD_VALUE", "{refused:?}");
+
+    let (simulator, api) = simulator_sending_to("http://127.0.0.1:9/", |builder| {
+        builder
+            .allow_http_callback_host("APP.invalid")
+            .retry_schedule(Vec::new())
+    })
+    .await;
+    let scan_ref = api.dummy_token("APPROVED", Some(callback)).await;
+    let delivery = finished(
+        &simulator,
+        &scan_ref,
+        &WebhookEventType::IdentificationAutoFinished,
+    )
+    .await;
+    assert_eq!(delivery.target, callback);
+    let error = delivery.attempts[0].error.as_deref().unwrap();
+    assert!(
+        !error.contains("external callbacks are disabled"),
+        "the named host is contacted: {error}"
+    );
+    let other = api
+        .post(
+            "/api/v2/token",
+            &json!({"clientId": "c", "callbackUrl": "http://other.invalid/hook"}),
+        )
+        .await;
+    assert_eq!(other.status, 400, "only the named host: {other:?}");
+}
