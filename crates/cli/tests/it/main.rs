@@ -8,6 +8,7 @@ mod gen_webhook;
 mod help;
 mod log_lines;
 mod matrix;
+mod readme;
 mod secrets;
 mod serve;
 mod support;

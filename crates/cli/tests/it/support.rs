@@ -16,7 +16,7 @@ use idenfy_model::signature::{EVENT_TYPE_HEADER, SIGNATURE_HEADER};
 use idenfy_model::{SigningKey, verify};
 
 /// Every variable the binary reads, so that none leaks in from the developer's shell.
-const VARIABLES: &[&str] = &[
+pub const VARIABLES: &[&str] = &[
     "IDENFY_API_KEY",
     "IDENFY_API_SECRET",
     "IDENFY_SIGNING_KEY",
