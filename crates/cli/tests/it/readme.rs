@@ -6,7 +6,6 @@
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::time::Duration;
 
 /// The user docs whose shell blocks are run.
 const DOCS: &[&str] = &[
@@ -84,7 +83,9 @@ fn bash(command: &str, dir: &Path, port: &str) -> Command {
 
 /// Starts a `serve` command in the background and waits until it listens.
 fn serve(command: &str, dir: &Path, port: &str) -> Child {
-    let command = command.trim_end_matches('&').trim();
+    // Without its comment, so that an added `--addr` is not commented out.
+    let command = command.split(" #").next().unwrap_or(command);
+    let command = command.trim().trim_end_matches('&').trim();
     let command = if command.contains("--addr") {
         command.to_owned()
     } else {
