@@ -81,8 +81,18 @@ fn bash(command: &str, dir: &Path, port: &str) -> Command {
     bash
 }
 
+/// A `serve` in the background, stopped when dropped (also when an assertion fails).
+struct Background(Child);
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// Starts a `serve` command in the background and waits until it listens.
-fn serve(command: &str, dir: &Path, port: &str) -> Child {
+fn serve(command: &str, dir: &Path, port: &str) -> Background {
     // Without its comment, so that an added `--addr` is not commented out.
     let command = command.split(" #").next().unwrap_or(command);
     let command = command.trim().trim_end_matches('&').trim();
@@ -91,13 +101,15 @@ fn serve(command: &str, dir: &Path, port: &str) -> Child {
     } else {
         format!("{command} --addr {DOCS_PORT}")
     };
-    let mut child = bash(&format!("exec {command} --quiet"), dir, port)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = Background(
+        bash(&format!("exec {command} --quiet"), dir, port)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
     let mut first = String::new();
-    BufReader::new(child.stdout.as_mut().unwrap())
+    BufReader::new(child.0.stdout.as_mut().unwrap())
         .read_line(&mut first)
         .unwrap();
     assert!(
@@ -126,7 +138,8 @@ fn every_documented_command_runs_as_written() {
         ));
         std::fs::create_dir_all(&scratch).unwrap();
         let port = free_port();
-        let mut servers = Vec::new();
+        // The server of the latest `serve` example; each example stands alone.
+        let mut server = None;
         for command in commands(&markdown) {
             if leaves_the_machine(&command) {
                 skipped.push(command);
@@ -134,7 +147,8 @@ fn every_documented_command_runs_as_written() {
             }
             ran += 1;
             if command.starts_with("idenfy-testkit serve") {
-                servers.push(serve(&command, &scratch, &port));
+                drop(server.take());
+                server = Some(serve(&command, &scratch, &port));
                 continue;
             }
             let out = bash(&command, &scratch, &port)
@@ -154,10 +168,7 @@ fn every_documented_command_runs_as_written() {
                 );
             }
         }
-        for mut server in servers {
-            let _ = server.kill();
-            let _ = server.wait();
-        }
+        drop(server);
         let _ = std::fs::remove_dir_all(&scratch);
     }
     assert!(ran >= 20, "the docs show the CLI: {ran} commands ran");
