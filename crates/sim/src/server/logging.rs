@@ -13,7 +13,6 @@ use axum::response::Response;
 use http_body_util::BodyExt;
 use idenfy_model::support::redact_url;
 use serde::Deserialize;
-use serde_json::Value;
 use tokio::sync::broadcast;
 use tracing::Level;
 
@@ -47,19 +46,14 @@ pub(crate) async fn log_request(request: Request, next: Next) -> Response {
     let (parts, body) = request.into_parts();
     let body = body.collect().await.map(|whole| whole.to_bytes());
     let body = body.unwrap_or_default();
-    let request_scan_ref = json_field(&body, "scanRef");
+    let request_scan_ref = json_fields(&body).scan_ref;
     let response = next.run(Request::from_parts(parts, Body::from(body))).await;
     let (response, answer) = inspect(response, path.starts_with("/api/")).await;
     let status = response.status();
-    let scan_ref = request_scan_ref
-        .or(query_scan_ref)
-        .or_else(|| answer.as_ref().and_then(|body| json_field(body, "scanRef")));
+    let answered = answer.as_deref().map(json_fields).unwrap_or_default();
+    let scan_ref = request_scan_ref.or(query_scan_ref).or(answered.scan_ref);
     let error = (status.is_client_error() || status.is_server_error())
-        .then(|| {
-            answer
-                .as_ref()
-                .and_then(|body| json_field(body, "identifier"))
-        })
+        .then_some(answered.identifier)
         .flatten();
     tracing::info!(
         target: REQUEST_LOG_TARGET,
@@ -158,14 +152,20 @@ async fn inspect(response: Response, api: bool) -> (Response, Option<Bytes>) {
 }
 
 /// The string field `name` of a JSON object body.
-fn json_field(body: &[u8], name: &str) -> Option<String> {
+fn json_fields(body: &[u8]) -> Fields {
     if body.is_empty() || body.len() > MAX_INSPECTED_BYTES {
-        return None;
+        return Fields::default();
     }
-    match serde_json::from_slice::<Value>(body).ok()?.get(name)? {
-        Value::String(value) => Some(value.clone()),
-        _ => None,
-    }
+    serde_json::from_slice(body).unwrap_or_default()
+}
+
+/// The two top-level fields a log line shows; parsed without building the rest of the body
+/// (other fields are skipped, not stored), since every API request pays for it.
+#[derive(Debug, Default, Deserialize)]
+struct Fields {
+    #[serde(rename = "scanRef")]
+    scan_ref: Option<String>,
+    identifier: Option<String>,
 }
 
 /// The `scanRef` of a request's query string.
