@@ -132,11 +132,6 @@ impl Trust {
         self
     }
 
-    /// Whether any certificate is accepted.
-    pub fn accepts_any_certificate(&self) -> bool {
-        self.any_certificate
-    }
-
     /// `builder` trusting as this says: for the other HTTP clients of a tool that sends
     /// webhooks (a probe, a setup call), so they trust what its [`Sender`] trusts.
     pub fn configure(
