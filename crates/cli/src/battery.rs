@@ -221,8 +221,8 @@ fn conclusion(grade: &GradeJson<'_>) -> String {
 }
 
 /// What to fix when genuine webhooks were refused, by how they were refused: a redirect (with
-/// its `Location`), a 404, or a refusal of some body styles only (a verifier of re-serialized
-/// JSON), or of all of them (the wrong key).
+/// its `Location`), a 404, a 5xx or no answer, or a refusal of some body styles only (a
+/// verifier of re-serialized JSON), or of all of them (the wrong key).
 fn refusal_hints(grade: &GradeJson<'_>) -> String {
     let genuine = || {
         grade
@@ -252,6 +252,23 @@ fn refusal_hints(grade: &GradeJson<'_>) -> String {
         text.push_str(
             "  it answered 404 Not Found to a genuine webhook: check the path of --to against \
              the route your app serves webhooks on (and that it accepts POST)\n",
+        );
+    }
+    if let Some(crash) = refused().find(|graded| graded.status.is_some_and(|status| status >= 500))
+    {
+        explained = true;
+        text.push_str(&format!(
+            "  it answered {} to a genuine webhook: its handler fails on a valid webhook (a \
+             crash, not a signature refusal); iDenfy retries 5xx, then shows the person a \
+             failure page: check its log\n",
+            crash.status.unwrap_or_default()
+        ));
+    }
+    if refused().any(|graded| graded.status.is_none()) {
+        explained = true;
+        text.push_str(
+            "  it gave no answer to a genuine webhook (see the error column): it must answer \
+             2xx within the time limit, keeping slow work for after the answer\n",
         );
     }
     if explained {

@@ -244,6 +244,20 @@ fn redirects_show_their_location_and_404s_the_path_hint() {
 }
 
 #[test]
+fn a_genuine_webhook_answered_5xx_is_a_crash_not_a_key_problem() {
+    let failing = Receiver::always(503, None);
+    let out = battery(&failing, &[]);
+    assert_eq!(out.code, Some(1), "{out:#?}");
+    assert!(
+        out.stdout
+            .contains("it answered 503 to a genuine webhook: its handler fails on a valid webhook"),
+        "{}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains("same signing key"), "{}", out.stdout);
+}
+
+#[test]
 fn an_unreachable_endpoint_is_explained() {
     let url = closed_port_url();
     run(&["trigger", "--to", &url, "--signing-key", KEY, "--battery"]).fails_with(
@@ -254,4 +268,39 @@ fn an_unreachable_endpoint_is_explained() {
             &url,
         ],
     );
+}
+
+#[test]
+fn a_genuine_webhook_left_unanswered_gets_its_own_hint() {
+    // Answers the first request 401, then closes every later connection unanswered.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        let mut first = true;
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            if std::mem::take(&mut first) {
+                let mut head = Vec::new();
+                let mut byte = [0u8; 1];
+                while !head.ends_with(b"\r\n\r\n")
+                    && std::io::Read::read(&mut stream, &mut byte).unwrap_or(0) == 1
+                {
+                    head.push(byte[0]);
+                }
+                let _ = std::io::Write::write_all(
+                    &mut stream,
+                    b"HTTP/1.1 401 Unauthorized\r\ncontent-length: 0\r\nconnection: close\r\n\r\n",
+                );
+            }
+        }
+    });
+    let out = run(&["trigger", "--to", &url, "--signing-key", KEY, "--battery"]);
+    assert_eq!(out.code, Some(1), "{out:#?}");
+    assert!(
+        out.stdout
+            .contains("it gave no answer to a genuine webhook"),
+        "{}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains("same signing key"), "{}", out.stdout);
 }
