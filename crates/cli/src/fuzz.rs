@@ -5,7 +5,6 @@
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::Duration;
 
 use anyhow::Context;
 use clap::Args;
@@ -18,7 +17,7 @@ use serde::Serialize;
 
 use crate::exit::{FAILURE, UsageError};
 use crate::output::Stdout;
-use crate::tls::TlsArgs;
+use crate::tls::SendArgs;
 use crate::trigger::parse_endpoint;
 use crate::values;
 
@@ -71,11 +70,8 @@ pub struct FuzzArgs {
     /// Turn the metamorphic check off
     #[arg(long, overrides_with = "metamorphic")]
     no_metamorphic: bool,
-    /// Seconds to wait for each answer (at least 1)
-    #[arg(long, value_name = "SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
-    timeout: u64,
     #[command(flatten)]
-    tls: TlsArgs,
+    sending: SendArgs,
 }
 
 /// The probe flags of `fuzz` and `replay`.
@@ -159,8 +155,8 @@ pub fn run(args: FuzzArgs) -> anyhow::Result<ExitCode> {
     config.seed = seed;
     config.salt = args.salt.unwrap_or(config.salt);
     config.metamorphic = !args.no_metamorphic;
-    config.timeout = Duration::from_secs(args.timeout);
-    config.trust = args.tls.trust()?;
+    config.timeout = args.sending.timeout();
+    config.trust = args.sending.trust()?;
     eprintln!(
         "fuzzing {} with {} cases (seed {seed})",
         redact_url(to.as_str()),

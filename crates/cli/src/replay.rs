@@ -4,7 +4,6 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Duration;
 
 use anyhow::Context;
 use clap::Args;
@@ -14,7 +13,7 @@ use idenfy_model::support::redact_url;
 use crate::exit::{FAILURE, UsageError};
 use crate::fuzz::{ProbeArgs, setup_url};
 use crate::output::Stdout;
-use crate::tls::TlsArgs;
+use crate::tls::SendArgs;
 use crate::trigger::parse_endpoint;
 
 /// Settings of `replay`.
@@ -41,11 +40,8 @@ pub struct ReplayArgs {
     /// Print the report as JSON on stdout
     #[arg(long)]
     json: bool,
-    /// Seconds to wait for each answer (at least 1)
-    #[arg(long, value_name = "SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
-    timeout: u64,
     #[command(flatten)]
-    tls: TlsArgs,
+    sending: SendArgs,
 }
 
 /// Replays the file and reports.
@@ -54,8 +50,8 @@ pub fn run(args: ReplayArgs) -> anyhow::Result<ExitCode> {
     let mut options = ReplayOptions::default()
         .probe(args.probe.build()?)
         .setup_url(setup_url(args.setup_url.as_deref())?);
-    options.timeout = Duration::from_secs(args.timeout);
-    options.trust = args.tls.trust()?;
+    options.timeout = args.sending.timeout();
+    options.trust = args.sending.trust()?;
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     let report = runtime
         .block_on(replay_file(&args.file, &to, &options))

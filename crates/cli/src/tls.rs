@@ -1,5 +1,6 @@
 //! `--cacert` and `--insecure`: how the commands that send to the user's endpoint trust an
-//! HTTPS receiver with a private certificate (mkcert's, a company's authority).
+//! HTTPS receiver with a private certificate (mkcert's, a company's authority); with
+//! `--timeout`, the flags every command that sends webhooks takes ([`SendArgs`]).
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -26,12 +27,34 @@ pub struct TlsArgs {
     insecure: bool,
 }
 
-impl TlsArgs {
-    /// A sender with [`Self::trust`] and this time limit.
-    pub fn sender(&self, timeout: Duration) -> anyhow::Result<Sender> {
-        Ok(Sender::with_trust(timeout, &self.trust()?)?)
+/// How `trigger`, `fuzz` and `replay` send: the time limit of each answer and the trust flags.
+#[derive(Debug, Args)]
+pub struct SendArgs {
+    /// Seconds to wait for each answer (at least 1)
+    #[arg(long, value_name = "SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+    timeout: u64,
+    #[command(flatten)]
+    tls: TlsArgs,
+}
+
+impl SendArgs {
+    /// The time limit of each answer.
+    pub fn timeout(&self) -> Duration {
+        Duration::from_secs(self.timeout)
     }
 
+    /// [`TlsArgs::trust`].
+    pub fn trust(&self) -> Result<Trust, UsageError> {
+        self.tls.trust()
+    }
+
+    /// A sender with this time limit and trust.
+    pub fn sender(&self) -> anyhow::Result<Sender> {
+        Ok(Sender::with_trust(self.timeout(), &self.trust()?)?)
+    }
+}
+
+impl TlsArgs {
     /// The trust these flags ask for. A `--cacert` file that cannot be read or holds no
     /// certificate is a wrong command line; the same from `SSL_CERT_FILE`, which belongs to the
     /// whole environment and which an http:// endpoint never needs, only a warning.

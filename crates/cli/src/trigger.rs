@@ -6,7 +6,6 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Duration;
 
 use anyhow::Context;
 use bytes::Bytes;
@@ -19,7 +18,7 @@ use serde::Serialize;
 use crate::battery;
 use crate::exit::{FAILURE, UsageError};
 use crate::output::Stdout;
-use crate::tls::TlsArgs;
+use crate::tls::SendArgs;
 use crate::values;
 use crate::webhook_choice::WebhookChoice;
 
@@ -69,11 +68,8 @@ pub struct TriggerArgs {
     /// Print the result as JSON
     #[arg(long)]
     json: bool,
-    /// Seconds to wait for each answer (at least 1)
-    #[arg(long, value_name = "SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
-    timeout: u64,
     #[command(flatten)]
-    tls: TlsArgs,
+    sending: SendArgs,
 }
 
 /// What `trigger --json` prints.
@@ -92,7 +88,7 @@ struct Sent<'a> {
 /// Sends the webhook, or runs the battery.
 pub fn run(args: TriggerArgs) -> anyhow::Result<ExitCode> {
     let url = parse_endpoint(&args.to)?;
-    let sender = args.tls.sender(Duration::from_secs(args.timeout))?;
+    let sender = args.sending.sender()?;
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     if args.battery {
         let key = values::require_signing_key(args.signing_key)?;

@@ -231,30 +231,20 @@ fn redirects_show_their_location_and_404s_the_path_hint() {
     );
     assert_eq!(report["wronglyRefused"], serde_json::json!(GENUINE));
 
-    let missing = Receiver::always(404, None);
-    let out = battery(&missing, &[]);
-    assert_eq!(out.code, Some(1), "{out:#?}");
-    assert!(
-        out.stdout
-            .contains("it answered 404 Not Found to a genuine webhook: check the path of --to"),
-        "{}",
-        out.stdout
+    assert_failing_with_hint(
+        &battery(&Receiver::always(404, None), &[]),
+        "it answered 404 Not Found to a genuine webhook: check the path of --to",
+        "redirect",
     );
-    assert!(!out.stdout.contains("redirect"), "{}", out.stdout);
 }
 
 #[test]
 fn a_genuine_webhook_answered_5xx_is_a_crash_not_a_key_problem() {
-    let failing = Receiver::always(503, None);
-    let out = battery(&failing, &[]);
-    assert_eq!(out.code, Some(1), "{out:#?}");
-    assert!(
-        out.stdout
-            .contains("it answered 503 to a genuine webhook: its handler fails on a valid webhook"),
-        "{}",
-        out.stdout
+    assert_failing_with_hint(
+        &battery(&Receiver::always(503, None), &[]),
+        "it answered 503 to a genuine webhook: its handler fails on a valid webhook",
+        "same signing key",
     );
-    assert!(!out.stdout.contains("same signing key"), "{}", out.stdout);
 }
 
 #[test]
@@ -294,13 +284,16 @@ fn a_genuine_webhook_left_unanswered_gets_its_own_hint() {
             }
         }
     });
-    let out = run(&["trigger", "--to", &url, "--signing-key", KEY, "--battery"]);
-    assert_eq!(out.code, Some(1), "{out:#?}");
-    assert!(
-        out.stdout
-            .contains("it gave no answer to a genuine webhook"),
-        "{}",
-        out.stdout
+    assert_failing_with_hint(
+        &run(&["trigger", "--to", &url, "--signing-key", KEY, "--battery"]),
+        "it gave no answer to a genuine webhook",
+        "same signing key",
     );
-    assert!(!out.stdout.contains("same signing key"), "{}", out.stdout);
+}
+
+/// The battery failed (exit 1) with `hint` and without `not`, another hint's words.
+fn assert_failing_with_hint(out: &Run, hint: &str, not: &str) {
+    assert_eq!(out.code, Some(1), "{out:#?}");
+    assert!(out.stdout.contains(hint), "{}", out.stdout);
+    assert!(!out.stdout.contains(not), "{}", out.stdout);
 }
