@@ -14,6 +14,8 @@ use tracing_subscriber::fmt::format::{Format, Writer};
 use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormatFields};
 use tracing_subscriber::registry::LookupSpan;
 
+use crate::log_writer::{self, WriterGuard};
+
 /// How `serve` writes its log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum LogFormat {
@@ -23,19 +25,13 @@ pub enum LogFormat {
     Json,
 }
 
-/// Keeps the log writer running; dropping it writes out what is still queued.
-#[must_use = "dropping the guard stops the log"]
-pub struct LogGuard {
-    _writer: tracing_appender::non_blocking::WorkerGuard,
-}
-
 /// Logs to stderr in `format`, filtered by `IDENFY_LOG` (default `info`); `quiet` drops the
 /// per-request and per-attempt lines.
 ///
-/// Lines are written by a thread of their own, never by a request: a reader that leaves stderr
-/// unread (a pipe nobody drains) loses lines past a large buffer instead of stalling the
-/// simulator.
-pub fn init(format: LogFormat, quiet: bool) -> LogGuard {
+/// Lines are written in batches by a thread of their own, never by a request
+/// ([`log_writer`]): a reader that leaves stderr unread (a pipe nobody drains) loses lines past
+/// a large buffer instead of stalling the simulator. Dropping the guard writes what is left.
+pub fn init(format: LogFormat, quiet: bool) -> WriterGuard {
     let mut filter = tracing_subscriber::EnvFilter::try_from_env("IDENFY_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     if quiet {
@@ -48,16 +44,14 @@ pub fn init(format: LogFormat, quiet: bool) -> LogGuard {
         }
     }
     let color = format == LogFormat::Text && std::io::IsTerminal::is_terminal(&std::io::stderr());
-    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
-        .lossy(true)
-        .finish(std::io::stderr());
+    let (writer, guard) = log_writer::batched_stderr();
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(writer)
         .with_ansi(color)
         .event_format(Lines { format })
         .init();
-    LogGuard { _writer: guard }
+    guard
 }
 
 /// The event formatter.

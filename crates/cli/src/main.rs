@@ -6,6 +6,7 @@ mod exit;
 mod fuzz;
 mod r#gen;
 mod log_lines;
+mod log_writer;
 mod matrix;
 mod output;
 mod replay;
@@ -18,6 +19,9 @@ mod verify;
 mod webhook_choice;
 
 use std::process::ExitCode;
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use clap::{Parser, Subcommand};
 

@@ -24,8 +24,13 @@ pub(crate) async fn require_credentials(
     if authorized(&state, &request) {
         next.run(request).await
     } else {
-        ApiRejection::from(ApiError::unauthorized()).into_response()
+        unauthorized()
     }
+}
+
+/// The 401 `UNAUTHORIZED` answer.
+pub(crate) fn unauthorized() -> Response {
+    ApiRejection::from(ApiError::unauthorized()).into_response()
 }
 
 /// [`require_credentials`] for the web page: the 401 also carries `WWW-Authenticate`, so that
@@ -38,7 +43,7 @@ pub(crate) async fn require_credentials_or_prompt(
     if authorized(&state, &request) {
         return next.run(request).await;
     }
-    let mut response = ApiRejection::from(ApiError::unauthorized()).into_response();
+    let mut response = unauthorized();
     response.headers_mut().insert(
         WWW_AUTHENTICATE,
         HeaderValue::from_static("Basic realm=\"idenfy-sim\", charset=\"UTF-8\""),
@@ -47,7 +52,7 @@ pub(crate) async fn require_credentials_or_prompt(
 }
 
 /// Whether the request's `Authorization` header carries the configured credentials.
-fn authorized(state: &AppState, request: &Request) -> bool {
+pub(crate) fn authorized(state: &AppState, request: &Request) -> bool {
     request.headers().get(AUTHORIZATION).is_some_and(|value| {
         state
             .settings

@@ -36,7 +36,8 @@ impl CallbackPolicy {
 
     /// Whether `url` is an `http://` URL to one of the named hosts.
     pub(crate) fn allows_plain_http(&self, url: &str) -> bool {
-        Url::parse(url).is_ok_and(|url| url.scheme() == "http" && self.names(&url))
+        !self.http_hosts.is_empty()
+            && Url::parse(url).is_ok_and(|url| url.scheme() == "http" && self.names(&url))
     }
 
     /// Why `url` may not be contacted, if it may not.

@@ -56,8 +56,12 @@ impl From<crate::delivery::JournalFull> for ApiRejection {
 }
 
 impl IntoResponse for ApiRejection {
+    /// The error body, with its identifier in the response's extensions for the activity log.
     fn into_response(self) -> Response {
-        (self.status, Json(self.error)).into_response()
+        let identifier = self.error.identifier.clone();
+        let mut response = (self.status, Json(self.error)).into_response();
+        response.extensions_mut().insert(identifier);
+        response
     }
 }
 

@@ -10,6 +10,7 @@ mod queue;
 mod transport;
 
 use crate::callbacks::CallbackPolicy;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -235,6 +236,9 @@ pub(crate) struct Deliveries {
     events: broadcast::Sender<Change>,
     tracker: TaskTracker,
     cancel: CancellationToken,
+    /// Whether a refused target was warned about: once, since each refusal is also in its
+    /// attempt's log line and the journal.
+    refusal_warned: AtomicBool,
 }
 
 /// Changes kept for a subscriber that falls behind; one that lags re-reads the journal.
@@ -283,6 +287,7 @@ impl Deliveries {
             events,
             tracker,
             cancel,
+            refusal_warned: AtomicBool::new(false),
         }
     }
 
@@ -308,7 +313,16 @@ impl Deliveries {
             .expect("webhook bodies serialize to JSON");
         let body = String::from_utf8(signed.body).expect("serde_json writes UTF-8");
         if let Some(reason) = &refusal {
-            tracing::warn!(scan_ref, url = %redact_url(&target), "webhook not sent: {reason}");
+            if self.refusal_warned.swap(true, Ordering::Relaxed) {
+                tracing::debug!(scan_ref, url = %redact_url(&target), "webhook not sent: {reason}");
+            } else {
+                tracing::warn!(
+                    scan_ref,
+                    url = %redact_url(&target),
+                    "webhook not sent: {reason} (said once: later refusals are in each webhook \
+                     attempt's line and in the journal)"
+                );
+            }
         }
         Some(NewDelivery {
             scan_ref: Arc::from(scan_ref),
@@ -322,11 +336,20 @@ impl Deliveries {
         })
     }
 
-    /// Records `new` and queues it behind its verification's earlier webhooks. Cheap: callers
-    /// that must order webhooks call it under their own lock. Refused when the journal is
-    /// full of unfinished deliveries.
-    pub(crate) fn enqueue(&self, mut new: NewDelivery) -> Result<Delivery, JournalFull> {
-        let (change, delivery) = {
+    /// Records `new` and queues it behind its verification's earlier webhooks; returns its id.
+    /// Cheap: callers that must order webhooks call it under their own lock. Refused when the
+    /// journal is full of unfinished deliveries.
+    pub(crate) fn enqueue(&self, new: NewDelivery) -> Result<u64, JournalFull> {
+        self.enqueue_then(new, |_, id| id)
+    }
+
+    /// [`Self::enqueue`], then `read` under the same hold of the journal's lock.
+    fn enqueue_then<T>(
+        &self,
+        mut new: NewDelivery,
+        read: impl FnOnce(&Queue, u64) -> T,
+    ) -> Result<T, JournalFull> {
+        let (change, read) = {
             let mut queue = lock(&self.queue);
             if new.redelivery_of.is_none()
                 && let Some((duplicates, generator)) = &self.duplicates
@@ -334,14 +357,18 @@ impl Deliveries {
                 new.duplicate = lock(generator).random_bool(duplicates.rate);
             }
             let change = queue.enqueue(new)?;
-            let delivery = queue.delivery(change.id);
-            (change, delivery)
+            let read = read(&queue, change.id);
+            (change, read)
         };
-        // The engine lives until cancelled; after that nothing is sent anyway.
-        let _ = self.commands.send(Command::Queued);
+        // Only a queued delivery is the engine's business: a refused one failed already, a
+        // held one waits for its release. The engine lives until cancelled; after that
+        // nothing is sent anyway.
+        if change.stage == Stage::Queued {
+            let _ = self.commands.send(Command::Queued);
+        }
         // No subscriber is fine: nobody is waiting.
         let _ = self.events.send(change);
-        Ok(delivery.expect("a delivery just queued is kept"))
+        Ok(read)
     }
 
     /// Sends a held delivery: it leaves once it is first of its verification's line.
@@ -369,8 +396,9 @@ impl Deliveries {
         if self.default_url.as_deref() != Some(&*new.target) {
             new.refusal = self.callbacks.refusal(&new.target);
         }
-        self.enqueue(new)
+        self.enqueue_then(new, |queue, id| queue.delivery(id))
             .map_err(|full| SimError::JournalFull(full.to_string()))
+            .map(|delivery| delivery.expect("a delivery just queued is kept"))
     }
 
     /// Forgets every delivery; attempts in flight run on but are no longer recorded.
@@ -394,6 +422,11 @@ impl Deliveries {
     /// The kept delivery with this id.
     pub(crate) fn get(&self, id: u64) -> Option<Delivery> {
         lock(&self.queue).delivery(id)
+    }
+
+    /// Attempt `number` of the kept delivery `id`.
+    pub(crate) fn attempt(&self, id: u64, number: u32) -> Option<Attempt> {
+        lock(&self.queue).attempt(id, number)
     }
 
     /// Every change of stage from now on (for the activity log).

@@ -481,6 +481,16 @@ impl Queue {
         }
     }
 
+    /// A copy of attempt `number` of delivery `id`, when both are kept.
+    pub(crate) fn attempt(&self, id: u64, number: u32) -> Option<Attempt> {
+        let record = &self.records[self.index_of(id)?];
+        record
+            .attempts
+            .iter()
+            .find(|attempt| attempt.number == number)
+            .cloned()
+    }
+
     /// A copy of delivery `id`, when it is kept.
     pub(crate) fn delivery(&self, id: u64) -> Option<Delivery> {
         self.index_of(id)

@@ -416,7 +416,8 @@ async fn bodies_are_signed_in_the_configured_style() {
             &fake,
         );
         let new = deliveries.prepare("a", None, MANUAL, &webhook()).unwrap();
-        let delivery = deliveries.enqueue(new).unwrap();
+        let id = deliveries.enqueue(new).unwrap();
+        let delivery = deliveries.get(id).unwrap();
         assert_eq!(delivery.event, MANUAL);
         assert_eq!(
             delivery.body.as_bytes(),

@@ -19,7 +19,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
 use crate::assumptions;
-use crate::auth::require_credentials;
+use crate::auth::{authorized, require_credentials, unauthorized};
 use crate::errors::{self, ApiRejection};
 use crate::server::logging;
 use crate::state::AppState;
@@ -55,9 +55,7 @@ pub(crate) fn router(state: Arc<AppState>, body_timeout: BodyTimeout) -> Router 
         .route(TOKEN_PATH, post(token::create_token))
         .route(ADD_DUMMY_STATUS_PATH, post(dummy::add_dummy_status))
         .route(STATUS_PATH, post(status::status))
-        .route_layer(from_fn_with_state(Arc::clone(&state), count_request))
-        .route_layer(from_fn_with_state(Arc::clone(&state), require_credentials))
-        .route_layer(from_fn_with_state(Arc::clone(&state), inject_fault));
+        .route_layer(from_fn_with_state(Arc::clone(&state), api_gate));
     let control = Router::new()
         .route(WEBHOOKS_PATH, get(control::webhooks))
         .route(WAIT_PATH, get(control::wait))
@@ -78,24 +76,16 @@ pub(crate) fn router(state: Arc<AppState>, body_timeout: BodyTimeout) -> Router 
         .with_state(state)
 }
 
-/// Answers the configured failure while fault injection lasts.
-async fn inject_fault(
-    State(state): State<Arc<AppState>>,
-    request: Request,
-    next: Next,
-) -> Response {
-    match state.faults.take() {
-        Some(fault) => ApiRejection::with_status(fault).into_response(),
-        None => next.run(request).await,
+/// The API routes' checks, in order (one middleware, since every API request pays for it):
+/// the configured failure while fault injection lasts, 401 without the credentials, then the
+/// rate limit's count or its 429.
+async fn api_gate(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
+    if let Some(fault) = state.faults.take() {
+        return ApiRejection::with_status(fault).into_response();
     }
-}
-
-/// Counts the request against the rate limit, or answers 429.
-async fn count_request(
-    State(state): State<Arc<AppState>>,
-    request: Request,
-    next: Next,
-) -> Response {
+    if !authorized(&state, &request) {
+        return unauthorized();
+    }
     match state.rate_limit.admit() {
         Ok(()) => next.run(request).await,
         Err(error) => ApiRejection::from(error).into_response(),

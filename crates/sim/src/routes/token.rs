@@ -4,9 +4,9 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::{Extension, Json};
 use idenfy_gen::{Identity, SeededRng, auto_webhook};
 use idenfy_model::error::messages;
 use idenfy_model::webhook::WebhookEventType;
@@ -15,6 +15,7 @@ use rand::RngExt;
 
 use crate::assumptions;
 use crate::errors::{ApiRejection, JsonBody};
+use crate::server::logging::AnsweredScanRef;
 use crate::state::{AppState, DummyVerification, Verification, lock};
 
 /// The values a new token draws from the seeded generator.
@@ -29,7 +30,7 @@ struct Drawn {
 pub(super) async fn create_token(
     State(state): State<Arc<AppState>>,
     JsonBody(request, size): JsonBody<TokenRequest>,
-) -> Result<(StatusCode, Json<TokenResponse>), ApiRejection> {
+) -> Result<(StatusCode, Extension<AnsweredScanRef>, Json<TokenResponse>), ApiRejection> {
     if request.dummy_status.is_some()
         && let Some(error) = rules::dummy_endpoint_error(&state.settings.environment)
     {
@@ -92,7 +93,11 @@ pub(super) async fn create_token(
         },
     );
     drop(verifications);
-    Ok((StatusCode::CREATED, Json(response)))
+    Ok((
+        StatusCode::CREATED,
+        Extension(AnsweredScanRef(scan_ref)),
+        Json(response),
+    ))
 }
 
 /// Draws the token's identifiers, and a fake person for a dummy verification.

@@ -11,6 +11,7 @@ use axum::http::{Method, Uri, header};
 use axum::middleware::Next;
 use axum::response::Response;
 use http_body_util::BodyExt;
+use idenfy_model::ErrorIdentifier;
 use idenfy_model::support::redact_url;
 use serde::Deserialize;
 use tokio::sync::broadcast;
@@ -31,9 +32,21 @@ pub const DELIVERY_LOG_TARGET: &str = "idenfy_sim::activity::delivery";
 /// Bodies larger than this are not searched for a `scanRef` or an error identifier.
 const MAX_INSPECTED_BYTES: usize = 64 * 1024;
 
+/// What a handler tells the activity log about its answer: the verification it concerns, so
+/// the log need not read the answer's body (the token's new `scanRef` is only there).
+#[derive(Debug, Clone)]
+pub(crate) struct AnsweredScanRef(pub(crate) String);
+
 /// Logs the request once answered; runs inside the middleware that reads bodies whole (so a
 /// body too large or too slow to read is not logged). The web page's own reads are not logged:
 /// they poll. Costs nothing when no subscriber wants the event.
+///
+/// The `scanRef` and error identifier come from the answer's extensions
+/// ([`AnsweredScanRef`], and the [`ErrorIdentifier`] every [`ApiRejection`] carries); bodies
+/// are read only for answers that carry neither (a rejection before the handler names no
+/// `scanRef`, so the request's is read then).
+///
+/// [`ApiRejection`]: crate::errors::ApiRejection
 pub(crate) async fn log_request(request: Request, next: Next) -> Response {
     let page_read = request.method() == Method::GET && crate::routes::is_page(request.uri().path());
     if page_read || !tracing::enabled!(target: REQUEST_LOG_TARGET, Level::INFO) {
@@ -41,24 +54,48 @@ pub(crate) async fn log_request(request: Request, next: Next) -> Response {
     }
     let started = Instant::now();
     let method = request.method().clone();
-    let path = request.uri().path().to_owned();
-    let query_scan_ref = scan_ref_in_query(request.uri());
+    let uri = request.uri().clone();
     let (parts, body) = request.into_parts();
     let body = body.collect().await.map(|whole| whole.to_bytes());
     let body = body.unwrap_or_default();
-    let request_scan_ref = json_fields(&body).scan_ref;
-    let response = next.run(Request::from_parts(parts, Body::from(body))).await;
-    let (response, answer) = inspect(response, path.starts_with("/api/")).await;
+    let response = next
+        .run(Request::from_parts(parts, Body::from(body.clone())))
+        .await;
     let status = response.status();
-    let answered = answer.as_deref().map(json_fields).unwrap_or_default();
-    let scan_ref = request_scan_ref.or(query_scan_ref).or(answered.scan_ref);
-    let error = (status.is_client_error() || status.is_server_error())
-        .then_some(answered.identifier)
+    let failed = status.is_client_error() || status.is_server_error();
+    let told_scan_ref = response
+        .extensions()
+        .get::<AnsweredScanRef>()
+        .map(|told| told.0.clone());
+    let told_error = response
+        .extensions()
+        .get::<ErrorIdentifier>()
+        .map(|identifier| identifier.as_str().to_owned());
+    let told_enough = if failed {
+        told_error.is_some()
+    } else {
+        told_scan_ref.is_some()
+    };
+    let (response, answered) = if told_enough {
+        (response, Fields::default())
+    } else {
+        let (response, answer) = inspect(response, uri.path().starts_with("/api/")).await;
+        (
+            response,
+            answer.as_deref().map(json_fields).unwrap_or_default(),
+        )
+    };
+    let scan_ref = told_scan_ref
+        .or_else(|| json_fields(&body).scan_ref)
+        .or_else(|| scan_ref_in_query(&uri))
+        .or(answered.scan_ref);
+    let error = failed
+        .then_some(told_error.or(answered.identifier))
         .flatten();
     tracing::info!(
         target: REQUEST_LOG_TARGET,
         method = %method,
-        path = %path,
+        path = %uri.path(),
         status = status.as_u16(),
         duration_ms = millis(started.elapsed()),
         scan_ref,
@@ -90,17 +127,10 @@ pub(crate) async fn log_attempts(state: Weak<AppState>, mut changes: broadcast::
             continue;
         }
         let Some(state) = state.upgrade() else { return };
-        let Some(delivery) = state.deliveries.get(change.id) else {
+        let Some(attempt) = state.deliveries.attempt(change.id, change.attempts) else {
             continue;
         };
         drop(state);
-        let Some(attempt) = delivery
-            .attempts
-            .iter()
-            .find(|attempt| attempt.number == change.attempts)
-        else {
-            continue;
-        };
         // Where this attempt left the delivery (its state now may be later).
         let state = match change.stage {
             Stage::Delivered => DeliveryState::Delivered.as_str(),
@@ -109,10 +139,10 @@ pub(crate) async fn log_attempts(state: Weak<AppState>, mut changes: broadcast::
         };
         tracing::info!(
             target: DELIVERY_LOG_TARGET,
-            id = delivery.id,
-            event = %delivery.event,
-            scan_ref = %delivery.scan_ref,
-            url = %redact_url(&delivery.target),
+            id = change.id,
+            event = %change.event,
+            scan_ref = %change.scan_ref,
+            url = %redact_url(&change.target),
             status = attempt.status,
             error = attempt.error.as_deref(),
             attempt = attempt.number,

@@ -101,20 +101,25 @@ pub(crate) struct TimedStream {
     deadlines: ReadDeadlines,
     /// The phase value the deadline was armed for.
     seen: usize,
+    /// When a pending read times out, if it can.
+    deadline: Option<Instant>,
+    /// Fires at or before `deadline`: moved only when the deadline comes earlier, or when it
+    /// fires early (so the usual request, whose new idle deadline is later than the last,
+    /// touches the timer wheel once per idle period rather than twice per request).
     sleep: Pin<Box<Sleep>>,
-    armed: bool,
 }
 
 impl TimedStream {
     /// Wraps a freshly accepted stream: it starts idle.
     pub(crate) fn new(stream: TcpStream, phase: Phase, deadlines: ReadDeadlines) -> Self {
+        let deadline = Instant::now() + deadlines.idle;
         Self {
             stream,
             seen: phase.load(),
             phase,
             deadlines,
-            sleep: Box::pin(tokio::time::sleep(deadlines.idle)),
-            armed: true,
+            deadline: Some(deadline),
+            sleep: Box::pin(tokio::time::sleep_until(deadline)),
         }
     }
 
@@ -131,10 +136,27 @@ impl TimedStream {
             HEAD => Some(self.deadlines.header),
             _ => None,
         };
-        self.armed = limit.is_some();
-        if let Some(limit) = limit {
-            self.sleep.as_mut().reset(Instant::now() + limit);
+        self.deadline = limit.map(|limit| Instant::now() + limit);
+        if let Some(deadline) = self.deadline
+            && self.sleep.deadline() > deadline
+        {
+            self.sleep.as_mut().reset(deadline);
         }
+    }
+
+    /// Whether the armed deadline has passed; otherwise the timer wakes `cx` by then.
+    fn deadline_passed(&mut self, cx: &mut Context<'_>) -> bool {
+        let Some(deadline) = self.deadline else {
+            return false;
+        };
+        while self.sleep.as_mut().poll(cx).is_ready() {
+            if self.sleep.deadline() >= deadline {
+                return true;
+            }
+            // It fired at an earlier deadline: wait on for the one armed since.
+            self.sleep.as_mut().reset(deadline);
+        }
+        false
     }
 }
 
@@ -148,11 +170,12 @@ impl AsyncRead for TimedStream {
         let before = buf.filled().len();
         match Pin::new(&mut this.stream).poll_read(cx, buf) {
             Poll::Ready(Ok(())) if buf.filled().len() > before => {
+                // The header deadline is armed by the next read that waits: none does when
+                // the whole head came in this read, the usual case, since the service marks
+                // the connection busy before the next read.
                 let current = this.phase.load();
                 if current & 0b11 == IDLE {
                     this.phase.start_head(current);
-                    let now = this.phase.load();
-                    this.arm(now);
                 }
                 Poll::Ready(Ok(()))
             }
@@ -163,7 +186,7 @@ impl AsyncRead for TimedStream {
                 if current != this.seen {
                     this.arm(current);
                 }
-                if this.armed && this.sleep.as_mut().poll(cx).is_ready() {
+                if this.deadline_passed(cx) {
                     let what = if this.seen & 0b11 == IDLE {
                         "idle keep-alive timeout"
                     } else {
