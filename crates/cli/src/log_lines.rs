@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use chrono::Timelike;
 use clap::ValueEnum;
 use idenfy_sim::{DELIVERY_LOG_TARGET, REQUEST_LOG_TARGET};
 use serde_json::Value;
@@ -91,16 +92,19 @@ where
             line.insert("target".into(), target.into());
             for (name, value) in fields.0 {
                 // An event field never overwrites the keys above.
-                line.entry(name).or_insert(value);
+                line.entry(name.to_owned()).or_insert(value);
             }
             return writeln!(writer, "{}", Value::Object(line));
         }
         let paint = Paint(writer.has_ansi_escapes());
-        write!(
-            writer,
-            "{} ",
-            paint.dim(&now.format("%H:%M:%S%.3f").to_string())
-        )?;
+        let time = format!(
+            "{:02}:{:02}:{:02}.{:03}",
+            now.hour(),
+            now.minute(),
+            now.second(),
+            now.timestamp_subsec_millis().min(999)
+        );
+        write!(writer, "{} ", paint.dim(&time))?;
         if target == REQUEST_LOG_TARGET {
             request_line(&mut writer, &fields, paint)
         } else {
@@ -153,7 +157,7 @@ fn attempt_line(writer: &mut Writer<'_>, fields: &Fields, paint: Paint) -> fmt::
 
 /// An event's fields by name.
 #[derive(Default)]
-struct Fields(BTreeMap<String, Value>);
+struct Fields(BTreeMap<&'static str, Value>);
 
 impl Fields {
     fn get(&self, name: &str) -> Option<&Value> {
@@ -182,28 +186,27 @@ fn plain(value: &Value) -> String {
 
 impl Visit for Fields {
     fn record_str(&mut self, field: &Field, value: &str) {
-        self.0.insert(field.name().into(), value.into());
+        self.0.insert(field.name(), value.into());
     }
 
     fn record_u64(&mut self, field: &Field, value: u64) {
-        self.0.insert(field.name().into(), value.into());
+        self.0.insert(field.name(), value.into());
     }
 
     fn record_i64(&mut self, field: &Field, value: i64) {
-        self.0.insert(field.name().into(), value.into());
+        self.0.insert(field.name(), value.into());
     }
 
     fn record_f64(&mut self, field: &Field, value: f64) {
-        self.0.insert(field.name().into(), value.into());
+        self.0.insert(field.name(), value.into());
     }
 
     fn record_bool(&mut self, field: &Field, value: bool) {
-        self.0.insert(field.name().into(), value.into());
+        self.0.insert(field.name(), value.into());
     }
 
     fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
-        self.0
-            .insert(field.name().into(), format!("{value:?}").into());
+        self.0.insert(field.name(), format!("{value:?}").into());
     }
 }
 
@@ -247,7 +250,9 @@ mod tests {
     use super::{Fields, Paint, attempt_line, request_line};
 
     fn fields(value: serde_json::Value) -> Fields {
-        Fields(value.as_object().unwrap().clone().into_iter().collect())
+        // Event field names are static; leaking a test's few is harmless.
+        let fields = value.as_object().unwrap().clone().into_iter();
+        Fields(fields.map(|(name, value)| (&*name.leak(), value)).collect())
     }
 
     fn line(

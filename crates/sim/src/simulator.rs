@@ -341,10 +341,6 @@ impl SimulatorBuilder {
             rng: Mutex::new(idenfy_gen::rng_from_seed(seed)),
             deliveries,
         });
-        tokio::spawn(server::logging::log_attempts(
-            Arc::downgrade(&state),
-            state.deliveries.subscribe(),
-        ));
         let (stop_server, stopped) = oneshot::channel::<()>();
         let app = routes::router(Arc::clone(&state), BodyTimeout(self.body_timeout));
         let deadlines = ReadDeadlines {

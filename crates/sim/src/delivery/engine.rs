@@ -13,6 +13,7 @@ use tokio_util::task::TaskTracker;
 
 use super::queue::{Change, Outcome, Queue, Stage, Start};
 use super::transport::Transport;
+use crate::server::logging;
 
 /// What the engine is told.
 #[derive(Debug)]
@@ -75,15 +76,22 @@ impl<T: Transport> Engine<T> {
                 Wake::Timer | Wake::Command(Command::Queued) => {}
                 Wake::Command(Command::Finished { id, outcome }) => {
                     let answer = outcome.answer.clone();
-                    let (change, duplicate) = {
+                    let (change, attempt, duplicate) = {
                         let mut queue = lock(&self.queue);
                         let change = queue.finish(id, outcome, Instant::now().into_std());
+                        let attempt = change
+                            .as_ref()
+                            .filter(|_| logging::attempts_logged())
+                            .and_then(|change| queue.attempt(id, change.attempts));
                         let duplicate = queue
                             .take_duplicate(id)
                             .map(|duplicate| queue.enqueue(duplicate));
-                        (change, duplicate)
+                        (change, attempt, duplicate)
                     };
                     if let Some(change) = change {
+                        if let Some(attempt) = attempt {
+                            logging::log_attempt(&change, &attempt);
+                        }
                         log(&change, &answer);
                         self.publish(change);
                     }

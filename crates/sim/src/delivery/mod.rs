@@ -26,6 +26,7 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use crate::SimError;
+use crate::server::logging;
 
 use self::engine::{Command, Engine};
 pub(crate) use self::queue::{Change, JournalFull, Stage};
@@ -349,7 +350,7 @@ impl Deliveries {
         mut new: NewDelivery,
         read: impl FnOnce(&Queue, u64) -> T,
     ) -> Result<T, JournalFull> {
-        let (change, read) = {
+        let (change, read, refused) = {
             let mut queue = lock(&self.queue);
             if new.redelivery_of.is_none()
                 && let Some((duplicates, generator)) = &self.duplicates
@@ -358,8 +359,15 @@ impl Deliveries {
             }
             let change = queue.enqueue(new)?;
             let read = read(&queue, change.id);
-            (change, read)
+            // A refused target fails at once: that is the delivery's one attempt.
+            let refused = (change.stage == Stage::Failed && logging::attempts_logged())
+                .then(|| queue.attempt(change.id, change.attempts))
+                .flatten();
+            (change, read, refused)
         };
+        if let Some(attempt) = refused {
+            logging::log_attempt(&change, &attempt);
+        }
         // Only a queued delivery is the engine's business: a refused one failed already, a
         // held one waits for its release. The engine lives until cancelled; after that
         // nothing is sent anyway.
@@ -422,16 +430,6 @@ impl Deliveries {
     /// The kept delivery with this id.
     pub(crate) fn get(&self, id: u64) -> Option<Delivery> {
         lock(&self.queue).delivery(id)
-    }
-
-    /// Attempt `number` of the kept delivery `id`.
-    pub(crate) fn attempt(&self, id: u64, number: u32) -> Option<Attempt> {
-        lock(&self.queue).attempt(id, number)
-    }
-
-    /// Every change of stage from now on (for the activity log).
-    pub(crate) fn subscribe(&self) -> broadcast::Receiver<Change> {
-        self.events.subscribe()
     }
 
     /// The page of the journal `query` asks for, oldest first.

@@ -131,7 +131,7 @@ pub(crate) struct Queue {
     /// Kept records, sorted by id.
     records: VecDeque<Record>,
     /// Kept ids per `scanRef`, in order.
-    by_scan_ref: HashMap<Arc<str>, Vec<u64>>,
+    by_scan_ref: HashMap<Arc<str>, VecDeque<u64>>,
     /// Unfinished ids per `scanRef`, in order: the first is the one being served.
     lines: HashMap<Arc<str>, VecDeque<u64>>,
     /// Deliveries that may start as soon as their target has a free slot, and the attempts
@@ -243,7 +243,7 @@ impl Queue {
         self.by_scan_ref
             .entry(Arc::clone(&record.scan_ref))
             .or_default()
-            .push(id);
+            .push_back(id);
         let change = record.change();
         self.records.push_back(record);
         Ok(change)
@@ -547,7 +547,12 @@ impl Queue {
                 return;
             };
             if let Some(ids) = self.by_scan_ref.get_mut(&old.scan_ref) {
-                ids.retain(|id| *id != old.id);
+                // Ids are kept in increasing order, and the oldest is usually the one to go.
+                if ids.front() == Some(&old.id) {
+                    ids.pop_front();
+                } else if let Ok(position) = ids.binary_search(&old.id) {
+                    ids.remove(position);
+                }
                 if ids.is_empty() {
                     self.by_scan_ref.remove(&old.scan_ref);
                 }

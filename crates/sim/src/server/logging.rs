@@ -1,8 +1,7 @@
 //! The activity log: one `tracing` event per API request ([`REQUEST_LOG_TARGET`]) and one per
 //! webhook attempt ([`DELIVERY_LOG_TARGET`]), for `serve`'s terminal lines and any subscriber a
-//! Rust user installs. Attempts are read from the delivery engine's broadcast of changes.
+//! Rust user installs. Attempts are logged where the delivery journal records them.
 
-use std::sync::Weak;
 use std::time::Instant;
 
 use axum::body::{Body, Bytes, HttpBody};
@@ -14,11 +13,9 @@ use http_body_util::BodyExt;
 use idenfy_model::ErrorIdentifier;
 use idenfy_model::support::redact_url;
 use serde::Deserialize;
-use tokio::sync::broadcast;
 use tracing::Level;
 
-use crate::delivery::{Change, DeliveryState, Stage};
-use crate::state::AppState;
+use crate::delivery::{Attempt, Change, DeliveryState, Stage};
 
 /// The `tracing` target of the one event per API request: fields `method`, `path`, `status`,
 /// `duration_ms`, and `scan_ref` and `error` (the error body's `identifier`) when there are.
@@ -105,52 +102,33 @@ pub(crate) async fn log_request(request: Request, next: Next) -> Response {
     response
 }
 
-/// Logs every finished webhook attempt until the simulator is gone.
-pub(crate) async fn log_attempts(state: Weak<AppState>, mut changes: broadcast::Receiver<Change>) {
-    loop {
-        let change = match changes.recv().await {
-            Ok(change) => change,
-            Err(broadcast::error::RecvError::Lagged(missed)) => {
-                tracing::warn!(missed, "webhook attempt lines skipped: the log fell behind");
-                continue;
-            }
-            Err(broadcast::error::RecvError::Closed) => return,
-        };
-        let ends_attempt = matches!(
-            change.stage,
-            Stage::Scheduled(_) | Stage::Delivered | Stage::Failed
-        );
-        if change.attempts == 0
-            || !ends_attempt
-            || !tracing::enabled!(target: DELIVERY_LOG_TARGET, Level::INFO)
-        {
-            continue;
-        }
-        let Some(state) = state.upgrade() else { return };
-        let Some(attempt) = state.deliveries.attempt(change.id, change.attempts) else {
-            continue;
-        };
-        drop(state);
-        // Where this attempt left the delivery (its state now may be later).
-        let state = match change.stage {
-            Stage::Delivered => DeliveryState::Delivered.as_str(),
-            Stage::Failed => DeliveryState::Failed.as_str(),
-            _ => "RETRYING",
-        };
-        tracing::info!(
-            target: DELIVERY_LOG_TARGET,
-            id = change.id,
-            event = %change.event,
-            scan_ref = %change.scan_ref,
-            url = %redact_url(&change.target),
-            status = attempt.status,
-            error = attempt.error.as_deref(),
-            attempt = attempt.number,
-            duration_ms = attempt.elapsed_ms,
-            state,
-            "webhook attempt"
-        );
-    }
+/// Whether webhook attempts are logged: callers read the attempt only then.
+pub(crate) fn attempts_logged() -> bool {
+    tracing::enabled!(target: DELIVERY_LOG_TARGET, Level::INFO)
+}
+
+/// Logs the webhook attempt that `change` ends (retry scheduled, delivered or failed); called
+/// where the attempt is recorded, after the journal's lock is released.
+pub(crate) fn log_attempt(change: &Change, attempt: &Attempt) {
+    // Where this attempt left the delivery (its state now may be later).
+    let state = match change.stage {
+        Stage::Delivered => DeliveryState::Delivered.as_str(),
+        Stage::Failed => DeliveryState::Failed.as_str(),
+        _ => "RETRYING",
+    };
+    tracing::info!(
+        target: DELIVERY_LOG_TARGET,
+        id = change.id,
+        event = %change.event,
+        scan_ref = %change.scan_ref,
+        url = %redact_url(&change.target),
+        status = attempt.status,
+        error = attempt.error.as_deref(),
+        attempt = attempt.number,
+        duration_ms = attempt.elapsed_ms,
+        state,
+        "webhook attempt"
+    );
 }
 
 /// The response again, with its body when it is JSON worth reading: an API answer or an error.
