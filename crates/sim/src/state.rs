@@ -216,21 +216,30 @@ impl VerificationStore {
         }
     }
 
-    /// Adds a verification, forgetting the oldest ones until it fits.
-    pub(crate) fn insert(&mut self, scan_ref: String, verification: Verification) {
+    /// Adds a verification, forgetting the oldest ones until it fits; returns the forgotten
+    /// ones, for the caller to drop after releasing the store's lock.
+    #[must_use = "drop the forgotten verifications outside the store's lock"]
+    pub(crate) fn insert(
+        &mut self,
+        scan_ref: String,
+        verification: Verification,
+    ) -> Vec<(String, Verification)> {
+        let mut forgotten = Vec::new();
         while self.order.len() >= self.max_count
             || (!self.order.is_empty() && self.bytes + verification.size > self.max_bytes)
         {
             let Some(oldest) = self.order.pop_front() else {
                 break;
             };
-            if let Some(forgotten) = self.by_scan_ref.remove(&oldest) {
-                self.bytes -= forgotten.size;
+            if let Some(old) = self.by_scan_ref.remove(&oldest) {
+                self.bytes -= old.size;
+                forgotten.push((oldest, old));
             }
         }
         self.bytes += verification.size;
         self.order.push_back(scan_ref.clone());
         self.by_scan_ref.insert(scan_ref, verification);
+        forgotten
     }
 
     /// Forgets every verification.

@@ -83,7 +83,7 @@ pub(super) async fn create_token(
         state.balance.refund(assumptions::TOKEN_COST);
         return Err(full.into());
     }
-    verifications.insert(
+    let forgotten = verifications.insert(
         scan_ref.clone(),
         Verification {
             request,
@@ -93,6 +93,7 @@ pub(super) async fn create_token(
         },
     );
     drop(verifications);
+    drop(forgotten);
     Ok((
         StatusCode::CREATED,
         Extension(AnsweredScanRef(scan_ref)),
