@@ -166,3 +166,86 @@ fn serve_quiet_prints_no_request_or_attempt_lines() {
     assert!(!output.contains("webhook #"), "{output}");
     assert!(output.contains("simulator ready"), "{output}");
 }
+
+#[cfg(unix)]
+#[test]
+fn refused_webhooks_are_warned_about_once_and_each_gets_its_attempt_line() {
+    let mut command = testkit();
+    command.args(["serve", "--addr", "127.0.0.1:0", "--api-key", "k"]);
+    command.args(["--api-secret", "s", "--signing-key", "w"]);
+    let (child, base) = start_serve(&mut command);
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let (first, second) = runtime.block_on(async {
+        let client = reqwest::Client::builder().no_proxy().build().unwrap();
+        let post = |path: &str, body: Value| {
+            client
+                .post(format!("{base}{path}"))
+                .basic_auth("k", Some("s"))
+                .json(&body)
+                .send()
+        };
+        let mut scan_refs = Vec::new();
+        for _ in 0..2 {
+            let token: Value = post(
+                "/api/v2/token",
+                json!({
+                    "clientId": "log-test",
+                    "dummyStatus": "APPROVED",
+                    "callbackUrl": "https://receiver.invalid/hook",
+                }),
+            )
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+            scan_refs.push(token["scanRef"].as_str().unwrap().to_owned());
+        }
+        let reviewed = post(
+            "/api/v2/add-dummy-status",
+            json!({
+                "scanRef": scan_refs[1],
+                "manualFaceMatchResult": "FACE_MATCH",
+                "manualDocumentValidity": "DOC_VALIDATED",
+            }),
+        )
+        .await
+        .unwrap();
+        assert_eq!(reviewed.status(), 200);
+        let unknown = post("/api/v2/status", json!({"scanRef": "no-such-scan-ref"}))
+            .await
+            .unwrap();
+        assert_eq!(unknown.status(), 404);
+        (scan_refs.remove(0), scan_refs.remove(0))
+    });
+    let (status, output) = stop(child, "TERM");
+    assert_eq!(status.code(), Some(0), "{output}");
+    let warning = line_with(&output, &["WARN", "webhook not sent"]);
+    assert!(warning.contains(&first), "the first refusal: {warning}");
+    assert!(warning.contains("said once"), "{warning}");
+    for (number, scan_ref, event) in [
+        (1, &first, "IDENTIFICATION_AUTO_FINISHED"),
+        (2, &second, "IDENTIFICATION_AUTO_FINISHED"),
+        (3, &second, "IDENTIFICATION_MANUAL_FINISHED"),
+    ] {
+        let attempt = line_with(&output, &[&format!("webhook #{number} ")]);
+        assert!(
+            attempt.contains(&format!(
+                "{event} scanRef={scan_ref} -> https://receiver.invalid/hook error: not sent: "
+            )) && attempt.ends_with("attempt 1 0ms FAILED"),
+            "{attempt}"
+        );
+    }
+    line_with(
+        &output,
+        &[
+            "POST /api/v2/add-dummy-status 200 ",
+            &format!("ms scanRef={second}"),
+        ],
+    );
+    let unknown = line_with(&output, &["POST /api/v2/status 404 "]);
+    assert!(
+        unknown.ends_with("ms scanRef=no-such-scan-ref error=NOT_FOUND"),
+        "{unknown}"
+    );
+}
