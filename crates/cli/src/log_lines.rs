@@ -2,6 +2,7 @@
 //! simulator's [`REQUEST_LOG_TARGET`] and [`DELIVERY_LOG_TARGET`] events), colored on a
 //! terminal, other events in tracing's usual format; or every event as a JSON line.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -165,8 +166,8 @@ impl Fields {
     }
 
     /// The field as shown, empty when absent.
-    fn text(&self, name: &str) -> String {
-        self.get(name).map(plain).unwrap_or_default()
+    fn text(&self, name: &str) -> Cow<'_, str> {
+        self.get(name).map_or(Cow::Borrowed(""), plain)
     }
 
     fn number(&self, name: &str) -> Option<u64> {
@@ -176,11 +177,13 @@ impl Fields {
 
 /// A value as shown in a line: strings without quotes, unless they hold control characters
 /// (a client's `scanRef` must not drive the terminal): then quoted and escaped.
-fn plain(value: &Value) -> String {
+fn plain(value: &Value) -> Cow<'_, str> {
     match value {
-        Value::String(text) if text.chars().any(char::is_control) => format!("{text:?}"),
-        Value::String(text) => text.clone(),
-        other => other.to_string(),
+        Value::String(text) if text.chars().any(char::is_control) => {
+            Cow::Owned(format!("{text:?}"))
+        }
+        Value::String(text) => Cow::Borrowed(text),
+        other => Cow::Owned(other.to_string()),
     }
 }
 

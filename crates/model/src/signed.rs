@@ -35,16 +35,17 @@ impl BodyStyle {
 
     /// `value` as body bytes in this style.
     pub fn render<T: Serialize + ?Sized>(self, value: &T) -> Result<Vec<u8>, serde_json::Error> {
+        // Room for a whole webhook body (about 2 KB), so rendering one does not reallocate.
+        let mut out = Vec::with_capacity(4096);
         match self {
-            BodyStyle::Compact => serde_json::to_vec(value),
+            BodyStyle::Compact => serde_json::to_writer(&mut out, value)?,
             BodyStyle::SpacedAscii => {
-                let mut out = Vec::with_capacity(512);
                 let mut serializer =
                     serde_json::Serializer::with_formatter(&mut out, SpacedAsciiFormatter);
                 value.serialize(&mut serializer)?;
-                Ok(out)
             }
         }
+        Ok(out)
     }
 }
 
