@@ -90,7 +90,8 @@ pub(crate) struct DummyVerification {
 
 /// Verifications by `scanRef`, forgetting the oldest past the count or byte cap.
 pub(crate) struct VerificationStore {
-    by_scan_ref: HashMap<String, Verification>,
+    /// Boxed: a verification is over a kilobyte, and the table stays small and cheap to probe.
+    by_scan_ref: HashMap<String, Box<Verification>>,
     order: VecDeque<String>,
     max_count: usize,
     bytes: usize,
@@ -223,7 +224,7 @@ impl VerificationStore {
         &mut self,
         scan_ref: String,
         verification: Verification,
-    ) -> Vec<(String, Verification)> {
+    ) -> Vec<(String, Box<Verification>)> {
         let mut forgotten = Vec::new();
         while self.order.len() >= self.max_count
             || (!self.order.is_empty() && self.bytes + verification.size > self.max_bytes)
@@ -238,7 +239,7 @@ impl VerificationStore {
         }
         self.bytes += verification.size;
         self.order.push_back(scan_ref.clone());
-        self.by_scan_ref.insert(scan_ref, verification);
+        self.by_scan_ref.insert(scan_ref, Box::new(verification));
         forgotten
     }
 
@@ -251,7 +252,9 @@ impl VerificationStore {
 
     /// The verification with this `scanRef`.
     pub(crate) fn get(&self, scan_ref: &str) -> Option<&Verification> {
-        self.by_scan_ref.get(scan_ref)
+        self.by_scan_ref
+            .get(scan_ref)
+            .map(|verification| &**verification)
     }
 
     /// Every verification, newest first, with its `scanRef`.
@@ -259,12 +262,14 @@ impl VerificationStore {
         self.order
             .iter()
             .rev()
-            .filter_map(|scan_ref| Some((scan_ref.as_str(), self.by_scan_ref.get(scan_ref)?)))
+            .filter_map(|scan_ref| Some((scan_ref.as_str(), &**self.by_scan_ref.get(scan_ref)?)))
     }
 
     /// The verification with this `scanRef`, to update.
     pub(crate) fn get_mut(&mut self, scan_ref: &str) -> Option<&mut Verification> {
-        self.by_scan_ref.get_mut(scan_ref)
+        self.by_scan_ref
+            .get_mut(scan_ref)
+            .map(|verification| &mut **verification)
     }
 }
 
