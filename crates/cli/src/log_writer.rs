@@ -178,10 +178,11 @@ mod tests {
     use super::*;
 
     /// An output whose bytes the test reads, and which stalls while `gate` holds no permit.
-    #[derive(Clone)]
+    #[derive(Clone, Default)]
     struct Recorded {
         bytes: Arc<Mutex<Vec<u8>>>,
         gate: Option<Arc<Mutex<mpsc::Receiver<()>>>>,
+        flushes: Arc<Mutex<usize>>,
     }
 
     impl Write for Recorded {
@@ -194,6 +195,7 @@ mod tests {
         }
 
         fn flush(&mut self) -> io::Result<()> {
+            *self.flushes.lock().unwrap() += 1;
             Ok(())
         }
     }
@@ -207,7 +209,7 @@ mod tests {
         let bytes = Arc::new(Mutex::new(Vec::new()));
         let (writer, guard) = batched(Recorded {
             bytes: Arc::clone(&bytes),
-            gate: None,
+            ..Recorded::default()
         });
         let lines: Vec<String> = (0..1000).map(|n| format!("line {n}\n")).collect();
         for line in &lines {
@@ -229,6 +231,7 @@ mod tests {
         let (writer, guard) = batched(Recorded {
             bytes: Arc::clone(&bytes),
             gate: Some(Arc::new(Mutex::new(gate))),
+            ..Recorded::default()
         });
         write_line(&writer, "first\n");
         // The writer thread takes "first" and stalls writing it; everything after waits in
@@ -256,5 +259,35 @@ mod tests {
             "{}",
             &written[written.len() - 80..]
         );
+    }
+
+    #[test]
+    fn a_line_too_long_for_the_buffer_is_dropped_and_said_without_waiting_for_the_end() {
+        let output = Recorded::default();
+        let (writer, guard) = batched(output.clone());
+        write_line(&writer, &"x".repeat(MAX_BUFFERED_BYTES + 1));
+        let note = "1 log line(s) dropped: stderr was not read fast enough\n";
+        // Said while the log runs on, not only when it stops.
+        while output.bytes.lock().unwrap().as_slice() != note.as_bytes() {
+            std::thread::yield_now();
+        }
+        drop(guard);
+        assert_eq!(output.bytes.lock().unwrap().as_slice(), note.as_bytes());
+    }
+
+    #[test]
+    fn an_idle_log_writes_nothing() {
+        let output = Recorded::default();
+        let (writer, guard) = batched(output.clone());
+        write_line(&writer, "one\n");
+        while *output.flushes.lock().unwrap() == 0 {
+            std::thread::yield_now();
+        }
+        // Several gathering intervals with nothing to write: the writer sleeps.
+        std::thread::sleep(BATCH_INTERVAL * 5);
+        assert_eq!(*output.flushes.lock().unwrap(), 1);
+        drop(guard);
+        drop(writer);
+        assert_eq!(output.bytes.lock().unwrap().as_slice(), b"one\n");
     }
 }
