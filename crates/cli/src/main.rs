@@ -1,5 +1,6 @@
 //! The idenfy-testkit command line: one subcommand per job, each in its own module; this file
-//! only parses the command line and turns the outcome into an exit code ([`exit`]).
+//! only parses the command line, turns the outcome into an exit code ([`exit`]) and sets the
+//! binary's allocator.
 
 mod battery;
 mod exit;
