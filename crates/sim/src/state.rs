@@ -367,3 +367,55 @@ impl FaultInjection {
         Some((status, assumptions::injected_fault(status)?))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn verification(size: usize) -> Verification {
+        Verification {
+            request: TokenRequest::default(),
+            dummy: None,
+            created: 0,
+            size,
+        }
+    }
+
+    fn kept(store: &VerificationStore) -> Vec<&str> {
+        let mut kept: Vec<&str> = store.newest().map(|(scan_ref, _)| scan_ref).collect();
+        kept.reverse();
+        kept
+    }
+
+    #[test]
+    fn the_store_forgets_the_oldest_past_its_byte_cap_and_hands_them_back() {
+        let mut store = VerificationStore::new(100, 250);
+        assert!(store.insert("a".into(), verification(100)).is_empty());
+        assert!(store.insert("b".into(), verification(100)).is_empty());
+        // 300 bytes would pass the cap of 250: "a" goes.
+        let forgotten = store.insert("c".into(), verification(100));
+        assert_eq!(forgotten.len(), 1);
+        assert_eq!(forgotten[0].0, "a");
+        assert_eq!(kept(&store), ["b", "c"]);
+        // Exactly at the cap is kept.
+        assert!(store.insert("d".into(), verification(50)).is_empty());
+        assert_eq!(kept(&store), ["b", "c", "d"]);
+        // One larger than all the others together forgets them all, but is kept itself.
+        let forgotten = store.insert("e".into(), verification(1000));
+        assert_eq!(forgotten.len(), 3);
+        assert_eq!(kept(&store), ["e"]);
+        assert!(store.get("b").is_none());
+        assert_eq!(store.get("e").map(|kept| kept.size), Some(1000));
+    }
+
+    #[test]
+    fn the_store_forgets_the_oldest_past_its_count_cap() {
+        let mut store = VerificationStore::new(2, usize::MAX);
+        for scan_ref in ["a", "b", "c"] {
+            let _ = store.insert(scan_ref.into(), verification(1));
+        }
+        assert_eq!(kept(&store), ["b", "c"]);
+        assert!(store.get_mut("a").is_none());
+        assert!(store.get_mut("c").is_some());
+    }
+}

@@ -334,6 +334,31 @@ async fn the_header_timeout_starts_with_the_request_not_with_the_idle_wait() {
 }
 
 #[tokio::test]
+async fn a_request_handled_for_longer_than_the_read_timeouts_is_answered() {
+    let simulator = Simulator::builder()
+        .idle_timeout(SHORT)
+        .header_timeout(SHORT)
+        .default_webhook_url("http://127.0.0.1:9/hook")
+        .start()
+        .await
+        .unwrap();
+    let mut connection = Connection::open(&simulator).await;
+    // The wait answers only once its own timeout has passed: three read timeouts later.
+    let path = format!(
+        "/sim/webhooks/wait?scanRef=never-issued&event=IDENTIFICATION_AUTO_FINISHED&timeoutMs={}",
+        (SHORT * 3).as_millis()
+    );
+    connection
+        .send("GET", &path, &[authorization(&simulator)], b"")
+        .await;
+    let answer = connection.answer().await;
+    assert!(
+        answer.answer.status >= 400 && answer.answer.status < 500,
+        "the wait's own timeout answers, the connection was not cut: {answer:?}"
+    );
+}
+
+#[tokio::test]
 async fn reflected_values_are_clipped_in_error_messages() {
     let simulator = Simulator::start().await.unwrap();
     let long = "a".repeat(60_000);

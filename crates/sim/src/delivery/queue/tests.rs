@@ -578,3 +578,54 @@ fn a_released_delivery_already_in_its_line_is_not_queued_twice() {
     assert_eq!(started(&mut queue, now), [] as [u64; 0]);
     assert!(queue.is_idle(), "2 left its line once");
 }
+
+#[test]
+fn eviction_forgets_a_finished_record_and_keeps_the_unfinished_one_ahead_of_it() {
+    let now = Instant::now();
+    let mut queue = queue(0, 3, 10);
+    // a#1 stays in flight; a#2 is refused, so finished at once; b#3 fills the journal.
+    queue.enqueue(new("a", AUTO)).unwrap();
+    assert_eq!(started(&mut queue, now), [1]);
+    let refused = NewDelivery {
+        refusal: Some("not loopback".to_owned()),
+        ..new("a", MANUAL)
+    };
+    queue.enqueue(refused).unwrap();
+    queue.enqueue(new("b", AUTO)).unwrap();
+    // The next one forgets the oldest finished record: a#2, behind a#1 in a's list.
+    queue.enqueue(new("c", AUTO)).unwrap();
+    let ids = |scan_ref| {
+        queue
+            .deliveries(Some(scan_ref), None)
+            .iter()
+            .map(|delivery| delivery.id)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(ids("a"), [1]);
+    assert_eq!(ids("b"), [3]);
+    assert_eq!(ids("c"), [4]);
+}
+
+#[test]
+fn an_attempt_is_read_back_by_its_number() {
+    let now = Instant::now();
+    let mut queue = queue(1, 10, 10);
+    queue.enqueue(new("a", AUTO)).unwrap();
+    assert_eq!(started(&mut queue, now), [1]);
+    queue.finish(1, unanswered(), now).unwrap();
+    let later = now + SECOND;
+    assert_eq!(started(&mut queue, later), [1]);
+    queue.finish(1, answered(200), later).unwrap();
+    let first = queue.attempt(1, 1).unwrap();
+    assert_eq!(
+        (first.number, first.status, first.error.as_deref()),
+        (1, None, Some("connection failed"))
+    );
+    let second = queue.attempt(1, 2).unwrap();
+    assert_eq!(
+        (second.number, second.status, second.error),
+        (2, Some(200), None)
+    );
+    assert_eq!(queue.attempt(1, 3), None);
+    assert_eq!(queue.attempt(2, 1), None);
+}
