@@ -290,6 +290,12 @@ mod tests {
             line(request_line, &created, true),
             "POST /api/v2/token \x1b[32m201\x1b[0m 3.5ms\n"
         );
+        let redirected =
+            fields(json!({"method": "GET", "path": "/sim", "status": 308, "duration_ms": 0.5}));
+        assert_eq!(
+            line(request_line, &redirected, true),
+            "GET /sim \x1b[36m308\x1b[0m 0.5ms\n"
+        );
     }
 
     #[test]

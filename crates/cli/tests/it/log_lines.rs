@@ -220,6 +220,22 @@ fn refused_webhooks_are_warned_about_once_and_each_gets_its_attempt_line() {
     });
     let (status, output) = stop(child, "TERM");
     assert_eq!(status.code(), Some(0), "{output}");
+    for activity in output
+        .lines()
+        .filter(|line| line.contains(" POST /api/") || line.contains(" webhook #"))
+    {
+        let (time, _) = activity.split_at(13);
+        assert!(
+            time.len() == 13
+                && time.bytes().enumerate().all(|(at, byte)| match at {
+                    2 | 5 => byte == b':',
+                    8 => byte == b'.',
+                    12 => byte == b' ',
+                    _ => byte.is_ascii_digit(),
+                }),
+            "an activity line starts with the time, HH:MM:SS.mmm: {activity}"
+        );
+    }
     let warning = line_with(&output, &["WARN", "webhook not sent"]);
     assert!(warning.contains(&first), "the first refusal: {warning}");
     assert!(warning.contains("said once"), "{warning}");
