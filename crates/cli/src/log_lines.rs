@@ -2,9 +2,9 @@
 //! simulator's [`REQUEST_LOG_TARGET`] and [`DELIVERY_LOG_TARGET`] events), colored on a
 //! terminal, other events in tracing's usual format; or every event as a JSON line.
 
-use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::fmt;
+use std::fmt::{self, Write as _};
+use std::ops::Range;
 
 use chrono::Timelike;
 use clap::ValueEnum;
@@ -73,16 +73,10 @@ where
         event: &Event<'_>,
     ) -> fmt::Result {
         let target = event.metadata().target();
-        if self.format == LogFormat::Text
-            && target != REQUEST_LOG_TARGET
-            && target != DELIVERY_LOG_TARGET
-        {
-            return Format::default().format_event(context, writer, event);
-        }
-        let mut fields = Fields::default();
-        event.record(&mut fields);
         let now = chrono::Utc::now();
         if self.format == LogFormat::Json {
+            let mut fields = JsonFields::default();
+            event.record(&mut fields);
             let mut line = serde_json::Map::new();
             line.insert(
                 "time".into(),
@@ -97,20 +91,28 @@ where
             }
             return writeln!(writer, "{}", Value::Object(line));
         }
-        let paint = Paint(writer.has_ansi_escapes());
-        let time = format!(
-            "{:02}:{:02}:{:02}.{:03}",
-            now.hour(),
-            now.minute(),
-            now.second(),
-            now.timestamp_subsec_millis().min(999)
-        );
-        write!(writer, "{} ", paint.dim(&time))?;
-        if target == REQUEST_LOG_TARGET {
-            request_line(&mut writer, &fields, paint)
+        let line = if target == REQUEST_LOG_TARGET {
+            request_line
+        } else if target == DELIVERY_LOG_TARGET {
+            attempt_line
         } else {
-            attempt_line(&mut writer, &fields, paint)
-        }
+            return Format::default().format_event(context, writer, event);
+        };
+        let mut fields = Fields::default();
+        event.record(&mut fields);
+        let paint = Paint(writer.has_ansi_escapes());
+        write!(
+            writer,
+            "{} ",
+            paint.dim(format_args!(
+                "{:02}:{:02}:{:02}.{:03}",
+                now.hour(),
+                now.minute(),
+                now.second(),
+                now.timestamp_subsec_millis().min(999)
+            ))
+        )?;
+        line(&mut writer, &fields, paint)
     }
 }
 
@@ -122,72 +124,127 @@ fn request_line(writer: &mut Writer<'_>, fields: &Fields, paint: Paint) -> fmt::
         "{} {} {} {}ms",
         fields.text("method"),
         fields.text("path"),
-        paint.status(status, &status.map_or_else(String::new, |s| s.to_string())),
+        paint.status(status, fields.text("status")),
         fields.text("duration_ms"),
     )?;
     if let Some(scan_ref) = fields.get("scan_ref") {
-        write!(writer, " scanRef={}", plain(scan_ref))?;
+        write!(writer, " scanRef={scan_ref}")?;
     }
     if let Some(error) = fields.get("error") {
-        write!(writer, " error={}", paint.status(status, &plain(error)))?;
+        write!(writer, " error={}", paint.status(status, error))?;
     }
     writeln!(writer)
 }
 
 /// `webhook #3 IDENTIFICATION_AUTO_FINISHED scanRef=… -> http://… 200 attempt 1 12ms DELIVERED`
 fn attempt_line(writer: &mut Writer<'_>, fields: &Fields, paint: Paint) -> fmt::Result {
-    let status = fields.number("status");
-    let answer = match (status, fields.get("error")) {
-        (Some(status), _) => paint.status(Some(status), &status.to_string()),
-        (None, Some(error)) => paint.red(&format!("error: {}", plain(error))),
-        (None, None) => String::new(),
-    };
-    writeln!(
+    write!(
         writer,
-        "webhook #{} {} scanRef={} -> {} {} attempt {} {}ms {}",
+        "webhook #{} {} scanRef={} -> {} ",
         fields.text("id"),
         fields.text("event"),
         fields.text("scan_ref"),
         fields.text("url"),
-        answer,
+    )?;
+    match (fields.number("status"), fields.get("error")) {
+        (Some(status), _) => write!(writer, "{}", paint.status(Some(status), status))?,
+        (None, Some(error)) => write!(writer, "{}", paint.red(format_args!("error: {error}")))?,
+        (None, None) => {}
+    }
+    writeln!(
+        writer,
+        " attempt {} {}ms {}",
         fields.text("attempt"),
         fields.text("duration_ms"),
         fields.text("state"),
     )
 }
 
-/// An event's fields by name.
+/// The fields of an activity event as shown in its line, written one after the other into
+/// one buffer: strings without quotes, unless they hold control characters (a client's
+/// `scanRef` must not drive the terminal): then quoted and escaped.
 #[derive(Default)]
-struct Fields(BTreeMap<&'static str, Value>);
+struct Fields {
+    shown: String,
+    /// Each field's name, where its text is in `shown`, and its value when it is a number.
+    entries: Vec<(&'static str, Range<usize>, Option<u64>)>,
+}
 
 impl Fields {
-    fn get(&self, name: &str) -> Option<&Value> {
-        self.0.get(name)
+    fn get(&self, name: &str) -> Option<&str> {
+        self.entries
+            .iter()
+            .find(|(entry, ..)| *entry == name)
+            .map(|(_, range, _)| &self.shown[range.clone()])
     }
 
     /// The field as shown, empty when absent.
-    fn text(&self, name: &str) -> Cow<'_, str> {
-        self.get(name).map_or(Cow::Borrowed(""), plain)
+    fn text(&self, name: &str) -> &str {
+        self.get(name).unwrap_or_default()
     }
 
     fn number(&self, name: &str) -> Option<u64> {
-        self.get(name).and_then(Value::as_u64)
+        self.entries
+            .iter()
+            .find(|(entry, ..)| *entry == name)
+            .and_then(|(.., number)| *number)
     }
-}
 
-/// A value as shown in a line: strings without quotes, unless they hold control characters
-/// (a client's `scanRef` must not drive the terminal): then quoted and escaped.
-fn plain(value: &Value) -> Cow<'_, str> {
-    match value {
-        Value::String(text) if text.chars().any(char::is_control) => {
-            Cow::Owned(format!("{text:?}"))
+    /// Appends `name`'s value as written by `write`, escaped if it holds control characters.
+    fn push(
+        &mut self,
+        name: &'static str,
+        number: Option<u64>,
+        write: impl FnOnce(&mut String) -> fmt::Result,
+    ) {
+        let start = self.shown.len();
+        // Writing to a String cannot fail.
+        let _ = write(&mut self.shown);
+        if self.shown[start..].chars().any(char::is_control) {
+            let raw = self.shown.split_off(start);
+            let _ = write!(self.shown, "{raw:?}");
         }
-        Value::String(text) => Cow::Borrowed(text),
-        other => Cow::Owned(other.to_string()),
+        self.entries.push((name, start..self.shown.len(), number));
     }
 }
 
 impl Visit for Fields {
+    fn record_str(&mut self, field: &Field, value: &str) {
+        self.push(field.name(), None, |shown| {
+            shown.push_str(value);
+            Ok(())
+        });
+    }
+
+    fn record_u64(&mut self, field: &Field, value: u64) {
+        self.push(field.name(), Some(value), |shown| write!(shown, "{value}"));
+    }
+
+    fn record_i64(&mut self, field: &Field, value: i64) {
+        self.push(field.name(), u64::try_from(value).ok(), |shown| {
+            write!(shown, "{value}")
+        });
+    }
+
+    fn record_f64(&mut self, field: &Field, value: f64) {
+        // Debug keeps the `.0` of a whole number: `1.0ms`, as JSON writes it.
+        self.push(field.name(), None, |shown| write!(shown, "{value:?}"));
+    }
+
+    fn record_bool(&mut self, field: &Field, value: bool) {
+        self.push(field.name(), None, |shown| write!(shown, "{value}"));
+    }
+
+    fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
+        self.push(field.name(), None, |shown| write!(shown, "{value:?}"));
+    }
+}
+
+/// Any event's fields by name, as JSON values, for the JSON lines.
+#[derive(Default)]
+struct JsonFields(BTreeMap<&'static str, Value>);
+
+impl Visit for JsonFields {
     fn record_str(&mut self, field: &Field, value: &str) {
         self.0.insert(field.name(), value.into());
     }
@@ -217,25 +274,39 @@ impl Visit for Fields {
 #[derive(Clone, Copy)]
 struct Paint(bool);
 
+/// Text in a color, or plain.
+struct Painted<T> {
+    code: Option<&'static str>,
+    text: T,
+}
+
+impl<T: fmt::Display> fmt::Display for Painted<T> {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.code {
+            Some(code) => write!(formatter, "\x1b[{code}m{}\x1b[0m", self.text),
+            None => self.text.fmt(formatter),
+        }
+    }
+}
+
 impl Paint {
-    fn code(self, code: &str, text: &str) -> String {
-        if self.0 {
-            format!("\x1b[{code}m{text}\x1b[0m")
-        } else {
-            text.to_owned()
+    fn code<T: fmt::Display>(self, code: &'static str, text: T) -> Painted<T> {
+        Painted {
+            code: self.0.then_some(code),
+            text,
         }
     }
 
-    fn dim(self, text: &str) -> String {
+    fn dim<T: fmt::Display>(self, text: T) -> Painted<T> {
         self.code("2", text)
     }
 
-    fn red(self, text: &str) -> String {
+    fn red<T: fmt::Display>(self, text: T) -> Painted<T> {
         self.code("31", text)
     }
 
     /// Green for 2xx, cyan for 3xx, yellow for 4xx, red otherwise.
-    fn status(self, status: Option<u64>, text: &str) -> String {
+    fn status<T: fmt::Display>(self, status: Option<u64>, text: T) -> Painted<T> {
         match status {
             Some(200..=299) => self.code("32", text),
             Some(300..=399) => self.code("36", text),
@@ -250,12 +321,32 @@ mod tests {
     use serde_json::json;
     use tracing_subscriber::fmt::format::Writer;
 
+    use std::fmt::Write as _;
+
     use super::{Fields, Paint, attempt_line, request_line};
 
+    /// The fields an event with these values records (strings, whole numbers, decimals).
     fn fields(value: serde_json::Value) -> Fields {
-        // Event field names are static; leaking a test's few is harmless.
-        let fields = value.as_object().unwrap().clone().into_iter();
-        Fields(fields.map(|(name, value)| (&*name.leak(), value)).collect())
+        let mut fields = Fields::default();
+        for (name, value) in value.as_object().unwrap().clone() {
+            // Event field names are static; leaking a test's few is harmless.
+            let name: &'static str = name.leak();
+            match value {
+                serde_json::Value::String(text) => fields.push(name, None, |shown| {
+                    shown.push_str(&text);
+                    Ok(())
+                }),
+                serde_json::Value::Number(number) => match number.as_u64() {
+                    Some(whole) => fields.push(name, Some(whole), |shown| write!(shown, "{whole}")),
+                    None => {
+                        let decimal = number.as_f64().unwrap();
+                        fields.push(name, None, |shown| write!(shown, "{decimal:?}"))
+                    }
+                },
+                other => panic!("no such field value in activity events: {other}"),
+            }
+        }
+        fields
     }
 
     fn line(

@@ -2,7 +2,7 @@
 //! fault injection and the seeded random generator.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::sync::atomic::{AtomicU16, AtomicU64, AtomicUsize, Ordering};
 
 use idenfy_gen::{Identity, SeededRng, WebhookContext};
@@ -91,8 +91,9 @@ pub(crate) struct DummyVerification {
 /// Verifications by `scanRef`, forgetting the oldest past the count or byte cap.
 pub(crate) struct VerificationStore {
     /// Boxed: a verification is over a kilobyte, and the table stays small and cheap to probe.
-    by_scan_ref: HashMap<String, Box<Verification>>,
-    order: VecDeque<String>,
+    /// Keys shared with `order`: one copy of each `scanRef`.
+    by_scan_ref: HashMap<Arc<str>, Box<Verification>>,
+    order: VecDeque<Arc<str>>,
     max_count: usize,
     bytes: usize,
     max_bytes: usize,
@@ -222,9 +223,9 @@ impl VerificationStore {
     #[must_use = "drop the forgotten verifications outside the store's lock"]
     pub(crate) fn insert(
         &mut self,
-        scan_ref: String,
+        scan_ref: Arc<str>,
         verification: Verification,
-    ) -> Vec<(String, Box<Verification>)> {
+    ) -> Vec<(Arc<str>, Box<Verification>)> {
         let mut forgotten = Vec::new();
         while self.order.len() >= self.max_count
             || (!self.order.is_empty() && self.bytes + verification.size > self.max_bytes)
@@ -238,7 +239,7 @@ impl VerificationStore {
             }
         }
         self.bytes += verification.size;
-        self.order.push_back(scan_ref.clone());
+        self.order.push_back(Arc::clone(&scan_ref));
         self.by_scan_ref.insert(scan_ref, Box::new(verification));
         forgotten
     }
@@ -262,7 +263,7 @@ impl VerificationStore {
         self.order
             .iter()
             .rev()
-            .filter_map(|scan_ref| Some((scan_ref.as_str(), &**self.by_scan_ref.get(scan_ref)?)))
+            .filter_map(|scan_ref| Some((&**scan_ref, &**self.by_scan_ref.get(scan_ref)?)))
     }
 
     /// The verification with this `scanRef`, to update.
@@ -395,7 +396,7 @@ mod tests {
         // 300 bytes would pass the cap of 250: "a" goes.
         let forgotten = store.insert("c".into(), verification(100));
         assert_eq!(forgotten.len(), 1);
-        assert_eq!(forgotten[0].0, "a");
+        assert_eq!(&*forgotten[0].0, "a");
         assert_eq!(kept(&store), ["b", "c"]);
         // Exactly at the cap is kept.
         assert!(store.insert("d".into(), verification(50)).is_empty());

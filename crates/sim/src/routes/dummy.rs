@@ -4,20 +4,19 @@
 use std::sync::Arc;
 
 use axum::extract::State;
-use axum::{Extension, Json};
 use idenfy_gen::manual_webhook;
 use idenfy_model::{AddDummyStatusRequest, AddDummyStatusResponse, rules};
 
+use super::answer::ApiAnswer;
 use crate::assumptions;
 use crate::errors::{ApiRejection, JsonBody};
-use crate::server::logging::AnsweredScanRef;
 use crate::state::{AppState, lock};
 
 /// Records the manual result and queues its webhook: 200, or an error naming the `scanRef`.
 pub(super) async fn add_dummy_status(
     State(state): State<Arc<AppState>>,
     body: Result<JsonBody<AddDummyStatusRequest>, ApiRejection>,
-) -> Result<(Extension<AnsweredScanRef>, Json<AddDummyStatusResponse>), ApiRejection> {
+) -> Result<ApiAnswer<AddDummyStatusResponse>, ApiRejection> {
     if let Some(error) = rules::dummy_endpoint_error(&state.settings.environment) {
         return Err(error.into());
     }
@@ -65,11 +64,11 @@ pub(super) async fn add_dummy_status(
         dummy.current_status = webhook.status;
     }
     drop(verifications);
-    Ok((
-        Extension(AnsweredScanRef(request.scan_ref.clone())),
-        Json(AddDummyStatusResponse {
+    Ok(ApiAnswer::ok(
+        request.scan_ref.clone(),
+        AddDummyStatusResponse {
             message: Some(assumptions::DUMMY_STATUS_ADDED.to_owned()),
             scan_ref: Some(request.scan_ref),
-        }),
+        },
     ))
 }

@@ -2,6 +2,7 @@
 //! credentials, rate limit), the same-origin check of every steering `POST` under `/sim/`, the
 //! activity log, and the fallbacks that keep every answer in iDenfy's error shape.
 
+mod answer;
 mod body;
 mod control;
 mod dummy;

@@ -6,16 +6,15 @@ use std::sync::Arc;
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::{Extension, Json};
 use idenfy_gen::{Identity, SeededRng, auto_webhook};
 use idenfy_model::error::messages;
 use idenfy_model::webhook::WebhookEventType;
 use idenfy_model::{ApiError, IdentificationWebhook, Rule, TokenRequest, TokenResponse, rules};
 use rand::RngExt;
 
+use super::answer::ApiAnswer;
 use crate::assumptions;
 use crate::errors::{ApiRejection, JsonBody};
-use crate::server::logging::AnsweredScanRef;
 use crate::state::{AppState, DummyVerification, Verification, lock};
 
 /// The values a new token draws from the seeded generator.
@@ -30,7 +29,7 @@ struct Drawn {
 pub(super) async fn create_token(
     State(state): State<Arc<AppState>>,
     JsonBody(request, size): JsonBody<TokenRequest>,
-) -> Result<(StatusCode, Extension<AnsweredScanRef>, Json<TokenResponse>), ApiRejection> {
+) -> Result<ApiAnswer<TokenResponse>, ApiRejection> {
     if request.dummy_status.is_some()
         && let Some(error) = rules::dummy_endpoint_error(&state.settings.environment)
     {
@@ -84,7 +83,7 @@ pub(super) async fn create_token(
         return Err(full.into());
     }
     let forgotten = verifications.insert(
-        scan_ref.clone(),
+        Arc::from(scan_ref.as_str()),
         Verification {
             request,
             dummy,
@@ -94,10 +93,10 @@ pub(super) async fn create_token(
     );
     drop(verifications);
     drop(forgotten);
-    Ok((
+    Ok(ApiAnswer::with_status(
         StatusCode::CREATED,
-        Extension(AnsweredScanRef(scan_ref)),
-        Json(response),
+        scan_ref,
+        response,
     ))
 }
 

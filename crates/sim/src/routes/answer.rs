@@ -1,0 +1,56 @@
+//! A successful API answer: its status, the `scanRef` it concerns (for the activity log) and
+//! its JSON body, serialized into one buffer of the usual answer's size.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+use crate::server::logging::AnsweredScanRef;
+
+/// Bytes reserved for an answer's body: a token's 201 echoing a full request is about 1.5 KB,
+/// so one allocation holds any answer of the API (axum's `Json` starts at 128 bytes and grows
+/// four times for a token).
+const BODY_CAPACITY: usize = 2048;
+
+/// A successful answer of the API about one verification.
+pub(super) struct ApiAnswer<T> {
+    status: StatusCode,
+    scan_ref: String,
+    body: T,
+}
+
+impl<T: Serialize> ApiAnswer<T> {
+    /// 200 with `body`, about `scan_ref`.
+    pub(super) fn ok(scan_ref: String, body: T) -> Self {
+        Self::with_status(StatusCode::OK, scan_ref, body)
+    }
+
+    /// `status` with `body`, about `scan_ref`.
+    pub(super) fn with_status(status: StatusCode, scan_ref: String, body: T) -> Self {
+        Self {
+            status,
+            scan_ref,
+            body,
+        }
+    }
+}
+
+impl<T: Serialize> IntoResponse for ApiAnswer<T> {
+    fn into_response(self) -> Response {
+        let mut bytes = Vec::with_capacity(BODY_CAPACITY);
+        serde_json::to_writer(&mut bytes, &self.body).expect("API answers serialize to JSON");
+        let mut response = (
+            self.status,
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            )],
+            bytes,
+        )
+            .into_response();
+        response
+            .extensions_mut()
+            .insert(AnsweredScanRef(self.scan_ref));
+        response
+    }
+}
