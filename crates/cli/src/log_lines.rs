@@ -98,7 +98,7 @@ where
         } else {
             return Format::default().format_event(context, writer, event);
         };
-        let mut fields = Fields::default();
+        let mut fields = Fields::new();
         event.record(&mut fields);
         let paint = Paint(writer.has_ansi_escapes());
         write!(
@@ -163,7 +163,6 @@ fn attempt_line(writer: &mut Writer<'_>, fields: &Fields, paint: Paint) -> fmt::
 /// The fields of an activity event as shown in its line, written one after the other into
 /// one buffer: strings without quotes, unless they hold control characters (a client's
 /// `scanRef` must not drive the terminal): then quoted and escaped.
-#[derive(Default)]
 struct Fields {
     shown: String,
     /// Each field's name, where its text is in `shown`, and its value when it is a number.
@@ -171,6 +170,14 @@ struct Fields {
 }
 
 impl Fields {
+    /// Room for a usual line's fields without growing.
+    fn new() -> Self {
+        Self {
+            shown: String::with_capacity(256),
+            entries: Vec::with_capacity(12),
+        }
+    }
+
     fn get(&self, name: &str) -> Option<&str> {
         self.entries
             .iter()
@@ -327,7 +334,7 @@ mod tests {
 
     /// The fields an event with these values records (strings, whole numbers, decimals).
     fn fields(value: serde_json::Value) -> Fields {
-        let mut fields = Fields::default();
+        let mut fields = Fields::new();
         for (name, value) in value.as_object().unwrap().clone() {
             // Event field names are static; leaking a test's few is harmless.
             let name: &'static str = name.leak();

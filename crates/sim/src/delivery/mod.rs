@@ -242,6 +242,14 @@ pub(crate) struct Deliveries {
     refusal_warned: AtomicBool,
 }
 
+/// A delivery recorded by [`Deliveries::enqueue`] and not yet announced.
+#[must_use = "announce it (Deliveries::announce) once your own lock is released: until then the engine does not send it"]
+pub(crate) struct Queued {
+    change: Change,
+    /// The one attempt of a delivery whose target was refused, when attempts are logged.
+    refused: Option<Attempt>,
+}
+
 /// Changes kept for a subscriber that falls behind; one that lags re-reads the journal.
 const EVENT_BUFFER: usize = 1024;
 
@@ -337,11 +345,31 @@ impl Deliveries {
         })
     }
 
-    /// Records `new` and queues it behind its verification's earlier webhooks; returns its id.
-    /// Cheap: callers that must order webhooks call it under their own lock. Refused when the
-    /// journal is full of unfinished deliveries.
-    pub(crate) fn enqueue(&self, new: NewDelivery) -> Result<u64, JournalFull> {
-        self.enqueue_then(new, |_, id| id)
+    /// Records `new` and queues it behind its verification's earlier webhooks. Cheap: callers
+    /// that must order webhooks call it under their own lock, then, with that lock released,
+    /// [`Self::announce`] what it returns. Refused when the journal is full of unfinished
+    /// deliveries.
+    pub(crate) fn enqueue(&self, new: NewDelivery) -> Result<Queued, JournalFull> {
+        self.enqueue_then(new, |_, _| ())
+            .map(|(queued, ())| queued)
+    }
+
+    /// Makes a delivery [`Self::enqueue`] recorded known: logs its attempt when its target was
+    /// refused (it failed at once), wakes the engine when it waits to be sent, and tells the
+    /// journal's subscribers. Until then the engine does not send it.
+    pub(crate) fn announce(&self, queued: Queued) {
+        let Queued { change, refused } = queued;
+        if let Some(attempt) = refused {
+            logging::log_attempt(&change, &attempt);
+        }
+        // Only a queued delivery is the engine's business: a refused one failed already, a
+        // held one waits for its release. The engine lives until cancelled; after that
+        // nothing is sent anyway.
+        if change.stage == Stage::Queued {
+            let _ = self.commands.send(Command::Queued);
+        }
+        // No subscriber is fine: nobody is waiting.
+        let _ = self.events.send(change);
     }
 
     /// [`Self::enqueue`], then `read` under the same hold of the journal's lock.
@@ -349,7 +377,7 @@ impl Deliveries {
         &self,
         mut new: NewDelivery,
         read: impl FnOnce(&Queue, u64) -> T,
-    ) -> Result<T, JournalFull> {
+    ) -> Result<(Queued, T), JournalFull> {
         let (change, read, refused) = {
             let mut queue = lock(&self.queue);
             if new.redelivery_of.is_none()
@@ -365,18 +393,7 @@ impl Deliveries {
                 .flatten();
             (change, read, refused)
         };
-        if let Some(attempt) = refused {
-            logging::log_attempt(&change, &attempt);
-        }
-        // Only a queued delivery is the engine's business: a refused one failed already, a
-        // held one waits for its release. The engine lives until cancelled; after that
-        // nothing is sent anyway.
-        if change.stage == Stage::Queued {
-            let _ = self.commands.send(Command::Queued);
-        }
-        // No subscriber is fine: nobody is waiting.
-        let _ = self.events.send(change);
-        Ok(read)
+        Ok((Queued { change, refused }, read))
     }
 
     /// Sends a held delivery: it leaves once it is first of its verification's line.
@@ -404,9 +421,11 @@ impl Deliveries {
         if self.default_url.as_deref() != Some(&*new.target) {
             new.refusal = self.callbacks.refusal(&new.target);
         }
-        self.enqueue_then(new, |queue, id| queue.delivery(id))
-            .map_err(|full| SimError::JournalFull(full.to_string()))
-            .map(|delivery| delivery.expect("a delivery just queued is kept"))
+        let (queued, delivery) = self
+            .enqueue_then(new, |queue, id| queue.delivery(id))
+            .map_err(|full| SimError::JournalFull(full.to_string()))?;
+        self.announce(queued);
+        Ok(delivery.expect("a delivery just queued is kept"))
     }
 
     /// Forgets every delivery; attempts in flight run on but are no longer recorded.

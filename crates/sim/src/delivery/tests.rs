@@ -126,7 +126,8 @@ fn enqueue(deliveries: &Deliveries, scan_ref: &str, event: WebhookEventType) {
     let new = deliveries
         .prepare(scan_ref, None, event, &webhook())
         .unwrap();
-    deliveries.enqueue(new).unwrap();
+    let queued = deliveries.enqueue(new).unwrap();
+    deliveries.announce(queued);
 }
 
 async fn finished(deliveries: &Deliveries, scan_ref: &str, event: &WebhookEventType) -> Delivery {
@@ -327,7 +328,8 @@ async fn drain_stops_at_the_deadline_and_reports_what_is_unfinished() {
     let refused = deliveries
         .prepare("b", Some("https://hooks.example.com/"), AUTO, &webhook())
         .unwrap();
-    deliveries.enqueue(refused).unwrap();
+    let queued = deliveries.enqueue(refused).unwrap();
+    deliveries.announce(queued);
     let started = Instant::now();
     let report = bounded(deliveries.drain(started + 5 * SECOND)).await;
     assert_eq!(started.elapsed(), 5 * SECOND);
@@ -380,7 +382,8 @@ async fn webhooks_are_signed_and_sent_to_the_callback_or_the_default_url() {
     let new = deliveries
         .prepare("a", Some(callback), AUTO, &webhook())
         .unwrap();
-    deliveries.enqueue(new).unwrap();
+    let queued = deliveries.enqueue(new).unwrap();
+    deliveries.announce(queued);
     enqueue(&deliveries, "b", MANUAL);
     let to_callback = finished(&deliveries, "a", &AUTO).await;
     let to_default = finished(&deliveries, "b", &MANUAL).await;
@@ -416,7 +419,9 @@ async fn bodies_are_signed_in_the_configured_style() {
             &fake,
         );
         let new = deliveries.prepare("a", None, MANUAL, &webhook()).unwrap();
-        let id = deliveries.enqueue(new).unwrap();
+        let queued = deliveries.enqueue(new).unwrap();
+        let id = queued.change.id;
+        deliveries.announce(queued);
         let delivery = deliveries.get(id).unwrap();
         assert_eq!(delivery.event, MANUAL);
         assert_eq!(
@@ -461,7 +466,8 @@ async fn non_loopback_callbacks_fail_without_an_attempt_unless_allowed() {
         let new = deliveries
             .prepare("a", Some(external), AUTO, &webhook())
             .unwrap();
-        deliveries.enqueue(new).unwrap();
+        let queued = deliveries.enqueue(new).unwrap();
+    deliveries.announce(queued);
         let delivery = finished(&deliveries, "a", &AUTO).await;
         if allowed {
             assert_eq!(delivery.state, DeliveryState::Delivered);

@@ -54,9 +54,9 @@ pub(super) async fn add_dummy_status(
     // concurrent reviews of one verification send their webhooks in the order their statuses
     // were recorded (the webhook depends only on what a review never changes).
     let mut verifications = lock(&state.verifications);
-    if let Some(prepared) = prepared {
-        state.deliveries.enqueue(prepared)?;
-    }
+    let queued = prepared
+        .map(|prepared| state.deliveries.enqueue(prepared))
+        .transpose()?;
     if let Some(dummy) = verifications
         .get_mut(scan_ref)
         .and_then(|verification| verification.dummy.as_mut())
@@ -64,6 +64,9 @@ pub(super) async fn add_dummy_status(
         dummy.current_status = webhook.status;
     }
     drop(verifications);
+    if let Some(queued) = queued {
+        state.deliveries.announce(queued);
+    }
     Ok(ApiAnswer::ok(
         request.scan_ref.clone(),
         AddDummyStatusResponse {

@@ -76,12 +76,13 @@ pub(super) async fn create_token(
             .prepare(&scan_ref, request.callback_url.as_deref(), event, &webhook)
     });
     let mut verifications = lock(&state.verifications);
-    if let Some(auto) = auto
-        && let Err(full) = state.deliveries.enqueue(auto)
-    {
-        state.balance.refund(assumptions::TOKEN_COST);
-        return Err(full.into());
-    }
+    let queued = match auto.map(|auto| state.deliveries.enqueue(auto)).transpose() {
+        Ok(queued) => queued,
+        Err(full) => {
+            state.balance.refund(assumptions::TOKEN_COST);
+            return Err(full.into());
+        }
+    };
     let forgotten = verifications.insert(
         Arc::from(scan_ref.as_str()),
         Verification {
@@ -92,6 +93,9 @@ pub(super) async fn create_token(
         },
     );
     drop(verifications);
+    if let Some(queued) = queued {
+        state.deliveries.announce(queued);
+    }
     drop(forgotten);
     Ok(ApiAnswer::with_status(
         StatusCode::CREATED,
