@@ -54,3 +54,37 @@ impl<T: Serialize> IntoResponse for ApiAnswer<T> {
         response
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use axum::body::to_bytes;
+    use axum::http::{StatusCode, header};
+    use axum::response::IntoResponse;
+    use serde_json::json;
+
+    use super::ApiAnswer;
+    use crate::server::logging::AnsweredScanRef;
+
+    #[tokio::test]
+    async fn an_answer_is_its_status_json_body_and_scan_ref() {
+        let body = json!({"scanRef": "s-1", "note": "x".repeat(3000)});
+        let response =
+            ApiAnswer::with_status(StatusCode::CREATED, "s-1".to_owned(), &body).into_response();
+        assert_eq!(response.status(), StatusCode::CREATED);
+        assert_eq!(
+            response.headers()[header::CONTENT_TYPE],
+            "application/json"
+        );
+        assert_eq!(
+            response
+                .extensions()
+                .get::<AnsweredScanRef>()
+                .map(|told| told.0.as_str()),
+            Some("s-1")
+        );
+        let bytes = to_bytes(response.into_body(), usize::MAX).await.unwrap();
+        assert_eq!(serde_json::from_slice::<serde_json::Value>(&bytes).unwrap(), body);
+        let ok = ApiAnswer::ok("s-2".to_owned(), json!({})).into_response();
+        assert_eq!(ok.status(), StatusCode::OK);
+    }
+}
