@@ -2,8 +2,8 @@
 //! fault injection and the seeded random generator.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::{Arc, Mutex};
 use std::sync::atomic::{AtomicU16, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use idenfy_gen::{Identity, SeededRng, WebhookContext};
 pub(crate) use idenfy_model::support::lock;

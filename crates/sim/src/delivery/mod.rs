@@ -350,8 +350,7 @@ impl Deliveries {
     /// [`Self::announce`] what it returns. Refused when the journal is full of unfinished
     /// deliveries.
     pub(crate) fn enqueue(&self, new: NewDelivery) -> Result<Queued, JournalFull> {
-        self.enqueue_then(new, |_, _| ())
-            .map(|(queued, ())| queued)
+        self.enqueue_then(new, |_, _| ()).map(|(queued, ())| queued)
     }
 
     /// Makes a delivery [`Self::enqueue`] recorded known: logs its attempt when its target was

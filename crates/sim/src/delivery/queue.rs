@@ -594,7 +594,11 @@ impl Queue {
     fn index_of(&self, id: u64) -> Option<usize> {
         let first = self.records.front()?.id;
         let guess = usize::try_from(id.checked_sub(first)?).ok()?;
-        if self.records.get(guess).is_some_and(|record| record.id == id) {
+        if self
+            .records
+            .get(guess)
+            .is_some_and(|record| record.id == id)
+        {
             return Some(guess);
         }
         self.records

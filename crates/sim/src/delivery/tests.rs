@@ -467,7 +467,7 @@ async fn non_loopback_callbacks_fail_without_an_attempt_unless_allowed() {
             .prepare("a", Some(external), AUTO, &webhook())
             .unwrap();
         let queued = deliveries.enqueue(new).unwrap();
-    deliveries.announce(queued);
+        deliveries.announce(queued);
         let delivery = finished(&deliveries, "a", &AUTO).await;
         if allowed {
             assert_eq!(delivery.state, DeliveryState::Delivered);

@@ -71,10 +71,7 @@ mod tests {
         let response =
             ApiAnswer::with_status(StatusCode::CREATED, "s-1".to_owned(), &body).into_response();
         assert_eq!(response.status(), StatusCode::CREATED);
-        assert_eq!(
-            response.headers()[header::CONTENT_TYPE],
-            "application/json"
-        );
+        assert_eq!(response.headers()[header::CONTENT_TYPE], "application/json");
         assert_eq!(
             response
                 .extensions()
@@ -83,7 +80,10 @@ mod tests {
             Some("s-1")
         );
         let bytes = to_bytes(response.into_body(), usize::MAX).await.unwrap();
-        assert_eq!(serde_json::from_slice::<serde_json::Value>(&bytes).unwrap(), body);
+        assert_eq!(
+            serde_json::from_slice::<serde_json::Value>(&bytes).unwrap(),
+            body
+        );
         let ok = ApiAnswer::ok("s-2".to_owned(), json!({})).into_response();
         assert_eq!(ok.status(), StatusCode::OK);
     }

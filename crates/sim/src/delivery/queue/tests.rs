@@ -606,7 +606,10 @@ fn eviction_forgets_a_finished_record_and_keeps_the_unfinished_one_ahead_of_it()
     assert_eq!(ids("c"), [4]);
     // Ids now have a gap: each is still found where it is, and the forgotten one nowhere.
     assert_eq!(queue.delivery(2), None);
-    assert_eq!(queue.delivery(3).map(|delivery| delivery.scan_ref), Some("b".to_owned()));
+    assert_eq!(
+        queue.delivery(3).map(|delivery| delivery.scan_ref),
+        Some("b".to_owned())
+    );
     assert_eq!(queue.delivery(5), None);
 }
 
