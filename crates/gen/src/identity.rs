@@ -12,7 +12,7 @@
 
 use chrono::{Days, Months, NaiveDate};
 use fake::Fake;
-use fake::faker::address::raw::{BuildingNumber, CityName, StreetName, ZipCode};
+use fake::faker::address::raw::{BuildingNumber, CityName, ZipCode};
 use fake::faker::name::raw::{FirstName, LastName};
 use fake::locales::{DE_DE, EN, FR_FR, IT_IT, NL_NL, PT_BR, PT_PT, TR_TR};
 use idenfy_model::{DocumentSex, DocumentType, Locale, Sex};
@@ -23,6 +23,7 @@ use serde::{Deserialize, Serialize};
 use crate::numbers::{Holder, document_number, personal_number};
 pub use crate::numbers::{lithuanian_check_digit, lithuanian_personal_code};
 use crate::seed::rng_from_seed;
+use crate::street::Street;
 
 /// The "today" every generated date is relative to: documents are valid on it, people are
 /// adults on it. Fixed so fixtures do not change with the calendar.
@@ -171,17 +172,19 @@ const DOCUMENTS: &[(DocumentType, u32)] = &[
     (DocumentType::ResidencePermit, 5),
 ];
 
+/// `$faker` of the `fake` locale `$names` draws a `$value` (`String`, or `&str` for the fakers
+/// that pick a word from a list, which then need not be copied).
 macro_rules! with_locale {
-    ($names:expr, $faker:ident, $rng:expr) => {
+    ($names:expr, $faker:ident, $value:ty, $rng:expr) => {
         match $names {
-            NameLocale::En => $faker(EN).fake_with_rng::<String, _>($rng),
-            NameLocale::DeDe => $faker(DE_DE).fake_with_rng::<String, _>($rng),
-            NameLocale::FrFr => $faker(FR_FR).fake_with_rng::<String, _>($rng),
-            NameLocale::ItIt => $faker(IT_IT).fake_with_rng::<String, _>($rng),
-            NameLocale::NlNl => $faker(NL_NL).fake_with_rng::<String, _>($rng),
-            NameLocale::PtPt => $faker(PT_PT).fake_with_rng::<String, _>($rng),
-            NameLocale::PtBr => $faker(PT_BR).fake_with_rng::<String, _>($rng),
-            NameLocale::TrTr => $faker(TR_TR).fake_with_rng::<String, _>($rng),
+            NameLocale::En => $faker(EN).fake_with_rng::<$value, _>($rng),
+            NameLocale::DeDe => $faker(DE_DE).fake_with_rng::<$value, _>($rng),
+            NameLocale::FrFr => $faker(FR_FR).fake_with_rng::<$value, _>($rng),
+            NameLocale::ItIt => $faker(IT_IT).fake_with_rng::<$value, _>($rng),
+            NameLocale::NlNl => $faker(NL_NL).fake_with_rng::<$value, _>($rng),
+            NameLocale::PtPt => $faker(PT_PT).fake_with_rng::<$value, _>($rng),
+            NameLocale::PtBr => $faker(PT_BR).fake_with_rng::<$value, _>($rng),
+            NameLocale::TrTr => $faker(TR_TR).fake_with_rng::<$value, _>($rng),
         }
     };
 }
@@ -283,12 +286,12 @@ impl Identity {
         } else {
             Sex::Male
         };
-        let first_name = plain_name(with_locale!(national.names, FirstName, rng));
-        let last_name = plain_name(with_locale!(national.names, LastName, rng));
-        let street = tidy(with_locale!(issuer.names, StreetName, rng));
-        let building = tidy(with_locale!(issuer.names, BuildingNumber, rng));
-        let zip = tidy(with_locale!(issuer.names, ZipCode, rng));
-        let city = tidy(with_locale!(issuer.names, CityName, rng));
+        let first_name = plain_name(with_locale!(national.names, FirstName, &str, rng));
+        let last_name = plain_name(with_locale!(national.names, LastName, &str, rng));
+        let street = tidy(with_locale!(issuer.names, Street, String, rng));
+        let building = tidy(with_locale!(issuer.names, BuildingNumber, String, rng));
+        let zip = tidy(with_locale!(issuer.names, ZipCode, String, rng));
+        let mut city = tidy(with_locale!(issuer.names, CityName, String, rng));
 
         let date_of_birth = REFERENCE_DATE - Days::new(choices.age_days);
         // Issued after the 18th birthday, and late enough that the document (which expires the
@@ -310,10 +313,12 @@ impl Identity {
         let personal_number = personal_number(issuer.code, &holder, rng);
         let document_number = document_number(issuer.code, &document_type, &holder, rng);
         let address = if issuer.building_first {
-            format!("{building} {street}, {city} {zip}")
+            [&*building, " ", &street, ", ", &city, " ", &zip].concat()
         } else {
-            format!("{street} {building}, {zip} {city}")
+            [&*street, " ", &building, ", ", &zip, " ", &city].concat()
         };
+        city.push_str(", ");
+        city.push_str(issuer.city_label);
         Self {
             first_name,
             last_name,
@@ -327,7 +332,7 @@ impl Identity {
             date_of_issue,
             date_of_expiry,
             address,
-            city: format!("{city}, {}", issuer.city_label),
+            city,
             locale: issuer.locale.clone(),
         }
     }
@@ -349,7 +354,7 @@ impl Identity {
 
 /// Removes characters the token API forbids in names (fake's lists hold a few apostrophes and
 /// dots, which are allowed, but never digits; this keeps that guarantee explicit).
-fn plain_name(name: String) -> String {
+fn plain_name(name: &str) -> String {
     // Digits and the forbidden characters are all ASCII, so comparing bytes is exact.
     let forbidden = |byte: u8| {
         byte.is_ascii_digit()
@@ -357,7 +362,7 @@ fn plain_name(name: String) -> String {
                 .as_bytes()
                 .contains(&byte)
     };
-    let name = tidy(name);
+    let name = tidy(name.to_owned());
     if name.bytes().any(forbidden) {
         let allowed = |c: &char| !c.is_ascii() || !forbidden(*c as u8);
         tidy(name.chars().filter(allowed).collect())

@@ -54,6 +54,7 @@ pub mod numbers;
 pub mod seed;
 mod shape;
 pub mod signed;
+mod street;
 pub mod token;
 pub mod verification;
 pub mod webhook;
