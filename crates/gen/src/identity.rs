@@ -10,7 +10,7 @@
 //! Lithuanian man with a passport issued as early as it can be; the names follow a seed that
 //! shrinks toward zero.
 
-use chrono::{Days, Months, NaiveDate};
+use chrono::{Datelike, Days, Months, NaiveDate};
 use fake::Fake;
 use fake::faker::address::raw::{BuildingNumber, CityName, ZipCode};
 use fake::faker::name::raw::{FirstName, LastName};
@@ -31,6 +31,30 @@ pub const REFERENCE_DATE: NaiveDate = match NaiveDate::from_ymd_opt(2026, 1, 1) 
     Some(date) => date,
     None => panic!("valid date"),
 };
+
+/// `date` as `YYYY-MM-DD`, the text its `Display` gives, written without the formatting
+/// machinery for the years identities have (0 to 9999).
+pub(crate) fn iso_date(date: NaiveDate) -> String {
+    let Ok(year @ 0..=9999) = u16::try_from(date.year()) else {
+        return date.to_string();
+    };
+    let digit = |value: u32, unit: u32| b'0' + (value / unit % 10) as u8;
+    let year = u32::from(year);
+    let (month, day) = (date.month(), date.day());
+    let text = [
+        digit(year, 1000),
+        digit(year, 100),
+        digit(year, 10),
+        digit(year, 1),
+        b'-',
+        digit(month, 10),
+        digit(month, 1),
+        b'-',
+        digit(day, 10),
+        digit(day, 1),
+    ];
+    text.iter().map(|&byte| char::from(byte)).collect()
+}
 
 /// A fake person and the document they verify with.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -409,4 +433,30 @@ fn is_tidy(text: &str) -> bool {
         after_space = space;
     }
     !after_space || text.is_empty()
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{Days, NaiveDate};
+
+    use super::iso_date;
+
+    #[test]
+    fn iso_dates_are_what_display_writes() {
+        let mut date = NaiveDate::from_ymd_opt(1899, 12, 1).unwrap();
+        while date.to_string() != "2101-01-01" {
+            assert_eq!(iso_date(date), date.to_string());
+            date = date + Days::new(1);
+        }
+        for (year, month, day) in [
+            (0, 1, 1),
+            (9, 2, 3),
+            (9999, 12, 31),
+            (-1, 6, 15),
+            (10_000, 1, 1),
+        ] {
+            let date = NaiveDate::from_ymd_opt(year, month, day).unwrap();
+            assert_eq!(iso_date(date), date.to_string());
+        }
+    }
 }

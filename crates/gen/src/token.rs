@@ -19,7 +19,7 @@ use proptest::prelude::{Strategy, any};
 use rand::RngExt;
 use serde_json::{Value, json};
 
-use crate::identity::{Choices, Identity, REFERENCE_DATE};
+use crate::identity::{Choices, Identity, REFERENCE_DATE, iso_date};
 use crate::seed::{SeededRng, rng_from_seed};
 use crate::shape::{Advanced, Common, Shape, arb_shape};
 
@@ -194,7 +194,7 @@ fn token_request(
 
     let common = |field: Common| shape.has(field);
     let advanced = |field: Advanced| shape.has_advanced(field);
-    let url = |outcome: &str| format!("https://{host}{path}/{outcome}");
+    let url = |outcome: &str| ["https://", host, path, "/", outcome].concat();
     let is_video_call = TokenType::VIDEO_CALL.contains(&token_type);
     let has_steps = advanced(A::AdditionalSteps);
     let mut request = TokenRequest {
@@ -205,7 +205,7 @@ fn token_request(
         unverified_url: common(C::UnverifiedUrl).then(|| url(unverified)),
         callback_url: common(C::CallbackUrl).then(|| {
             if own_callback_host {
-                format!("https://{host}/webhooks/idenfy")
+                ["https://", host, "/webhooks/idenfy"].concat()
             } else {
                 format!("https://hooks.example.com/idenfy/{callback_token:08x}")
             }
@@ -228,9 +228,9 @@ fn token_request(
             }
         }),
         documents: common(C::Documents).then(|| documents.list(identity)),
-        date_of_birth: common(C::DateOfBirth).then(|| identity.date_of_birth.to_string()),
-        date_of_expiry: common(C::DateOfExpiry).then(|| identity.date_of_expiry.to_string()),
-        date_of_issue: common(C::DateOfIssue).then(|| identity.date_of_issue.to_string()),
+        date_of_birth: common(C::DateOfBirth).then(|| iso_date(identity.date_of_birth)),
+        date_of_expiry: common(C::DateOfExpiry).then(|| iso_date(identity.date_of_expiry)),
+        date_of_issue: common(C::DateOfIssue).then(|| iso_date(identity.date_of_issue)),
         nationality: common(C::Nationality).then(|| {
             if nationality_all {
                 "ALL".to_owned()
@@ -455,9 +455,12 @@ pub(crate) fn uuid_v4(rng: &mut SeededRng) -> String {
 
 /// The version-4 UUID made of `random_bytes`, hyphenated.
 pub(crate) fn uuid_from(random_bytes: [u8; 16]) -> String {
-    uuid::Builder::from_random_bytes(random_bytes)
-        .into_uuid()
-        .to_string()
+    let uuid = uuid::Builder::from_random_bytes(random_bytes).into_uuid();
+    // The hyphenated form `to_string` gives, encoded without the formatting machinery.
+    (*uuid
+        .hyphenated()
+        .encode_lower(&mut uuid::Uuid::encode_buffer()))
+    .to_owned()
 }
 
 /// A uniformly chosen string of a non-empty list.
