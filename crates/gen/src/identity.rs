@@ -32,30 +32,6 @@ pub const REFERENCE_DATE: NaiveDate = match NaiveDate::from_ymd_opt(2026, 1, 1) 
     None => panic!("valid date"),
 };
 
-/// `date` as `YYYY-MM-DD`, the text its `Display` gives, written without the formatting
-/// machinery for the years identities have (0 to 9999).
-pub(crate) fn iso_date(date: NaiveDate) -> String {
-    let Ok(year @ 0..=9999) = u16::try_from(date.year()) else {
-        return date.to_string();
-    };
-    let digit = |value: u32, unit: u32| b'0' + (value / unit % 10) as u8;
-    let year = u32::from(year);
-    let (month, day) = (date.month(), date.day());
-    let text = [
-        digit(year, 1000),
-        digit(year, 100),
-        digit(year, 10),
-        digit(year, 1),
-        b'-',
-        digit(month, 10),
-        digit(month, 1),
-        b'-',
-        digit(day, 10),
-        digit(day, 1),
-    ];
-    text.iter().map(|&byte| char::from(byte)).collect()
-}
-
 /// A fake person and the document they verify with.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -374,6 +350,30 @@ impl Identity {
             _ => DocumentSex::Undefined,
         }
     }
+}
+
+/// `date` as `YYYY-MM-DD`, the text its `Display` gives, written without the formatting
+/// machinery for the years identities have (0 to 9999).
+pub(crate) fn iso_date(date: NaiveDate) -> String {
+    let Ok(year @ 0..=9999) = u16::try_from(date.year()) else {
+        return date.to_string();
+    };
+    let digit = |value: u32, unit: u32| b'0' + (value / unit % 10) as u8;
+    let year = u32::from(year);
+    let (month, day) = (date.month(), date.day());
+    let text = [
+        digit(year, 1000),
+        digit(year, 100),
+        digit(year, 10),
+        digit(year, 1),
+        b'-',
+        digit(month, 10),
+        digit(month, 1),
+        b'-',
+        digit(day, 10),
+        digit(day, 1),
+    ];
+    std::str::from_utf8(&text).map_or_else(|_| date.to_string(), str::to_owned)
 }
 
 /// Removes characters the token API forbids in names (fake's lists hold a few apostrophes and
