@@ -17,7 +17,7 @@ use idenfy_model::validation::{EXPIRY_TIME_RANGE, SESSION_LENGTH_RANGE};
 use idenfy_model::{DocumentType, DummyStatus, Locale, TokenRequest, TokenType};
 use proptest::prelude::{Strategy, any};
 use rand::RngExt;
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 use crate::identity::{Choices, Identity, REFERENCE_DATE, iso_date};
 use crate::seed::{SeededRng, rng_from_seed};
@@ -364,7 +364,9 @@ impl Documents {
     /// The identity's document first (the webhook reads its type from there), then some of
     /// the common ones, rarely any other known type.
     fn list(&self, identity: &Identity) -> Vec<DocumentType> {
-        let mut documents = vec![identity.document_type.clone()];
+        // Room for the identity's document, the common ones and the rare one, so none grows it.
+        let mut documents = Vec::with_capacity(COMMON_DOCUMENTS.len() + 2);
+        documents.push(identity.document_type.clone());
         let extra = COMMON_DOCUMENTS
             .iter()
             .zip(self.common)
@@ -415,12 +417,20 @@ impl AdditionalSteps {
         if self.kind != "UPLOAD" {
             step["fields"] = json!(["address"]);
         }
-        json!({ "ALL": { "ALL": { self.step: step } } })
+        object("ALL", object("ALL", object(self.step, step)))
     }
 
     fn data(&self, identity: &Identity) -> Value {
-        json!({ self.step: { "address": identity.address } })
+        object(
+            self.step,
+            object("address", Value::String(identity.address.clone())),
+        )
     }
+}
+
+/// The object `{ key: value }`, with `value` moved in (`json!` would serialize a copy of it).
+fn object(key: &str, value: Value) -> Value {
+    Value::Object(Map::from_iter([(key.to_owned(), value)]))
 }
 
 /// A non-empty subset of a list, in the list's order.
