@@ -12,7 +12,7 @@
 
 use chrono::{Datelike, Days, Months, NaiveDate};
 use fake::Fake;
-use fake::faker::address::raw::{BuildingNumber, CityName, ZipCode};
+use fake::faker::address::raw::{BuildingNumber, ZipCode};
 use fake::faker::name::raw::{FirstName, LastName};
 use fake::locales::{DE_DE, EN, FR_FR, IT_IT, NL_NL, PT_BR, PT_PT, TR_TR};
 use idenfy_model::{DocumentSex, DocumentType, Locale, Sex};
@@ -22,8 +22,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::numbers::{Holder, document_number, personal_number};
 pub use crate::numbers::{lithuanian_check_digit, lithuanian_personal_code};
+use crate::places::{City, Street};
 use crate::seed::rng_from_seed;
-use crate::street::Street;
 
 /// The "today" every generated date is relative to: documents are valid on it, people are
 /// adults on it. Fixed so fixtures do not change with the calendar.
@@ -291,7 +291,7 @@ impl Identity {
         let street = tidy(with_locale!(issuer.names, Street, String, rng));
         let building = tidy(with_locale!(issuer.names, BuildingNumber, String, rng));
         let zip = tidy(with_locale!(issuer.names, ZipCode, String, rng));
-        let mut city = tidy(with_locale!(issuer.names, CityName, String, rng));
+        let mut city = tidy(with_locale!(issuer.names, City, String, rng));
 
         let date_of_birth = REFERENCE_DATE - Days::new(choices.age_days);
         // Issued after the 18th birthday, and late enough that the document (which expires the
