@@ -376,16 +376,25 @@ pub(crate) fn iso_date(date: NaiveDate) -> String {
     std::str::from_utf8(&text).map_or_else(|_| date.to_string(), str::to_owned)
 }
 
+/// The bytes the token API forbids in names, one bit each: ASCII digits and
+/// [`NAME_FORBIDDEN`](idenfy_model::validation::NAME_FORBIDDEN) (all ASCII, or this would not
+/// compile).
+const FORBIDDEN_IN_NAMES: u128 = {
+    let forbidden = idenfy_model::validation::NAME_FORBIDDEN.as_bytes();
+    let mut mask = 0x3ff << b'0';
+    let mut index = 0;
+    while index < forbidden.len() {
+        mask |= 1 << forbidden[index];
+        index += 1;
+    }
+    mask
+};
+
 /// Removes characters the token API forbids in names (fake's lists hold a few apostrophes and
 /// dots, which are allowed, but never digits; this keeps that guarantee explicit).
 fn plain_name(name: &str) -> String {
     // Digits and the forbidden characters are all ASCII, so comparing bytes is exact.
-    let forbidden = |byte: u8| {
-        byte.is_ascii_digit()
-            || idenfy_model::validation::NAME_FORBIDDEN
-                .as_bytes()
-                .contains(&byte)
-    };
+    let forbidden = |byte: u8| byte < 128 && FORBIDDEN_IN_NAMES >> byte & 1 == 1;
     let name = tidy(name.to_owned());
     if name.bytes().any(forbidden) {
         let allowed = |c: &char| !c.is_ascii() || !forbidden(*c as u8);
@@ -439,7 +448,19 @@ fn is_tidy(text: &str) -> bool {
 mod tests {
     use chrono::{Days, NaiveDate};
 
-    use super::iso_date;
+    use super::{FORBIDDEN_IN_NAMES, iso_date};
+
+    #[test]
+    fn the_forbidden_mask_holds_digits_and_the_forbidden_characters() {
+        for byte in 0..=u8::MAX {
+            let forbidden = byte.is_ascii_digit()
+                || idenfy_model::validation::NAME_FORBIDDEN
+                    .as_bytes()
+                    .contains(&byte);
+            let masked = byte < 128 && FORBIDDEN_IN_NAMES >> byte & 1 == 1;
+            assert_eq!(masked, forbidden, "{byte}");
+        }
+    }
 
     #[test]
     fn iso_dates_are_what_display_writes() {
