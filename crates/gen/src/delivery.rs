@@ -24,6 +24,7 @@ use proptest::collection::vec;
 use proptest::prelude::{Just, Strategy, any, prop_oneof};
 use proptest::sample::select;
 
+use crate::identity::iso_date;
 use crate::seed::rng_from_seed;
 use crate::token::arb_token_request_with_identity;
 use crate::verification::{Verification, scan_ref, verification};
@@ -394,7 +395,7 @@ impl VerificationPlan {
                 scan_ref: verification.scan_ref.clone(),
                 client_id: verification.request.client_id.clone(),
                 expiration_threshold: ExpirationThreshold::Within30Days,
-                document_expiration: verification.identity.date_of_expiry.to_string(),
+                document_expiration: iso_date(verification.identity.date_of_expiry),
             };
             steps.push(Step {
                 verification: index,

@@ -10,9 +10,9 @@
 //! Lithuanian man with a passport issued as early as it can be; the names follow a seed that
 //! shrinks toward zero.
 
-use chrono::{Days, Months, NaiveDate};
+use chrono::{Datelike, Days, Months, NaiveDate};
 use fake::Fake;
-use fake::faker::address::raw::{BuildingNumber, CityName, StreetName, ZipCode};
+use fake::faker::address::raw::{BuildingNumber, ZipCode};
 use fake::faker::name::raw::{FirstName, LastName};
 use fake::locales::{DE_DE, EN, FR_FR, IT_IT, NL_NL, PT_BR, PT_PT, TR_TR};
 use idenfy_model::{DocumentSex, DocumentType, Locale, Sex};
@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::numbers::{Holder, document_number, personal_number};
 pub use crate::numbers::{lithuanian_check_digit, lithuanian_personal_code};
+use crate::places::{City, Street};
 use crate::seed::rng_from_seed;
 
 /// The "today" every generated date is relative to: documents are valid on it, people are
@@ -171,17 +172,19 @@ const DOCUMENTS: &[(DocumentType, u32)] = &[
     (DocumentType::ResidencePermit, 5),
 ];
 
+/// `$faker` of the `fake` locale `$names` draws a `$value` (`String`, or `&str` for the fakers
+/// that pick a word from a list, which then need not be copied).
 macro_rules! with_locale {
-    ($names:expr, $faker:ident, $rng:expr) => {
+    ($names:expr, $faker:ident, $value:ty, $rng:expr) => {
         match $names {
-            NameLocale::En => $faker(EN).fake_with_rng::<String, _>($rng),
-            NameLocale::DeDe => $faker(DE_DE).fake_with_rng::<String, _>($rng),
-            NameLocale::FrFr => $faker(FR_FR).fake_with_rng::<String, _>($rng),
-            NameLocale::ItIt => $faker(IT_IT).fake_with_rng::<String, _>($rng),
-            NameLocale::NlNl => $faker(NL_NL).fake_with_rng::<String, _>($rng),
-            NameLocale::PtPt => $faker(PT_PT).fake_with_rng::<String, _>($rng),
-            NameLocale::PtBr => $faker(PT_BR).fake_with_rng::<String, _>($rng),
-            NameLocale::TrTr => $faker(TR_TR).fake_with_rng::<String, _>($rng),
+            NameLocale::En => $faker(EN).fake_with_rng::<$value, _>($rng),
+            NameLocale::DeDe => $faker(DE_DE).fake_with_rng::<$value, _>($rng),
+            NameLocale::FrFr => $faker(FR_FR).fake_with_rng::<$value, _>($rng),
+            NameLocale::ItIt => $faker(IT_IT).fake_with_rng::<$value, _>($rng),
+            NameLocale::NlNl => $faker(NL_NL).fake_with_rng::<$value, _>($rng),
+            NameLocale::PtPt => $faker(PT_PT).fake_with_rng::<$value, _>($rng),
+            NameLocale::PtBr => $faker(PT_BR).fake_with_rng::<$value, _>($rng),
+            NameLocale::TrTr => $faker(TR_TR).fake_with_rng::<$value, _>($rng),
         }
     };
 }
@@ -283,12 +286,12 @@ impl Identity {
         } else {
             Sex::Male
         };
-        let first_name = plain_name(with_locale!(national.names, FirstName, rng));
-        let last_name = plain_name(with_locale!(national.names, LastName, rng));
-        let street = tidy(with_locale!(issuer.names, StreetName, rng));
-        let building = tidy(with_locale!(issuer.names, BuildingNumber, rng));
-        let zip = tidy(with_locale!(issuer.names, ZipCode, rng));
-        let city = tidy(with_locale!(issuer.names, CityName, rng));
+        let first_name = plain_name(with_locale!(national.names, FirstName, &str, rng));
+        let last_name = plain_name(with_locale!(national.names, LastName, &str, rng));
+        let street = tidy(with_locale!(issuer.names, Street, String, rng));
+        let building = tidy(with_locale!(issuer.names, BuildingNumber, String, rng));
+        let zip = tidy(with_locale!(issuer.names, ZipCode, String, rng));
+        let mut city = tidy(with_locale!(issuer.names, City, String, rng));
 
         let date_of_birth = REFERENCE_DATE - Days::new(choices.age_days);
         // Issued after the 18th birthday, and late enough that the document (which expires the
@@ -310,10 +313,12 @@ impl Identity {
         let personal_number = personal_number(issuer.code, &holder, rng);
         let document_number = document_number(issuer.code, &document_type, &holder, rng);
         let address = if issuer.building_first {
-            format!("{building} {street}, {city} {zip}")
+            [&*building, " ", &street, ", ", &city, " ", &zip].concat()
         } else {
-            format!("{street} {building}, {zip} {city}")
+            [&*street, " ", &building, ", ", &zip, " ", &city].concat()
         };
+        city.push_str(", ");
+        city.push_str(issuer.city_label);
         Self {
             first_name,
             last_name,
@@ -327,7 +332,7 @@ impl Identity {
             date_of_issue,
             date_of_expiry,
             address,
-            city: format!("{city}, {}", issuer.city_label),
+            city,
             locale: issuer.locale.clone(),
         }
     }
@@ -347,17 +352,50 @@ impl Identity {
     }
 }
 
+/// `date` as `YYYY-MM-DD`, the text its `Display` gives, written without the formatting
+/// machinery for the years identities have (0 to 9999).
+pub(crate) fn iso_date(date: NaiveDate) -> String {
+    let Ok(year @ 0..=9999) = u16::try_from(date.year()) else {
+        return date.to_string();
+    };
+    let digit = |value: u32, unit: u32| b'0' + (value / unit % 10) as u8;
+    let year = u32::from(year);
+    let (month, day) = (date.month(), date.day());
+    let text = [
+        digit(year, 1000),
+        digit(year, 100),
+        digit(year, 10),
+        digit(year, 1),
+        b'-',
+        digit(month, 10),
+        digit(month, 1),
+        b'-',
+        digit(day, 10),
+        digit(day, 1),
+    ];
+    std::str::from_utf8(&text).map_or_else(|_| date.to_string(), str::to_owned)
+}
+
+/// The bytes the token API forbids in names, one bit each: ASCII digits and
+/// [`NAME_FORBIDDEN`](idenfy_model::validation::NAME_FORBIDDEN) (all ASCII, or this would not
+/// compile).
+const FORBIDDEN_IN_NAMES: u128 = {
+    let forbidden = idenfy_model::validation::NAME_FORBIDDEN.as_bytes();
+    let mut mask = 0x3ff << b'0';
+    let mut index = 0;
+    while index < forbidden.len() {
+        mask |= 1 << forbidden[index];
+        index += 1;
+    }
+    mask
+};
+
 /// Removes characters the token API forbids in names (fake's lists hold a few apostrophes and
 /// dots, which are allowed, but never digits; this keeps that guarantee explicit).
-fn plain_name(name: String) -> String {
+fn plain_name(name: &str) -> String {
     // Digits and the forbidden characters are all ASCII, so comparing bytes is exact.
-    let forbidden = |byte: u8| {
-        byte.is_ascii_digit()
-            || idenfy_model::validation::NAME_FORBIDDEN
-                .as_bytes()
-                .contains(&byte)
-    };
-    let name = tidy(name);
+    let forbidden = |byte: u8| byte < 128 && FORBIDDEN_IN_NAMES >> byte & 1 == 1;
+    let name = tidy(name.to_owned());
     if name.bytes().any(forbidden) {
         let allowed = |c: &char| !c.is_ascii() || !forbidden(*c as u8);
         tidy(name.chars().filter(allowed).collect())
@@ -404,4 +442,42 @@ fn is_tidy(text: &str) -> bool {
         after_space = space;
     }
     !after_space || text.is_empty()
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{Days, NaiveDate};
+
+    use super::{FORBIDDEN_IN_NAMES, iso_date};
+
+    #[test]
+    fn the_forbidden_mask_holds_digits_and_the_forbidden_characters() {
+        for byte in 0..=u8::MAX {
+            let forbidden = byte.is_ascii_digit()
+                || idenfy_model::validation::NAME_FORBIDDEN
+                    .as_bytes()
+                    .contains(&byte);
+            let masked = byte < 128 && FORBIDDEN_IN_NAMES >> byte & 1 == 1;
+            assert_eq!(masked, forbidden, "{byte}");
+        }
+    }
+
+    #[test]
+    fn iso_dates_are_what_display_writes() {
+        let mut date = NaiveDate::from_ymd_opt(1899, 12, 1).unwrap();
+        while date.to_string() != "2101-01-01" {
+            assert_eq!(iso_date(date), date.to_string());
+            date = date + Days::new(1);
+        }
+        for (year, month, day) in [
+            (0, 1, 1),
+            (9, 2, 3),
+            (9999, 12, 31),
+            (-1, 6, 15),
+            (10_000, 1, 1),
+        ] {
+            let date = NaiveDate::from_ymd_opt(year, month, day).unwrap();
+            assert_eq!(iso_date(date), date.to_string());
+        }
+    }
 }

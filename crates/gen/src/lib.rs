@@ -51,6 +51,7 @@ pub mod invalid;
 pub mod json_breakage;
 pub mod matrix;
 pub mod numbers;
+mod places;
 pub mod seed;
 mod shape;
 pub mod signed;

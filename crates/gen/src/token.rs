@@ -17,9 +17,9 @@ use idenfy_model::validation::{EXPIRY_TIME_RANGE, SESSION_LENGTH_RANGE};
 use idenfy_model::{DocumentType, DummyStatus, Locale, TokenRequest, TokenType};
 use proptest::prelude::{Strategy, any};
 use rand::RngExt;
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
-use crate::identity::{Choices, Identity, REFERENCE_DATE};
+use crate::identity::{Choices, Identity, REFERENCE_DATE, iso_date};
 use crate::seed::{SeededRng, rng_from_seed};
 use crate::shape::{Advanced, Common, Shape, arb_shape};
 
@@ -194,7 +194,7 @@ fn token_request(
 
     let common = |field: Common| shape.has(field);
     let advanced = |field: Advanced| shape.has_advanced(field);
-    let url = |outcome: &str| format!("https://{host}{path}/{outcome}");
+    let url = |outcome: &str| ["https://", host, path, "/", outcome].concat();
     let is_video_call = TokenType::VIDEO_CALL.contains(&token_type);
     let has_steps = advanced(A::AdditionalSteps);
     let mut request = TokenRequest {
@@ -205,7 +205,7 @@ fn token_request(
         unverified_url: common(C::UnverifiedUrl).then(|| url(unverified)),
         callback_url: common(C::CallbackUrl).then(|| {
             if own_callback_host {
-                format!("https://{host}/webhooks/idenfy")
+                ["https://", host, "/webhooks/idenfy"].concat()
             } else {
                 format!("https://hooks.example.com/idenfy/{callback_token:08x}")
             }
@@ -228,9 +228,9 @@ fn token_request(
             }
         }),
         documents: common(C::Documents).then(|| documents.list(identity)),
-        date_of_birth: common(C::DateOfBirth).then(|| identity.date_of_birth.to_string()),
-        date_of_expiry: common(C::DateOfExpiry).then(|| identity.date_of_expiry.to_string()),
-        date_of_issue: common(C::DateOfIssue).then(|| identity.date_of_issue.to_string()),
+        date_of_birth: common(C::DateOfBirth).then(|| iso_date(identity.date_of_birth)),
+        date_of_expiry: common(C::DateOfExpiry).then(|| iso_date(identity.date_of_expiry)),
+        date_of_issue: common(C::DateOfIssue).then(|| iso_date(identity.date_of_issue)),
         nationality: common(C::Nationality).then(|| {
             if nationality_all {
                 "ALL".to_owned()
@@ -364,7 +364,9 @@ impl Documents {
     /// The identity's document first (the webhook reads its type from there), then some of
     /// the common ones, rarely any other known type.
     fn list(&self, identity: &Identity) -> Vec<DocumentType> {
-        let mut documents = vec![identity.document_type.clone()];
+        // Room for the identity's document, the common ones and the rare one, so none grows it.
+        let mut documents = Vec::with_capacity(COMMON_DOCUMENTS.len() + 2);
+        documents.push(identity.document_type.clone());
         let extra = COMMON_DOCUMENTS
             .iter()
             .zip(self.common)
@@ -415,12 +417,20 @@ impl AdditionalSteps {
         if self.kind != "UPLOAD" {
             step["fields"] = json!(["address"]);
         }
-        json!({ "ALL": { "ALL": { self.step: step } } })
+        object("ALL", object("ALL", object(self.step, step)))
     }
 
     fn data(&self, identity: &Identity) -> Value {
-        json!({ self.step: { "address": identity.address } })
+        object(
+            self.step,
+            object("address", Value::String(identity.address.clone())),
+        )
     }
+}
+
+/// The object `{ key: value }`, with `value` moved in (`json!` would serialize a copy of it).
+fn object(key: &str, value: Value) -> Value {
+    Value::Object(Map::from_iter([(key.to_owned(), value)]))
 }
 
 /// A non-empty subset of a list, in the list's order.
@@ -455,9 +465,12 @@ pub(crate) fn uuid_v4(rng: &mut SeededRng) -> String {
 
 /// The version-4 UUID made of `random_bytes`, hyphenated.
 pub(crate) fn uuid_from(random_bytes: [u8; 16]) -> String {
-    uuid::Builder::from_random_bytes(random_bytes)
-        .into_uuid()
-        .to_string()
+    let uuid = uuid::Builder::from_random_bytes(random_bytes).into_uuid();
+    // The hyphenated form `to_string` gives, encoded without the formatting machinery.
+    (*uuid
+        .hyphenated()
+        .encode_lower(&mut uuid::Uuid::encode_buffer()))
+    .to_owned()
 }
 
 /// A uniformly chosen string of a non-empty list.

@@ -11,7 +11,7 @@ use idenfy_model::{
     IdentificationWebhook, OverallStatus, Platform, TokenRequest, WebhookStatus,
 };
 
-use crate::identity::{Identity, REFERENCE_DATE};
+use crate::identity::{Identity, REFERENCE_DATE, iso_date};
 
 /// Everything a webhook body is made from, besides its statuses.
 #[derive(Debug, Clone, Copy)]
@@ -146,7 +146,7 @@ fn document_data(context: &WebhookContext<'_>) -> IdentificationData {
     let date_of_birth = request
         .date_of_birth
         .clone()
-        .unwrap_or_else(|| identity.date_of_birth.to_string());
+        .unwrap_or_else(|| iso_date(identity.date_of_birth));
     IdentificationData {
         doc_first_name: Some(first_name.clone()),
         doc_last_name: Some(last_name.clone()),
@@ -166,14 +166,14 @@ fn document_data(context: &WebhookContext<'_>) -> IdentificationData {
             request
                 .date_of_expiry
                 .clone()
-                .unwrap_or_else(|| identity.date_of_expiry.to_string()),
+                .unwrap_or_else(|| iso_date(identity.date_of_expiry)),
         ),
         doc_dob: Some(date_of_birth.clone()),
         doc_date_of_issue: Some(
             request
                 .date_of_issue
                 .clone()
-                .unwrap_or_else(|| identity.date_of_issue.to_string()),
+                .unwrap_or_else(|| iso_date(identity.date_of_issue)),
         ),
         doc_type: Some(document_type(context)),
         doc_sex: Some(match &request.sex {
