@@ -227,21 +227,8 @@ impl Visit for Fields {
         self.push(field.name(), Some(value), |shown| write!(shown, "{value}"));
     }
 
-    fn record_i64(&mut self, field: &Field, value: i64) {
-        self.push(field.name(), u64::try_from(value).ok(), |shown| {
-            write!(shown, "{value}")
-        });
-    }
-
-    fn record_f64(&mut self, field: &Field, value: f64) {
-        // Debug keeps the `.0` of a whole number: `1.0ms`, as JSON writes it.
-        self.push(field.name(), None, |shown| write!(shown, "{value:?}"));
-    }
-
-    fn record_bool(&mut self, field: &Field, value: bool) {
-        self.push(field.name(), None, |shown| write!(shown, "{value}"));
-    }
-
+    /// Any other value as its Debug text: a decimal keeps the `.0` of a whole number (`1.0ms`,
+    /// as JSON writes it).
     fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
         self.push(field.name(), None, |shown| write!(shown, "{value:?}"));
     }
@@ -329,8 +316,12 @@ mod tests {
     use tracing_subscriber::fmt::format::Writer;
 
     use std::fmt::Write as _;
+    use std::sync::{Arc, Mutex};
 
-    use super::{Fields, Paint, attempt_line, request_line};
+    use idenfy_sim::{DELIVERY_LOG_TARGET, REQUEST_LOG_TARGET};
+    use serde_json::Value;
+
+    use super::{Fields, Lines, LogFormat, Paint, attempt_line, request_line};
 
     /// The fields an event with these values records (strings, whole numbers, decimals).
     fn fields(value: serde_json::Value) -> Fields {
@@ -364,6 +355,105 @@ mod tests {
         let mut text = String::new();
         format(&mut Writer::new(&mut text), fields, Paint(color)).unwrap();
         text
+    }
+
+    /// What `format` writes for the events `emit` sends, one line each, without colors.
+    fn written(format: LogFormat, emit: impl FnOnce()) -> String {
+        #[derive(Clone, Default)]
+        struct Buffer(Arc<Mutex<Vec<u8>>>);
+        impl std::io::Write for Buffer {
+            fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+                self.0.lock().unwrap().extend_from_slice(bytes);
+                Ok(bytes.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let buffer = Buffer::default();
+        let writer = buffer.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .event_format(Lines { format })
+            .finish();
+        tracing::subscriber::with_default(subscriber, emit);
+        String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap()
+    }
+
+    #[test]
+    fn activity_events_become_lines_after_the_time() {
+        let text = written(LogFormat::Text, || {
+            tracing::info!(
+                target: REQUEST_LOG_TARGET,
+                method = "POST",
+                path = "/api/v2/token",
+                status = 201_u64,
+                duration_ms = 2.0_f64,
+                scan_ref = Some("s-1"),
+                error = None::<&str>,
+                "request"
+            );
+            tracing::info!(
+                target: DELIVERY_LOG_TARGET,
+                id = 7_u64,
+                event = "IDENTIFICATION_MANUAL_FINISHED",
+                scan_ref = "s-1",
+                url = "http://127.0.0.1:9/hook",
+                status = None::<u64>,
+                error = Some("connection refused"),
+                attempt = 3_u32,
+                duration_ms = 12_u64,
+                state = "RETRYING",
+                "webhook attempt"
+            );
+        });
+        let lines: Vec<&str> = text.lines().map(|line| &line[13..]).collect();
+        assert_eq!(
+            lines,
+            [
+                "POST /api/v2/token 201 2.0ms scanRef=s-1",
+                "webhook #7 IDENTIFICATION_MANUAL_FINISHED scanRef=s-1 -> http://127.0.0.1:9/hook \
+                 error: connection refused attempt 3 12ms RETRYING",
+            ]
+        );
+    }
+
+    #[test]
+    fn json_lines_keep_each_value_s_type() {
+        let text = written(LogFormat::Json, || {
+            tracing::warn!(
+                target: "somewhere",
+                count = 3_u64,
+                delta = -2_i64,
+                ratio = 0.5_f64,
+                on = true,
+                name = "n",
+                shown = ?("a", 1),
+                "said"
+            );
+        });
+        let line: Value = serde_json::from_str(text.trim_end()).unwrap();
+        assert_eq!(line["level"], "WARN");
+        assert_eq!(line["target"], "somewhere");
+        assert_eq!(line["message"], "said");
+        assert_eq!(
+            (
+                &line["count"],
+                &line["delta"],
+                &line["ratio"],
+                &line["on"],
+                &line["name"]
+            ),
+            (
+                &json!(3),
+                &json!(-2),
+                &json!(0.5),
+                &json!(true),
+                &json!("n")
+            )
+        );
+        assert_eq!(line["shown"], "(\"a\", 1)");
     }
 
     #[test]
