@@ -143,10 +143,16 @@ fn document_data(context: &WebhookContext<'_>) -> IdentificationData {
             .unwrap_or(fallback)
             .to_uppercase()
     };
-    let date_of_birth = request
-        .date_of_birth
-        .clone()
-        .unwrap_or_else(|| iso_date(identity.date_of_birth));
+    let (date_of_birth, born) = match &request.date_of_birth {
+        Some(given) => (
+            given.clone(),
+            chrono::NaiveDate::parse_from_str(given, "%Y-%m-%d").ok(),
+        ),
+        None => (
+            iso_date(identity.date_of_birth),
+            Some(identity.date_of_birth),
+        ),
+    };
     IdentificationData {
         doc_first_name: Some(first_name.clone()),
         doc_last_name: Some(last_name.clone()),
@@ -194,15 +200,15 @@ fn document_data(context: &WebhookContext<'_>) -> IdentificationData {
         selected_country: Some(country(&request.country, &identity.issuing_country)),
         org_first_name: Some(first_name),
         org_last_name: Some(last_name),
-        age_estimate: Some(age_estimate(&date_of_birth)),
+        age_estimate: Some(age_estimate(born)),
         ..IdentificationData::default()
     }
 }
 
-/// The age group of someone born on `date_of_birth` on [`REFERENCE_DATE`].
-fn age_estimate(date_of_birth: &str) -> AgeEstimate {
-    let age = chrono::NaiveDate::parse_from_str(date_of_birth, "%Y-%m-%d")
-        .ok()
+/// The age group on [`REFERENCE_DATE`] of someone born on `born` (the youngest for a date of
+/// birth that is not a date, or after it).
+fn age_estimate(born: Option<chrono::NaiveDate>) -> AgeEstimate {
+    let age = born
         .and_then(|born| REFERENCE_DATE.years_since(born))
         .unwrap_or(0);
     match age {
