@@ -41,10 +41,10 @@ impl CallbackPolicy {
     }
 
     /// Why `url` may not be contacted, if it may not.
-    pub(crate) fn refusal(&self, url: &str) -> Option<String> {
+    pub(crate) fn refusal(&self, url: &str) -> Option<&'static str> {
         let allowed = self.external
             || Url::parse(url).is_ok_and(|url| is_loopback_host(&url) || self.names(&url));
-        (!allowed).then(|| EXTERNAL_CALLBACK_REFUSAL.to_owned())
+        (!allowed).then_some(EXTERNAL_CALLBACK_REFUSAL)
     }
 
     fn names(&self, url: &Url) -> bool {
@@ -84,7 +84,7 @@ mod tests {
             "not a url",
         ] {
             let refusal = CallbackPolicy::new(false, &[]).refusal(url);
-            assert_eq!(refusal.as_deref(), Some(EXTERNAL_CALLBACK_REFUSAL), "{url}");
+            assert_eq!(refusal, Some(EXTERNAL_CALLBACK_REFUSAL), "{url}");
             assert_eq!(CallbackPolicy::new(true, &[]).refusal(url), None, "{url}");
         }
         for url in [

@@ -14,7 +14,7 @@ use idenfy_model::{
 use tokio::time::Instant;
 
 use crate::assumptions;
-use crate::delivery::Deliveries;
+use crate::delivery::{Deliveries, Target};
 
 /// Everything the handlers share.
 pub(crate) struct AppState {
@@ -86,6 +86,8 @@ pub(crate) struct DummyVerification {
     pub(crate) current_status: WebhookStatus,
     /// `finishTime` of its latest webhook.
     pub(crate) last_finish_time: Option<i64>,
+    /// Where its webhooks go, if anywhere.
+    pub(crate) target: Option<Target>,
 }
 
 /// Verifications by `scanRef`, forgetting the oldest past the count or byte cap.

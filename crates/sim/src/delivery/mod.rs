@@ -242,6 +242,14 @@ pub(crate) struct Deliveries {
     refusal_warned: AtomicBool,
 }
 
+/// Where a verification's webhooks go ([`Deliveries::target`]).
+#[derive(Debug, Clone)]
+pub(crate) struct Target {
+    url: Arc<str>,
+    /// Why `url` may not be contacted, when it may not: each webhook fails at once.
+    refusal: Option<&'static str>,
+}
+
 /// A delivery recorded by [`Deliveries::enqueue`] and not yet announced.
 #[must_use = "announce it (Deliveries::announce) once your own lock is released: until then the engine does not send it"]
 pub(crate) struct Queued {
@@ -305,23 +313,39 @@ impl Deliveries {
         callback_url.is_some() || self.default_url.is_some()
     }
 
-    /// Serializes (in the configured body style), signs and addresses `webhook`, ready for [`Self::enqueue`]; `None` when
-    /// there is no target (see [`Self::has_target`]). Call it before taking any lock.
+    /// Where the webhooks of a verification with this `callbackUrl` go, and whether they may
+    /// be sent there; `None` when there is no target (see [`Self::has_target`]). Decided once
+    /// per verification: the callback settings do not change while the simulator runs.
+    pub(crate) fn target(&self, callback_url: Option<&str>) -> Option<Target> {
+        Some(match callback_url {
+            Some(url) => Target {
+                url: Arc::from(url),
+                refusal: self.callbacks.refusal(url),
+            },
+            None => Target {
+                url: Arc::clone(self.default_url.as_ref()?),
+                refusal: None,
+            },
+        })
+    }
+
+    /// Serializes (in the configured body style), signs and addresses `webhook` to `target`,
+    /// ready for [`Self::enqueue`]. Call it before taking any lock.
     pub(crate) fn prepare(
         &self,
         scan_ref: &str,
-        callback_url: Option<&str>,
+        target: &Target,
         event: WebhookEventType,
         webhook: &IdentificationWebhook,
-    ) -> Option<NewDelivery> {
-        let (target, refusal) = match callback_url {
-            Some(url) => (Arc::from(url), self.callbacks.refusal(url)),
-            None => (Arc::clone(self.default_url.as_ref()?), None),
-        };
+    ) -> NewDelivery {
+        let Target {
+            url: target,
+            refusal,
+        } = target.clone();
         let signed = SignedWebhook::sign(&self.key, event, webhook, self.body_style)
             .expect("webhook bodies serialize to JSON");
         let body = String::from_utf8(signed.body).expect("serde_json writes UTF-8");
-        if let Some(reason) = &refusal {
+        if let Some(reason) = refusal {
             if self.refusal_warned.swap(true, Ordering::Relaxed) {
                 tracing::debug!(scan_ref, url = %redact_url(&target), "webhook not sent: {reason}");
             } else {
@@ -333,16 +357,16 @@ impl Deliveries {
                 );
             }
         }
-        Some(NewDelivery {
+        NewDelivery {
             scan_ref: Arc::from(scan_ref),
             event: signed.event,
             target,
             body: Arc::from(body),
             signature: Arc::from(signed.signature),
-            refusal,
+            refusal: refusal.map(str::to_owned),
             redelivery_of: None,
             duplicate: false,
-        })
+        }
     }
 
     /// Records `new` and queues it behind its verification's earlier webhooks. Cheap: callers
@@ -418,7 +442,7 @@ impl Deliveries {
             .redelivery(id)
             .ok_or(SimError::UnknownDelivery { id })?;
         if self.default_url.as_deref() != Some(&*new.target) {
-            new.refusal = self.callbacks.refusal(&new.target);
+            new.refusal = self.callbacks.refusal(&new.target).map(str::to_owned);
         }
         let (queued, delivery) = self
             .enqueue_then(new, |queue, id| queue.delivery(id))

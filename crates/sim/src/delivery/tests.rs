@@ -123,9 +123,12 @@ fn webhook() -> IdentificationWebhook {
 
 /// Queues a webhook of `event` for `scan_ref` to the default URL.
 fn enqueue(deliveries: &Deliveries, scan_ref: &str, event: WebhookEventType) {
-    let new = deliveries
-        .prepare(scan_ref, None, event, &webhook())
-        .unwrap();
+    let new = deliveries.prepare(
+        scan_ref,
+        &deliveries.target(None).unwrap(),
+        event,
+        &webhook(),
+    );
     let queued = deliveries.enqueue(new).unwrap();
     deliveries.announce(queued);
 }
@@ -325,9 +328,14 @@ async fn drain_stops_at_the_deadline_and_reports_what_is_unfinished() {
     fake.0.gate.send_replace(false);
     enqueue(&deliveries, "a", AUTO);
     enqueue(&deliveries, "a", MANUAL);
-    let refused = deliveries
-        .prepare("b", Some("https://hooks.example.com/"), AUTO, &webhook())
-        .unwrap();
+    let refused = deliveries.prepare(
+        "b",
+        &deliveries
+            .target(Some("https://hooks.example.com/"))
+            .unwrap(),
+        AUTO,
+        &webhook(),
+    );
     let queued = deliveries.enqueue(refused).unwrap();
     deliveries.announce(queued);
     let started = Instant::now();
@@ -379,9 +387,12 @@ async fn webhooks_are_signed_and_sent_to_the_callback_or_the_default_url() {
     let deliveries = start(config(Vec::new()), &fake);
     assert!(deliveries.has_target(None));
     let callback = "http://localhost:9/callback";
-    let new = deliveries
-        .prepare("a", Some(callback), AUTO, &webhook())
-        .unwrap();
+    let new = deliveries.prepare(
+        "a",
+        &deliveries.target(Some(callback)).unwrap(),
+        AUTO,
+        &webhook(),
+    );
     let queued = deliveries.enqueue(new).unwrap();
     deliveries.announce(queued);
     enqueue(&deliveries, "b", MANUAL);
@@ -418,7 +429,7 @@ async fn bodies_are_signed_in_the_configured_style() {
             },
             &fake,
         );
-        let new = deliveries.prepare("a", None, MANUAL, &webhook()).unwrap();
+        let new = deliveries.prepare("a", &deliveries.target(None).unwrap(), MANUAL, &webhook());
         let queued = deliveries.enqueue(new).unwrap();
         let id = queued.change.id;
         deliveries.announce(queued);
@@ -448,7 +459,7 @@ async fn without_a_default_url_only_callbacks_are_targets() {
     );
     assert!(!deliveries.has_target(None));
     assert!(deliveries.has_target(Some("http://127.0.0.1:9/")));
-    assert!(deliveries.prepare("a", None, AUTO, &webhook()).is_none());
+    assert!(deliveries.target(None).is_none());
 }
 
 #[tokio::test(start_paused = true)]
@@ -463,9 +474,12 @@ async fn non_loopback_callbacks_fail_without_an_attempt_unless_allowed() {
             },
             &fake,
         );
-        let new = deliveries
-            .prepare("a", Some(external), AUTO, &webhook())
-            .unwrap();
+        let new = deliveries.prepare(
+            "a",
+            &deliveries.target(Some(external)).unwrap(),
+            AUTO,
+            &webhook(),
+        );
         let queued = deliveries.enqueue(new).unwrap();
         deliveries.announce(queued);
         let delivery = finished(&deliveries, "a", &AUTO).await;

@@ -23,7 +23,7 @@ pub(super) async fn add_dummy_status(
     let JsonBody(request, _) = body?;
     ApiRejection::unless_violations(&request.validate())?;
     let scan_ref = request.scan_ref.as_str();
-    let (event, webhook, callback_url) = {
+    let (event, webhook, target) = {
         let mut verifications = lock(&state.verifications);
         let verification = verifications
             .get_mut(scan_ref)
@@ -45,11 +45,10 @@ pub(super) async fn add_dummy_status(
         );
         webhook.finish_time = Some(finish_time);
         dummy.last_finish_time = Some(finish_time);
-        (event, webhook, verification.request.callback_url.clone())
+        (event, webhook, dummy.target.clone())
     };
-    let prepared = state
-        .deliveries
-        .prepare(scan_ref, callback_url.as_deref(), event, &webhook);
+    let prepared =
+        target.map(|target| state.deliveries.prepare(scan_ref, &target, event, &webhook));
     // The status is recorded and the webhook queued under one hold of the store's lock, so
     // concurrent reviews of one verification send their webhooks in the order their statuses
     // were recorded (the webhook depends only on what a review never changes).

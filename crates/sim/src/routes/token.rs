@@ -71,9 +71,8 @@ pub(super) async fn create_token(
     // webhook, so a review of this verification (whose scanRef a seeded client can predict)
     // cannot queue first.
     let auto = auto.and_then(|(event, webhook)| {
-        state
-            .deliveries
-            .prepare(&scan_ref, request.callback_url.as_deref(), event, &webhook)
+        let target = dummy.as_ref()?.target.as_ref()?;
+        Some(state.deliveries.prepare(&scan_ref, target, event, &webhook))
     });
     let mut verifications = lock(&state.verifications);
     let queued = match auto.map(|auto| state.deliveries.enqueue(auto)).transpose() {
@@ -209,6 +208,7 @@ fn decide_auto_result(
         auto_status: assumptions::status_before_any_result(),
         current_status: assumptions::status_before_any_result(),
         last_finish_time: None,
+        target: state.deliveries.target(request.callback_url.as_deref()),
     };
     let Some((event, mut webhook)) =
         auto_webhook(&dummy.webhook_context(scan_ref, request), dummy_status)
