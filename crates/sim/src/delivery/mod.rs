@@ -251,7 +251,7 @@ pub(crate) struct Target {
 }
 
 /// A delivery recorded by [`Deliveries::enqueue`] and not yet announced.
-#[must_use = "announce it (Deliveries::announce) once your own lock is released: until then the engine does not send it"]
+#[must_use = "announce it (Deliveries::announce) once your own lock is released: until then the engine may not notice it"]
 pub(crate) struct Queued {
     change: Change,
     /// The one attempt of a delivery whose target was refused, when attempts are logged.
@@ -379,7 +379,7 @@ impl Deliveries {
 
     /// Makes a delivery [`Self::enqueue`] recorded known: logs its attempt when its target was
     /// refused (it failed at once), wakes the engine when it waits to be sent, and tells the
-    /// journal's subscribers. Until then the engine does not send it.
+    /// journal's subscribers. Until then the engine may not notice it, nor a waiter see it.
     pub(crate) fn announce(&self, queued: Queued) {
         let Queued { change, refused } = queued;
         if let Some(attempt) = refused {
