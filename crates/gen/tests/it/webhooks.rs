@@ -150,3 +150,167 @@ fn auto_webhooks_exist_for_accepted_statuses_only() {
     assert!(arb_auto_webhook(DummyStatus::Active, defaults()).is_none());
     assert!(arb_auto_webhook(DummyStatus::from("PENDING"), defaults()).is_none());
 }
+
+/// The automatic `APPROVED` webhook's `data` for `request` made with `identity`.
+fn approved_data(
+    identity: &idenfy_gen::Identity,
+    request: &idenfy_model::TokenRequest,
+) -> idenfy_model::IdentificationData {
+    let context = idenfy_gen::webhook::WebhookContext {
+        scan_ref: "scan-1",
+        request,
+        identity,
+        start_time: 1_700_000_000,
+        defaults: &defaults(),
+    };
+    let (_, webhook) = idenfy_gen::auto_webhook(&context, &DummyStatus::Approved).unwrap();
+    webhook.data.unwrap()
+}
+
+#[test]
+fn data_takes_the_request_s_values_and_the_identity_s_for_the_others() {
+    use idenfy_model::{AgeEstimate, DocumentSex, Sex};
+    let identity = idenfy_gen::Identity::fake_in("LT", &mut idenfy_gen::rng_from_seed(3)).unwrap();
+    let bare = idenfy_model::TokenRequest {
+        client_id: "c".to_owned(),
+        ..Default::default()
+    };
+    let from_identity = approved_data(&identity, &bare);
+    let first = identity.first_name.to_uppercase();
+    let last = identity.last_name.to_uppercase();
+    let dob = identity.date_of_birth.to_string();
+    let text = |value: &Option<String>| value.clone().unwrap();
+    assert_eq!(
+        [
+            &from_identity.doc_first_name,
+            &from_identity.doc_last_name,
+            &from_identity.org_first_name,
+            &from_identity.org_last_name,
+            &from_identity.full_name,
+            &from_identity.doc_number,
+            &from_identity.doc_personal_code,
+            &from_identity.doc_dob,
+            &from_identity.doc_expiry,
+            &from_identity.doc_date_of_issue,
+            &from_identity.doc_nationality,
+            &from_identity.doc_issuing_country,
+            &from_identity.selected_country,
+            &from_identity.address,
+        ]
+        .map(text),
+        [
+            first.clone(),
+            last.clone(),
+            first.clone(),
+            last.clone(),
+            format!("{first} {last}"),
+            identity.document_number.clone(),
+            identity.personal_number.clone(),
+            dob,
+            identity.date_of_expiry.to_string(),
+            identity.date_of_issue.to_string(),
+            identity.nationality.clone(),
+            identity.issuing_country.clone(),
+            identity.issuing_country.clone(),
+            identity.address.clone(),
+        ]
+    );
+    assert_eq!(from_identity.doc_sex, Some(identity.document_sex()));
+    assert_eq!(from_identity.doc_type, Some(identity.document_type.clone()));
+    assert_eq!(from_identity.manually_data_changed, Some(false));
+    assert!(from_identity.age_estimate.is_some());
+
+    let given = idenfy_model::TokenRequest {
+        first_name: Some("Ona".to_owned()),
+        last_name: Some("Onaitė".to_owned()),
+        document_number: Some("AB1234567".to_owned()),
+        personal_number: Some("49001010000".to_owned()),
+        date_of_birth: Some("2010-06-30".to_owned()),
+        date_of_expiry: Some("2031-01-01".to_owned()),
+        date_of_issue: Some("2021-01-02".to_owned()),
+        nationality: Some("lv".to_owned()),
+        country: Some("ee".to_owned()),
+        address: Some("Gatvė 1".to_owned()),
+        sex: Some(Sex::Female),
+        ..bare.clone()
+    };
+    let from_request = approved_data(&identity, &given);
+    assert_eq!(
+        [
+            &from_request.doc_first_name,
+            &from_request.doc_last_name,
+            &from_request.full_name,
+            &from_request.doc_number,
+            &from_request.doc_personal_code,
+            &from_request.doc_dob,
+            &from_request.doc_expiry,
+            &from_request.doc_date_of_issue,
+            &from_request.doc_nationality,
+            &from_request.doc_issuing_country,
+            &from_request.selected_country,
+            &from_request.address,
+        ]
+        .map(text),
+        [
+            "ONA",
+            "ONAITĖ",
+            "ONA ONAITĖ",
+            "AB1234567",
+            "49001010000",
+            "2010-06-30",
+            "2031-01-01",
+            "2021-01-02",
+            "LV",
+            "EE",
+            "EE",
+            "Gatvė 1",
+        ]
+    );
+    assert_eq!(from_request.doc_sex, Some(DocumentSex::Female));
+    let male = approved_data(
+        &identity,
+        &idenfy_model::TokenRequest {
+            sex: Some(Sex::Male),
+            ..bare.clone()
+        },
+    );
+    assert_eq!(male.doc_sex, Some(DocumentSex::Male));
+    // 15 on the reference date, 2026-01-01.
+    assert_eq!(from_request.age_estimate, Some(AgeEstimate::Over13));
+}
+
+#[test]
+fn the_age_group_is_the_age_on_the_reference_date() {
+    use idenfy_model::AgeEstimate::*;
+    let identity = idenfy_gen::Identity::fake_in("LT", &mut idenfy_gen::rng_from_seed(3)).unwrap();
+    let group = |date_of_birth: &str| {
+        let request = idenfy_model::TokenRequest {
+            client_id: "c".to_owned(),
+            date_of_birth: Some(date_of_birth.to_owned()),
+            ..Default::default()
+        };
+        approved_data(&identity, &request).age_estimate.unwrap()
+    };
+    for (born, expected) in [
+        ("1996-01-01", Over30),
+        ("1996-01-02", Over25),
+        ("2001-01-01", Over25),
+        ("2001-01-02", Over22),
+        ("2004-01-01", Over22),
+        ("2004-01-02", Over21),
+        ("2005-01-01", Over21),
+        ("2005-01-02", Over18),
+        ("2008-01-01", Over18),
+        ("2008-01-02", Over16),
+        ("2010-01-01", Over16),
+        ("2010-01-02", Over13),
+        ("2013-01-01", Over13),
+        ("2013-01-02", Over8),
+        ("2018-01-01", Over8),
+        ("2018-01-02", Under8),
+        ("2027-01-01", Under8),
+        ("not a date", Under8),
+    ] {
+        assert_eq!(group(born), expected, "born {born}");
+    }
+}
