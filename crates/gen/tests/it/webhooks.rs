@@ -266,15 +266,25 @@ fn data_takes_the_request_s_values_and_the_identity_s_for_the_others() {
             "Gatvė 1",
         ]
     );
-    assert_eq!(from_request.doc_sex, Some(DocumentSex::Female));
-    let male = approved_data(
-        &identity,
-        &idenfy_model::TokenRequest {
-            sex: Some(Sex::Male),
+    // The request's sex wins over the identity's, whichever it is.
+    let person = |sex: Sex| {
+        (0..)
+            .map(|seed| {
+                idenfy_gen::Identity::fake_in("LT", &mut idenfy_gen::rng_from_seed(seed)).unwrap()
+            })
+            .find(|person| person.sex == sex)
+            .unwrap()
+    };
+    for (given, other, shown) in [
+        (Sex::Female, Sex::Male, DocumentSex::Female),
+        (Sex::Male, Sex::Female, DocumentSex::Male),
+    ] {
+        let request = idenfy_model::TokenRequest {
+            sex: Some(given),
             ..bare.clone()
-        },
-    );
-    assert_eq!(male.doc_sex, Some(DocumentSex::Male));
+        };
+        assert_eq!(approved_data(&person(other), &request).doc_sex, Some(shown));
+    }
     // 15 on the reference date, 2026-01-01.
     assert_eq!(from_request.age_estimate, Some(AgeEstimate::Over13));
 }
