@@ -373,7 +373,7 @@ pub(crate) fn iso_date(date: NaiveDate) -> String {
         digit(day, 10),
         digit(day, 1),
     ];
-    std::str::from_utf8(&text).map_or_else(|_| date.to_string(), str::to_owned)
+    text.iter().map(|&byte| char::from(byte)).collect()
 }
 
 /// The bytes the token API forbids in names, one bit each: ASCII digits and

@@ -91,8 +91,8 @@ pub(crate) async fn log_request(request: Request, next: Next) -> Response {
         .flatten();
     tracing::info!(
         target: REQUEST_LOG_TARGET,
-        method = method.as_str(),
-        path = uri.path(),
+        method = %method,
+        path = %uri.path(),
         status = status.as_u16(),
         duration_ms = millis(started.elapsed()),
         scan_ref,
@@ -119,9 +119,9 @@ pub(crate) fn log_attempt(change: &Change, attempt: &Attempt) {
     tracing::info!(
         target: DELIVERY_LOG_TARGET,
         id = change.id,
-        event = change.event.as_str(),
-        scan_ref = &*change.scan_ref,
-        url = redact_url(&change.target).as_str(),
+        event = %change.event,
+        scan_ref = %change.scan_ref,
+        url = %redact_url(&change.target),
         status = attempt.status,
         error = attempt.error.as_deref(),
         attempt = attempt.number,
