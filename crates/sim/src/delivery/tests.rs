@@ -123,14 +123,23 @@ fn webhook() -> IdentificationWebhook {
 
 /// Queues a webhook of `event` for `scan_ref` to the default URL.
 fn enqueue(deliveries: &Deliveries, scan_ref: &str, event: WebhookEventType) {
-    let new = deliveries.prepare(
-        scan_ref,
-        &deliveries.target(None).unwrap(),
-        event,
-        &webhook(),
-    );
+    enqueue_to(deliveries, scan_ref, None, event);
+}
+
+/// Queues a webhook of `event` for `scan_ref` to `callback_url` (the default URL for `None`),
+/// announces it, and returns its id.
+fn enqueue_to(
+    deliveries: &Deliveries,
+    scan_ref: &str,
+    callback_url: Option<&str>,
+    event: WebhookEventType,
+) -> u64 {
+    let target = deliveries.target(callback_url).unwrap();
+    let new = deliveries.prepare(scan_ref, &target, event, &webhook());
     let queued = deliveries.enqueue(new).unwrap();
+    let id = queued.change.id;
     deliveries.announce(queued);
+    id
 }
 
 async fn finished(deliveries: &Deliveries, scan_ref: &str, event: &WebhookEventType) -> Delivery {
@@ -328,16 +337,7 @@ async fn drain_stops_at_the_deadline_and_reports_what_is_unfinished() {
     fake.0.gate.send_replace(false);
     enqueue(&deliveries, "a", AUTO);
     enqueue(&deliveries, "a", MANUAL);
-    let refused = deliveries.prepare(
-        "b",
-        &deliveries
-            .target(Some("https://hooks.example.com/"))
-            .unwrap(),
-        AUTO,
-        &webhook(),
-    );
-    let queued = deliveries.enqueue(refused).unwrap();
-    deliveries.announce(queued);
+    enqueue_to(&deliveries, "b", Some("https://hooks.example.com/"), AUTO);
     let started = Instant::now();
     let report = bounded(deliveries.drain(started + 5 * SECOND)).await;
     assert_eq!(started.elapsed(), 5 * SECOND);
@@ -387,14 +387,7 @@ async fn webhooks_are_signed_and_sent_to_the_callback_or_the_default_url() {
     let deliveries = start(config(Vec::new()), &fake);
     assert!(deliveries.has_target(None));
     let callback = "http://localhost:9/callback";
-    let new = deliveries.prepare(
-        "a",
-        &deliveries.target(Some(callback)).unwrap(),
-        AUTO,
-        &webhook(),
-    );
-    let queued = deliveries.enqueue(new).unwrap();
-    deliveries.announce(queued);
+    enqueue_to(&deliveries, "a", Some(callback), AUTO);
     enqueue(&deliveries, "b", MANUAL);
     let to_callback = finished(&deliveries, "a", &AUTO).await;
     let to_default = finished(&deliveries, "b", &MANUAL).await;
@@ -429,10 +422,7 @@ async fn bodies_are_signed_in_the_configured_style() {
             },
             &fake,
         );
-        let new = deliveries.prepare("a", &deliveries.target(None).unwrap(), MANUAL, &webhook());
-        let queued = deliveries.enqueue(new).unwrap();
-        let id = queued.change.id;
-        deliveries.announce(queued);
+        let id = enqueue_to(&deliveries, "a", None, MANUAL);
         let delivery = deliveries.get(id).unwrap();
         assert_eq!(delivery.event, MANUAL);
         assert_eq!(
@@ -474,14 +464,7 @@ async fn non_loopback_callbacks_fail_without_an_attempt_unless_allowed() {
             },
             &fake,
         );
-        let new = deliveries.prepare(
-            "a",
-            &deliveries.target(Some(external)).unwrap(),
-            AUTO,
-            &webhook(),
-        );
-        let queued = deliveries.enqueue(new).unwrap();
-        deliveries.announce(queued);
+        enqueue_to(&deliveries, "a", Some(external), AUTO);
         let delivery = finished(&deliveries, "a", &AUTO).await;
         if allowed {
             assert_eq!(delivery.state, DeliveryState::Delivered);
