@@ -38,7 +38,11 @@ fn exchange(target: &Target, bytes: &[u8], end_writing: bool) -> Vec<u8> {
 fn first_response(raw: &[u8]) -> Option<Answer> {
     let text = String::from_utf8_lossy(raw);
     let (head, rest) = text.split_once("\r\n\r\n")?;
-    let status = head.strip_prefix("HTTP/1.1 ")?.get(..3)?.parse().ok()?;
+    // hyper answers an HTTP/1.0 request in HTTP/1.0.
+    let status_line = head
+        .strip_prefix("HTTP/1.1 ")
+        .or_else(|| head.strip_prefix("HTTP/1.0 "))?;
+    let status = status_line.get(..3)?.parse().ok()?;
     let length: usize = head
         .lines()
         .find_map(|line| {
