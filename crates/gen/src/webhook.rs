@@ -43,6 +43,13 @@ pub struct WebhookDefaults {
     pub file_url_base: &'static str,
 }
 
+impl WebhookDefaults {
+    /// `finishTime` of a verification started at `start_time` (Unix seconds).
+    pub fn finish_time(&self, start_time: i64) -> i64 {
+        start_time + self.processing_seconds
+    }
+}
+
 /// A webhook of the given statuses and `final` flag.
 ///
 /// A verification whose automatic step analysed nothing (an `EXPIRED` one, even after a manual
@@ -80,7 +87,7 @@ pub fn identification_webhook(
         company_id: None,
         beneficiary_id: None,
         start_time: Some(context.start_time),
-        finish_time: Some(context.start_time + context.defaults.processing_seconds),
+        finish_time: Some(context.defaults.finish_time(context.start_time)),
         client_ip: took_place.then(|| context.defaults.client_ip.to_owned()),
         client_ip_country: took_place.then(|| context.identity.issuing_country.clone()),
         client_location: took_place.then(|| context.identity.city.clone()),

@@ -5,16 +5,16 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicU16, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-use idenfy_gen::{Identity, SeededRng, WebhookContext};
+use idenfy_gen::{Identity, SeededRng, WebhookContext, identification_webhook};
 pub(crate) use idenfy_model::support::lock;
 use idenfy_model::{
-    ApiCredentials, ApiError, Environment, SigningKey, StatusResponse, TokenRequest,
-    WebhookEventType, WebhookStatus,
+    ApiCredentials, ApiError, Environment, IdentificationWebhook, SigningKey, StatusResponse,
+    TokenRequest, WebhookEventType, WebhookStatus,
 };
 use tokio::time::Instant;
 
 use crate::assumptions;
-use crate::delivery::{Deliveries, Target};
+use crate::delivery::{Deliveries, Target, WebhookSource};
 
 /// Everything the handlers share.
 pub(crate) struct AppState {
@@ -64,8 +64,8 @@ pub(crate) struct StartState {
 
 /// A verification the simulator created.
 pub(crate) struct Verification {
-    /// The token request, as received.
-    pub(crate) request: TokenRequest,
+    /// The token request, as received; shared with its webhooks' sources.
+    pub(crate) request: Arc<TokenRequest>,
     /// Set for tokens created with `dummyStatus`.
     pub(crate) dummy: Option<DummyVerification>,
     /// Unix seconds when the token was created.
@@ -76,8 +76,8 @@ pub(crate) struct Verification {
 
 /// The results of a dummy verification and what its webhooks are made from.
 pub(crate) struct DummyVerification {
-    /// The fake person behind it.
-    pub(crate) identity: Identity,
+    /// The fake person behind it; shared with its webhooks' sources.
+    pub(crate) identity: Arc<Identity>,
     /// Unix seconds when it was created; the webhooks' `startTime`.
     pub(crate) start_time: i64,
     /// Statuses of the automatic result.
@@ -190,20 +190,58 @@ impl Verification {
     }
 }
 
+/// What one webhook of a dummy verification is made from, sharing the verification's request
+/// and person: the webhook is built (and serialized, signed) when first needed, the same
+/// whenever that is.
+pub(crate) struct DummyWebhook {
+    scan_ref: Arc<str>,
+    request: Arc<TokenRequest>,
+    identity: Arc<Identity>,
+    start_time: i64,
+    status: WebhookStatus,
+    is_final: bool,
+    finish_time: i64,
+}
+
 impl DummyVerification {
-    /// What this verification's webhooks are made from.
-    pub(crate) fn webhook_context<'a>(
-        &'a self,
-        scan_ref: &'a str,
-        request: &'a TokenRequest,
-    ) -> WebhookContext<'a> {
-        WebhookContext {
-            scan_ref,
-            request,
+    /// `finishTime` of this verification's automatic result.
+    pub(crate) fn auto_finish_time(&self) -> i64 {
+        assumptions::WEBHOOK_DEFAULTS.finish_time(self.start_time)
+    }
+
+    /// The webhook reporting `status`, with these `final` flag and `finishTime`.
+    pub(crate) fn webhook(
+        &self,
+        scan_ref: &Arc<str>,
+        request: &Arc<TokenRequest>,
+        status: WebhookStatus,
+        is_final: bool,
+        finish_time: i64,
+    ) -> DummyWebhook {
+        DummyWebhook {
+            scan_ref: Arc::clone(scan_ref),
+            request: Arc::clone(request),
+            identity: Arc::clone(&self.identity),
+            start_time: self.start_time,
+            status,
+            is_final,
+            finish_time,
+        }
+    }
+}
+
+impl WebhookSource for DummyWebhook {
+    fn webhook(&self) -> IdentificationWebhook {
+        let context = WebhookContext {
+            scan_ref: &self.scan_ref,
+            request: &self.request,
             identity: &self.identity,
             start_time: self.start_time,
             defaults: &assumptions::WEBHOOK_DEFAULTS,
-        }
+        };
+        let mut webhook = identification_webhook(&context, self.status.clone(), self.is_final);
+        webhook.finish_time = Some(self.finish_time);
+        webhook
     }
 }
 
@@ -377,7 +415,7 @@ mod tests {
 
     fn verification(size: usize) -> Verification {
         Verification {
-            request: TokenRequest::default(),
+            request: Arc::default(),
             dummy: None,
             created: 0,
             size,

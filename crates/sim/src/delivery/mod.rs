@@ -6,6 +6,7 @@
 //! the queue, runs attempts (after the first-attempt delay) and publishes every change.
 
 mod engine;
+mod payload;
 mod queue;
 mod transport;
 
@@ -16,7 +17,7 @@ use std::time::Duration;
 
 use idenfy_gen::SeededRng;
 use idenfy_model::support::{lock, redact_url};
-use idenfy_model::{BodyStyle, IdentificationWebhook, SignedWebhook, SigningKey, WebhookEventType};
+use idenfy_model::{BodyStyle, SigningKey, WebhookEventType};
 use idenfy_sender::{Sender, SenderError};
 use rand::RngExt;
 use serde::{Deserialize, Serialize};
@@ -29,8 +30,10 @@ use crate::SimError;
 use crate::server::logging;
 
 use self::engine::{Command, Engine};
+pub(crate) use self::payload::WebhookSource;
+use self::payload::{Payload, Signer};
 pub(crate) use self::queue::{Change, JournalFull, Stage};
-use self::queue::{Limits, NewDelivery, Queue};
+use self::queue::{Limits, NewDelivery, Queue, Snapshot};
 use self::transport::Transport;
 
 /// One webhook the simulator sent or is sending: what, where, and every attempt.
@@ -229,8 +232,7 @@ pub(crate) struct JournalQuery<'a> {
 pub(crate) struct Deliveries {
     default_url: Option<Arc<str>>,
     callbacks: CallbackPolicy,
-    key: SigningKey,
-    body_style: BodyStyle,
+    signer: Arc<Signer>,
     duplicates: Option<(Duplicates, Mutex<SeededRng>)>,
     queue: Arc<Mutex<Queue>>,
     commands: mpsc::UnboundedSender<Command>,
@@ -294,8 +296,10 @@ impl Deliveries {
         Self {
             default_url: config.default_url.map(Arc::from),
             callbacks: config.callbacks,
-            key,
-            body_style: config.body_style,
+            signer: Arc::new(Signer {
+                key,
+                style: config.body_style,
+            }),
             duplicates: config
                 .duplicates
                 .map(|duplicates| (duplicates, Mutex::new(duplicates.generator()))),
@@ -329,28 +333,31 @@ impl Deliveries {
         })
     }
 
-    /// Serializes (in the configured body style), signs and addresses `webhook` to `target`,
-    /// ready for [`Self::enqueue`]. Call it before taking any lock.
+    /// Addresses `source`'s webhook to `target`, ready for [`Self::enqueue`]: serialized (in
+    /// the configured body style) and signed now when it will be sent, on first read when the
+    /// target is refused (only the journal ever shows those bytes). Call it before taking any
+    /// lock.
     pub(crate) fn prepare(
         &self,
-        scan_ref: &str,
+        scan_ref: &Arc<str>,
         target: &Target,
         event: WebhookEventType,
-        webhook: &IdentificationWebhook,
+        source: impl WebhookSource,
     ) -> NewDelivery {
         let Target {
             url: target,
             refusal,
         } = target.clone();
-        let signed = SignedWebhook::sign(&self.key, event, webhook, self.body_style)
-            .expect("webhook bodies serialize to JSON");
-        let body = String::from_utf8(signed.body).expect("serde_json writes UTF-8");
+        let payload = match refusal {
+            None => Payload::now(&source, event.clone(), &self.signer),
+            Some(_) => Payload::deferred(source, event.clone(), Arc::clone(&self.signer)),
+        };
         if let Some(reason) = refusal {
             if self.refusal_warned.swap(true, Ordering::Relaxed) {
-                tracing::debug!(scan_ref, url = %redact_url(&target), "webhook not sent: {reason}");
+                tracing::debug!(scan_ref = &**scan_ref, url = %redact_url(&target), "webhook not sent: {reason}");
             } else {
                 tracing::warn!(
-                    scan_ref,
+                    scan_ref = &**scan_ref,
                     url = %redact_url(&target),
                     "webhook not sent: {reason} (said once: later refusals are in each webhook \
                      attempt's line and in the journal)"
@@ -358,11 +365,10 @@ impl Deliveries {
             }
         }
         NewDelivery {
-            scan_ref: Arc::from(scan_ref),
-            event: signed.event,
+            scan_ref: Arc::clone(scan_ref),
+            event,
             target,
-            body: Arc::from(body),
-            signature: Arc::from(signed.signature),
+            payload,
             refusal: refusal.map(str::to_owned),
             redelivery_of: None,
             duplicate: false,
@@ -432,7 +438,9 @@ impl Deliveries {
         };
         let _ = self.commands.send(Command::Queued);
         let _ = self.events.send(change);
-        Ok(delivery.expect("a delivery just released is kept"))
+        Ok(delivery
+            .expect("a delivery just released is kept")
+            .into_delivery())
     }
 
     /// Queues the same bytes and signature as delivery `id` again, as a new delivery that
@@ -448,7 +456,9 @@ impl Deliveries {
             .enqueue_then(new, |queue, id| queue.delivery(id))
             .map_err(|full| SimError::JournalFull(full.to_string()))?;
         self.announce(queued);
-        Ok(delivery.expect("a delivery just queued is kept"))
+        Ok(delivery
+            .expect("a delivery just queued is kept")
+            .into_delivery())
     }
 
     /// Forgets every delivery; attempts in flight run on but are no longer recorded.
@@ -466,17 +476,20 @@ impl Deliveries {
         scan_ref: Option<&str>,
         event: Option<&WebhookEventType>,
     ) -> Vec<Delivery> {
-        lock(&self.queue).deliveries(scan_ref, event)
+        let snapshots = lock(&self.queue).deliveries(scan_ref, event);
+        Snapshot::all_into_deliveries(snapshots)
     }
 
     /// The kept delivery with this id.
     pub(crate) fn get(&self, id: u64) -> Option<Delivery> {
-        lock(&self.queue).delivery(id)
+        let snapshot = lock(&self.queue).delivery(id);
+        snapshot.map(Snapshot::into_delivery)
     }
 
     /// The page of the journal `query` asks for, oldest first.
     pub(crate) fn page(&self, query: &JournalQuery<'_>) -> Vec<Delivery> {
-        lock(&self.queue).page(query)
+        let snapshots = lock(&self.queue).page(query);
+        Snapshot::all_into_deliveries(snapshots)
     }
 
     /// The first `count` deliveries of `event` for `scan_ref` that reached a final state, once
@@ -491,8 +504,9 @@ impl Deliveries {
         let deadline = Instant::now() + timeout;
         let mut changes = self.events.subscribe();
         loop {
-            if let Some(found) = lock(&self.queue).finished(scan_ref, event, count) {
-                return Some(found);
+            let found = lock(&self.queue).finished(scan_ref, event, count);
+            if let Some(found) = found {
+                return Some(Snapshot::all_into_deliveries(found));
             }
             // Any change may be the awaited one; a lagging subscriber checks again too.
             match tokio::time::timeout_at(deadline, changes.recv()).await {

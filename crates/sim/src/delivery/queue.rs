@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 use idenfy_model::WebhookEventType;
 
 use self::slots::Slots;
+use super::payload::{Payload, Signed};
 use super::{Attempt, Delivery, DeliveryState, JournalQuery, ShutdownReport};
 
 /// Where a delivery stands inside the engine; finer than the public [`DeliveryState`].
@@ -31,7 +32,7 @@ pub(crate) enum Stage {
     Failed,
 }
 
-/// A webhook ready to be queued: serialized, signed and addressed.
+/// A webhook ready to be queued: its bytes (made now or deferred) and its address.
 #[derive(Debug, Clone)]
 pub(crate) struct NewDelivery {
     /// The verification it is about.
@@ -40,10 +41,8 @@ pub(crate) struct NewDelivery {
     pub(crate) event: WebhookEventType,
     /// The URL it goes to.
     pub(crate) target: Arc<str>,
-    /// The exact body.
-    pub(crate) body: Arc<str>,
-    /// The `Idenfy-Signature`.
-    pub(crate) signature: Arc<str>,
+    /// The exact body and its `Idenfy-Signature`: made already unless the target is refused.
+    pub(crate) payload: Payload,
     /// Why the target may not be contacted, when it may not: the delivery fails at once.
     pub(crate) refusal: Option<String>,
     /// The delivery this one sends again, for a redelivery.
@@ -151,8 +150,7 @@ struct Record {
     scan_ref: Arc<str>,
     event: WebhookEventType,
     target: Arc<str>,
-    body: Arc<str>,
-    signature: Arc<str>,
+    payload: Payload,
     stage: Stage,
     attempts: Vec<Attempt>,
     redelivery_of: Option<u64>,
@@ -212,8 +210,7 @@ impl Queue {
             scan_ref: new.scan_ref,
             event: new.event,
             target: new.target,
-            body: new.body,
-            signature: new.signature,
+            payload: new.payload,
             stage: Stage::Queued,
             attempts: Vec::new(),
             redelivery_of: new.redelivery_of,
@@ -278,11 +275,14 @@ impl Queue {
         let index = self.index_of(id)?;
         let record = &mut self.records[index];
         record.stage = Stage::InFlight;
+        // Made already: only a refused delivery's bytes are deferred, and it is never sent
+        // (a redelivery of it goes to the same refused URL).
+        let Signed { body, signature } = record.payload.signed();
         let start = Start {
             id,
             target: Arc::clone(&record.target),
-            body: Arc::clone(&record.body),
-            signature: Arc::clone(&record.signature),
+            body,
+            signature,
             event: record.event.clone(),
             delay: if record.attempts.is_empty() {
                 self.limits.first_delay
@@ -411,8 +411,7 @@ impl Queue {
             scan_ref: Arc::clone(&record.scan_ref),
             event: record.event.clone(),
             target: Arc::clone(&record.target),
-            body: Arc::clone(&record.body),
-            signature: Arc::clone(&record.signature),
+            payload: record.payload.clone(),
             refusal: None,
             redelivery_of: Some(id),
             duplicate: false,
@@ -446,7 +445,7 @@ impl Queue {
         &self,
         scan_ref: Option<&str>,
         event: Option<&WebhookEventType>,
-    ) -> Vec<Delivery> {
+    ) -> Vec<Snapshot> {
         self.page(&JournalQuery {
             scan_ref,
             event,
@@ -455,7 +454,7 @@ impl Queue {
     }
 
     /// The kept deliveries `query` selects, oldest first; only those are copied.
-    pub(crate) fn page(&self, query: &JournalQuery<'_>) -> Vec<Delivery> {
+    pub(crate) fn page(&self, query: &JournalQuery<'_>) -> Vec<Snapshot> {
         let matches = |record: &&Record| {
             query.event.is_none_or(|event| record.event == *event)
                 && query
@@ -492,7 +491,7 @@ impl Queue {
     }
 
     /// A copy of delivery `id`, when it is kept.
-    pub(crate) fn delivery(&self, id: u64) -> Option<Delivery> {
+    pub(crate) fn delivery(&self, id: u64) -> Option<Snapshot> {
         self.index_of(id)
             .map(|index| self.records[index].snapshot())
     }
@@ -503,7 +502,7 @@ impl Queue {
         scan_ref: &str,
         event: &WebhookEventType,
         count: usize,
-    ) -> Option<Vec<Delivery>> {
+    ) -> Option<Vec<Snapshot>> {
         let found: Vec<&Record> = self
             .records_of(scan_ref)
             .filter(|record| record.event == *event && record.stage.is_final())
@@ -521,7 +520,8 @@ impl Queue {
                 .records
                 .iter()
                 .filter(|record| !record.stage.is_final())
-                .map(Record::snapshot)
+                // Unfinished, so never refused: their bytes were made already.
+                .map(|record| record.snapshot().into_delivery())
                 .collect(),
             in_flight: self
                 .records
@@ -619,18 +619,54 @@ impl Record {
         }
     }
 
-    fn snapshot(&self) -> Delivery {
-        Delivery {
+    fn snapshot(&self) -> Snapshot {
+        Snapshot {
             id: self.id,
-            scan_ref: self.scan_ref.to_string(),
+            scan_ref: Arc::clone(&self.scan_ref),
             event: self.event.clone(),
-            target: self.target.to_string(),
-            body: Arc::clone(&self.body),
-            signature: self.signature.to_string(),
+            target: Arc::clone(&self.target),
+            payload: self.payload.clone(),
             state: self.stage.public(),
             attempts: self.attempts.clone(),
             redelivery_of: self.redelivery_of,
         }
+    }
+}
+
+/// A delivery as copied under the queue's lock: [`Snapshot::into_delivery`] makes its bytes,
+/// when they were deferred, once the lock is released.
+#[derive(Debug)]
+pub(crate) struct Snapshot {
+    id: u64,
+    scan_ref: Arc<str>,
+    event: WebhookEventType,
+    target: Arc<str>,
+    payload: Payload,
+    state: DeliveryState,
+    attempts: Vec<Attempt>,
+    redelivery_of: Option<u64>,
+}
+
+impl Snapshot {
+    /// The journal's view of the delivery, its bytes made if they were deferred.
+    pub(crate) fn into_delivery(self) -> Delivery {
+        let Signed { body, signature } = self.payload.signed();
+        Delivery {
+            id: self.id,
+            scan_ref: self.scan_ref.to_string(),
+            event: self.event,
+            target: self.target.to_string(),
+            body,
+            signature: signature.to_string(),
+            state: self.state,
+            attempts: self.attempts,
+            redelivery_of: self.redelivery_of,
+        }
+    }
+
+    /// Every snapshot's delivery, in order.
+    pub(crate) fn all_into_deliveries(snapshots: Vec<Snapshot>) -> Vec<Delivery> {
+        snapshots.into_iter().map(Snapshot::into_delivery).collect()
     }
 }
 

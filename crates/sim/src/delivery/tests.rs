@@ -4,7 +4,7 @@
 use crate::callbacks::CallbackPolicy;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use idenfy_model::verify;
+use idenfy_model::{IdentificationWebhook, verify};
 use tokio::sync::watch;
 
 use super::queue::{Outcome, Stage, Start};
@@ -135,7 +135,7 @@ fn enqueue_to(
     event: WebhookEventType,
 ) -> u64 {
     let target = deliveries.target(callback_url).unwrap();
-    let new = deliveries.prepare(scan_ref, &target, event, &webhook());
+    let new = deliveries.prepare(&Arc::from(scan_ref), &target, event, webhook());
     let queued = deliveries.enqueue(new).unwrap();
     let id = queued.change.id;
     deliveries.announce(queued);
@@ -490,4 +490,48 @@ async fn the_journal_lists_what_the_queue_keeps() {
     assert_eq!(ids(&deliveries.deliveries(None, None)), [1, 2, 3]);
     assert_eq!(ids(&deliveries.deliveries(Some("a"), None)), [1, 3]);
     assert_eq!(ids(&deliveries.deliveries(Some("a"), Some(&MANUAL))), [3]);
+}
+
+/// A webhook source that counts how often its webhook is built.
+#[derive(Clone, Default)]
+struct Counted(Arc<AtomicUsize>);
+
+impl WebhookSource for Counted {
+    fn webhook(&self) -> IdentificationWebhook {
+        self.0.fetch_add(1, Ordering::SeqCst);
+        webhook()
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_refused_webhook_is_built_on_first_read_and_only_once() {
+    let fake = Fake::new(&[], Duration::ZERO);
+    let deliveries = start(config(Vec::new()), &fake);
+    let (refused, sent) = (Counted::default(), Counted::default());
+    for (source, url) in [
+        (&refused, "https://hooks.example.com/idenfy"),
+        (&sent, DEFAULT_URL),
+    ] {
+        let target = deliveries.target(Some(url)).unwrap();
+        let new = deliveries.prepare(&Arc::from("a"), &target, AUTO, source.clone());
+        deliveries.announce(deliveries.enqueue(new).unwrap());
+    }
+    assert_eq!(sent.0.load(Ordering::SeqCst), 1, "built at once to be sent");
+    assert_eq!(
+        refused.0.load(Ordering::SeqCst),
+        0,
+        "not built before a read"
+    );
+    let first = deliveries.get(1).unwrap();
+    let second = deliveries.get(1).unwrap();
+    assert_eq!(refused.0.load(Ordering::SeqCst), 1, "built once");
+    assert_eq!(first.body, second.body);
+    let delivered = finished(&deliveries, "a", &AUTO).await;
+    assert_eq!(delivered.state, DeliveryState::Failed, "the refused one");
+    let sent_body = deliveries.get(2).unwrap().body;
+    assert_eq!(first.body, sent_body, "the same webhook, the same bytes");
+    assert_eq!(
+        verify(&key(), first.body.as_bytes(), &first.signature),
+        Ok(())
+    );
 }

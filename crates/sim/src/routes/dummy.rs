@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use axum::extract::State;
-use idenfy_gen::manual_webhook;
+use idenfy_model::rules::{MANUAL_REVIEW_EVENT, status_after_manual_review};
 use idenfy_model::{AddDummyStatusRequest, AddDummyStatusResponse, rules};
 
 use super::answer::ApiAnswer;
@@ -22,17 +22,17 @@ pub(super) async fn add_dummy_status(
     }
     let JsonBody(request, _) = body?;
     ApiRejection::unless_violations(&request.validate())?;
-    let scan_ref = request.scan_ref.as_str();
-    let (event, webhook, target) = {
+    let scan_ref: Arc<str> = Arc::from(request.scan_ref.as_str());
+    let (event, webhook, status, target) = {
         let mut verifications = lock(&state.verifications);
         let verification = verifications
-            .get_mut(scan_ref)
-            .ok_or_else(|| ApiRejection::with_status(assumptions::unknown_scan_ref(scan_ref)))?;
+            .get_mut(&scan_ref)
+            .ok_or_else(|| ApiRejection::with_status(assumptions::unknown_scan_ref(&scan_ref)))?;
         let dummy = verification.dummy.as_mut().ok_or_else(|| {
-            ApiRejection::with_status(assumptions::not_a_dummy_verification(scan_ref))
+            ApiRejection::with_status(assumptions::not_a_dummy_verification(&scan_ref))
         })?;
-        let (event, mut webhook) = manual_webhook(
-            &dummy.webhook_context(scan_ref, &verification.request),
+        let (event, is_final) = MANUAL_REVIEW_EVENT;
+        let status = status_after_manual_review(
             &dummy.auto_status,
             &request.manual_face_match_result,
             &request.manual_document_validity,
@@ -41,14 +41,20 @@ pub(super) async fn add_dummy_status(
         let finish_time = assumptions::next_finish_time(
             dummy.last_finish_time,
             state.settings.now(),
-            webhook.finish_time,
+            Some(dummy.auto_finish_time()),
         );
-        webhook.finish_time = Some(finish_time);
         dummy.last_finish_time = Some(finish_time);
-        (event, webhook, dummy.target.clone())
+        let webhook = dummy.webhook(
+            &scan_ref,
+            &verification.request,
+            status.clone(),
+            is_final,
+            finish_time,
+        );
+        (event, webhook, status, dummy.target.clone())
     };
     let prepared =
-        target.map(|target| state.deliveries.prepare(scan_ref, &target, event, &webhook));
+        target.map(|target| state.deliveries.prepare(&scan_ref, &target, event, webhook));
     // The status is recorded and the webhook queued under one hold of the store's lock, so
     // concurrent reviews of one verification send their webhooks in the order their statuses
     // were recorded (the webhook depends only on what a review never changes).
@@ -57,10 +63,10 @@ pub(super) async fn add_dummy_status(
         .map(|prepared| state.deliveries.enqueue(prepared))
         .transpose()?;
     if let Some(dummy) = verifications
-        .get_mut(scan_ref)
+        .get_mut(&scan_ref)
         .and_then(|verification| verification.dummy.as_mut())
     {
-        dummy.current_status = webhook.status;
+        dummy.current_status = status;
     }
     drop(verifications);
     if let Some(queued) = queued {

@@ -6,16 +6,16 @@ use std::sync::Arc;
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use idenfy_gen::{Identity, SeededRng, auto_webhook};
+use idenfy_gen::{Identity, SeededRng};
 use idenfy_model::error::messages;
 use idenfy_model::webhook::WebhookEventType;
-use idenfy_model::{ApiError, IdentificationWebhook, Rule, TokenRequest, TokenResponse, rules};
+use idenfy_model::{ApiError, Rule, TokenRequest, TokenResponse, rules};
 use rand::RngExt;
 
 use super::answer::ApiAnswer;
 use crate::assumptions;
 use crate::errors::{ApiRejection, JsonBody};
-use crate::state::{AppState, DummyVerification, Verification, lock};
+use crate::state::{AppState, DummyVerification, DummyWebhook, Verification, lock};
 
 /// The values a new token draws from the seeded generator.
 struct Drawn {
@@ -59,20 +59,21 @@ pub(super) async fn create_token(
         identity,
     } = drawn;
     let response = token_response(&request, scan_ref.clone(), auth_token, digit_string);
+    let request = Arc::new(request);
+    let key: Arc<str> = Arc::from(scan_ref.as_str());
     let (dummy, auto) = match (identity, &request.dummy_status) {
         (Some(identity), Some(dummy_status)) => {
-            let (dummy, auto) =
-                decide_auto_result(&state, &scan_ref, &request, identity, dummy_status);
+            let (dummy, auto) = decide_auto_result(&state, &key, &request, identity, dummy_status);
             (Some(dummy), auto)
         }
         _ => (None, None),
     };
-    // Serialized and signed before the store's lock; queued under it, like the manual
-    // webhook, so a review of this verification (whose scanRef a seeded client can predict)
-    // cannot queue first.
+    // Prepared before the store's lock; queued under it, like the manual webhook, so a
+    // review of this verification (whose scanRef a seeded client can predict) cannot queue
+    // first.
     let auto = auto.and_then(|(event, webhook)| {
         let target = dummy.as_ref()?.target.as_ref()?;
-        Some(state.deliveries.prepare(&scan_ref, target, event, &webhook))
+        Some(state.deliveries.prepare(&key, target, event, webhook))
     });
     let mut verifications = lock(&state.verifications);
     let queued = match auto.map(|auto| state.deliveries.enqueue(auto)).transpose() {
@@ -83,7 +84,7 @@ pub(super) async fn create_token(
         }
     };
     let forgotten = verifications.insert(
-        Arc::from(scan_ref.as_str()),
+        key,
         Verification {
             request,
             dummy,
@@ -194,32 +195,31 @@ fn token_response(
 /// for a `dummyStatus` without an automatic result (validation rejects those today).
 fn decide_auto_result(
     state: &AppState,
-    scan_ref: &str,
-    request: &TokenRequest,
+    scan_ref: &Arc<str>,
+    request: &Arc<TokenRequest>,
     identity: Identity,
     dummy_status: &idenfy_model::DummyStatus,
-) -> (
-    DummyVerification,
-    Option<(WebhookEventType, IdentificationWebhook)>,
-) {
+) -> (DummyVerification, Option<(WebhookEventType, DummyWebhook)>) {
     let mut dummy = DummyVerification {
-        identity,
+        identity: Arc::new(identity),
         start_time: state.settings.now(),
         auto_status: assumptions::status_before_any_result(),
         current_status: assumptions::status_before_any_result(),
         last_finish_time: None,
         target: state.deliveries.target(request.callback_url.as_deref()),
     };
-    let Some((event, mut webhook)) =
-        auto_webhook(&dummy.webhook_context(scan_ref, request), dummy_status)
-    else {
+    let Some(result) = rules::auto_result(dummy_status) else {
         return (dummy, None);
     };
-    if event == WebhookEventType::IdentificationAutoFinished {
-        webhook.is_final = state.settings.auto_webhook_final;
-    }
-    dummy.last_finish_time = webhook.finish_time;
-    dummy.auto_status = webhook.status.clone();
-    dummy.current_status = webhook.status.clone();
-    (dummy, Some((event, webhook)))
+    let is_final = if result.event == WebhookEventType::IdentificationAutoFinished {
+        state.settings.auto_webhook_final
+    } else {
+        result.is_final
+    };
+    let finish_time = dummy.auto_finish_time();
+    dummy.last_finish_time = Some(finish_time);
+    dummy.auto_status = result.status.clone();
+    dummy.current_status = result.status.clone();
+    let webhook = dummy.webhook(scan_ref, request, result.status, is_final, finish_time);
+    (dummy, Some((result.event, webhook)))
 }

@@ -183,6 +183,50 @@ async fn non_loopback_callbacks_are_recorded_as_failed_without_contacting_them()
 }
 
 #[tokio::test]
+async fn a_refused_callback_journals_the_bytes_a_receiver_would_get() {
+    // Same seed and clock: the same verification, once delivered and once refused (its bytes
+    // made only when the journal is read).
+    let start = || async {
+        let receiver = Receiver::start(&signing_key(), Behaviour::Accept).await;
+        let (simulator, api) = simulator_sending_to(&receiver.url(), |builder| {
+            builder.seed(7).fixed_time(1_700_000_000)
+        })
+        .await;
+        (simulator, api, receiver)
+    };
+    let (sent, sent_api, receiver) = start().await;
+    let (journaled, journaled_api, _) = start().await;
+    let sent_ref = sent_api.dummy_flow(None).await;
+    let journaled_ref = journaled_api
+        .dummy_flow(Some("https://hooks.example.com/idenfy"))
+        .await;
+    assert_eq!(sent_ref, journaled_ref, "same seed, same verification");
+    for event in [
+        WebhookEventType::IdentificationAutoFinished,
+        WebhookEventType::IdentificationManualFinished,
+    ] {
+        let delivered = finished(&sent, &sent_ref, &event).await;
+        let refused = finished(&journaled, &journaled_ref, &event).await;
+        assert_eq!(delivered.state, DeliveryState::Delivered);
+        assert_eq!(refused.state, DeliveryState::Failed);
+        assert_eq!(refused.body, delivered.body, "{event}");
+        assert_eq!(refused.signature, delivered.signature, "{event}");
+        // Read again: the bytes made at the first read, shared.
+        let again = journaled
+            .deliveries()
+            .into_iter()
+            .find(|delivery| delivery.id == refused.id)
+            .unwrap();
+        assert!(
+            std::sync::Arc::ptr_eq(&again.body, &refused.body),
+            "{event}"
+        );
+    }
+    let received = receiver.wait_for(2).await;
+    assert!(received.iter().all(|webhook| webhook.signature == Ok(())));
+}
+
+#[tokio::test]
 async fn error_statuses_are_retried_in_order_per_verification() {
     let (simulator, api, receiver) = simulator_with_receiver(Behaviour::FailFirst(2, 500)).await;
     let scan_ref = api.dummy_token("APPROVED", None).await;

@@ -24,11 +24,45 @@ fn new(scan_ref: &str, event: WebhookEventType) -> NewDelivery {
         scan_ref: Arc::from(scan_ref),
         event,
         target: Arc::from("http://127.0.0.1:9/hook"),
-        body: Arc::from(format!("{{\"scanRef\":\"{scan_ref}\"}}")),
-        signature: Arc::from("signature"),
+        payload: Payload::Signed(Signed {
+            body: Arc::from(format!("{{\"scanRef\":\"{scan_ref}\"}}")),
+            signature: Arc::from("signature"),
+        }),
         refusal: None,
         redelivery_of: None,
         duplicate: false,
+    }
+}
+
+/// The queue's reads as the journal shows them.
+trait Journal {
+    fn journal(&self, scan_ref: Option<&str>, event: Option<&WebhookEventType>) -> Vec<Delivery>;
+    fn finished_deliveries(
+        &self,
+        scan_ref: &str,
+        event: &WebhookEventType,
+        count: usize,
+    ) -> Option<Vec<Delivery>>;
+    fn journal_entry(&self, id: u64) -> Option<Delivery>;
+}
+
+impl Journal for Queue {
+    fn journal(&self, scan_ref: Option<&str>, event: Option<&WebhookEventType>) -> Vec<Delivery> {
+        Snapshot::all_into_deliveries(self.deliveries(scan_ref, event))
+    }
+
+    fn finished_deliveries(
+        &self,
+        scan_ref: &str,
+        event: &WebhookEventType,
+        count: usize,
+    ) -> Option<Vec<Delivery>> {
+        self.finished(scan_ref, event, count)
+            .map(Snapshot::all_into_deliveries)
+    }
+
+    fn journal_entry(&self, id: u64) -> Option<Delivery> {
+        self.delivery(id).map(Snapshot::into_delivery)
     }
 }
 
@@ -128,7 +162,7 @@ fn failed_attempts_are_retried_on_the_schedule_then_fail() {
         "the next goes after a failure"
     );
 
-    let failed = &queue.deliveries(None, Some(&AUTO))[0];
+    let failed = &queue.journal(None, Some(&AUTO))[0];
     assert_eq!(failed.state, DeliveryState::Failed);
     let attempts = failed.attempt_outcomes();
     assert_eq!(
@@ -175,7 +209,7 @@ fn refused_targets_fail_at_once_without_an_attempt_slot() {
     assert_eq!((change.stage, change.attempts), (Stage::Failed, 1));
     assert!(queue.is_idle());
     assert_eq!(started(&mut queue, now), [] as [u64; 0]);
-    let failed = &queue.deliveries(None, None)[0];
+    let failed = &queue.journal(None, None)[0];
     assert_eq!(failed.attempts[0].error.as_deref(), Some("not sent"));
     assert_eq!(failed.attempts[0].number, 1);
     assert_eq!(queue.report().failed, 1);
@@ -226,7 +260,7 @@ fn the_journal_forgets_the_oldest_finished_records_only() {
     queue.finish(2, answered(200), now).unwrap();
     queue.enqueue(new("c", AUTO)).unwrap();
     let ids =
-        |queue: &Queue| -> Vec<u64> { queue.deliveries(None, None).iter().map(|d| d.id).collect() };
+        |queue: &Queue| -> Vec<u64> { queue.journal(None, None).iter().map(|d| d.id).collect() };
     assert_eq!(ids(&queue), [1, 3, 4], "2 was the only finished one");
     assert_eq!(
         queue
@@ -250,7 +284,7 @@ fn the_journal_forgets_the_oldest_finished_records_only() {
         [3, 4, 5],
         "room again as soon as a record finished"
     );
-    assert!(queue.deliveries(Some("a"), None).is_empty());
+    assert!(queue.journal(Some("a"), None).is_empty());
     assert_eq!(queue.report().delivered, 2, "counts outlive records");
 }
 
@@ -265,7 +299,7 @@ fn a_full_journal_of_finished_records_forgets_only_the_oldest() {
         queue.finish(id, answered(200), now).unwrap();
     }
     queue.enqueue(new("d", AUTO)).unwrap();
-    let kept: Vec<u64> = queue.deliveries(None, None).iter().map(|d| d.id).collect();
+    let kept: Vec<u64> = queue.journal(None, None).iter().map(|d| d.id).collect();
     assert_eq!(kept, [2, 3, 4], "one forgotten to make room for one");
 }
 
@@ -277,7 +311,7 @@ fn a_cap_of_zero_keeps_the_newest_record() {
     started(&mut queue, now);
     queue.finish(1, answered(200), now).unwrap();
     queue.enqueue(new("b", AUTO)).unwrap();
-    let kept: Vec<u64> = queue.deliveries(None, None).iter().map(|d| d.id).collect();
+    let kept: Vec<u64> = queue.journal(None, None).iter().map(|d| d.id).collect();
     assert_eq!(kept, [2]);
 }
 
@@ -299,7 +333,7 @@ fn the_journal_filters_by_scan_ref_and_event_and_copies_what_was_sent() {
     assert_eq!(ids(None, Some(&AUTO)), [1, 2]);
     assert_eq!(ids(Some("a"), Some(&MANUAL)), [3]);
     assert_eq!(ids(Some("z"), None), [] as [u64; 0]);
-    let delivery = &queue.deliveries(Some("b"), None)[0];
+    let delivery = &queue.journal(Some("b"), None)[0];
     assert_eq!(delivery.scan_ref, "b");
     assert_eq!(delivery.event, AUTO);
     assert_eq!(delivery.target, "http://127.0.0.1:9/hook");
@@ -315,21 +349,25 @@ fn finished_counts_only_final_deliveries_of_the_event() {
     queue.enqueue(new("a", MANUAL)).unwrap();
     queue.enqueue(new("a", AUTO)).unwrap();
     queue.enqueue(new("a", MANUAL)).unwrap();
-    assert_eq!(queue.finished("a", &MANUAL, 0), Some(Vec::new()));
-    assert_eq!(queue.finished("a", &MANUAL, 1), None, "still pending");
+    assert_eq!(queue.finished_deliveries("a", &MANUAL, 0), Some(Vec::new()));
+    assert_eq!(
+        queue.finished_deliveries("a", &MANUAL, 1),
+        None,
+        "still pending"
+    );
     started(&mut queue, now);
     queue.finish(1, answered(200), now).unwrap();
-    let found = queue.finished("a", &MANUAL, 1).unwrap();
+    let found = queue.finished_deliveries("a", &MANUAL, 1).unwrap();
     assert_eq!(found.iter().map(|d| d.id).collect::<Vec<_>>(), [1]);
-    assert_eq!(queue.finished("a", &MANUAL, 2), None);
-    assert_eq!(queue.finished("a", &AUTO, 1), None);
+    assert_eq!(queue.finished_deliveries("a", &MANUAL, 2), None);
+    assert_eq!(queue.finished_deliveries("a", &AUTO, 1), None);
     started(&mut queue, now);
     queue.finish(2, answered(200), now).unwrap();
     started(&mut queue, now);
     queue.finish(3, answered(500), now).unwrap();
-    let found = queue.finished("a", &MANUAL, 2).unwrap();
+    let found = queue.finished_deliveries("a", &MANUAL, 2).unwrap();
     assert_eq!(found.iter().map(|d| d.id).collect::<Vec<_>>(), [1, 3]);
-    assert_eq!(queue.finished("b", &MANUAL, 1), None);
+    assert_eq!(queue.finished_deliveries("b", &MANUAL, 1), None);
 }
 
 #[test]
@@ -489,7 +527,7 @@ fn a_reset_forgets_everything_but_the_next_id() {
     assert_eq!(started(&mut queue, now), [1, 2]);
     queue.finish(1, answered(200), now).unwrap();
     queue.reset();
-    assert!(queue.deliveries(None, None).is_empty());
+    assert!(queue.journal(None, None).is_empty());
     assert!(queue.is_idle());
     assert_eq!(queue.stage(1), None);
     assert_eq!(queue.report().delivered, 0);
@@ -512,15 +550,16 @@ fn a_redelivery_copies_the_webhook_and_names_its_original() {
             &*copy.scan_ref,
             &copy.event,
             &*copy.target,
-            &*copy.body,
-            &*copy.signature
+            copy.payload.signed(),
         ),
         (
             "a",
             &MANUAL,
             "http://127.0.0.1:9/hook",
-            "{\"scanRef\":\"a\"}",
-            "signature"
+            Signed {
+                body: Arc::from("{\"scanRef\":\"a\"}"),
+                signature: Arc::from("signature"),
+            },
         )
     );
     assert!(copy.refusal.is_none() && !copy.duplicate);
@@ -605,12 +644,12 @@ fn eviction_forgets_a_finished_record_and_keeps_the_unfinished_one_ahead_of_it()
     assert_eq!(ids("b"), [3]);
     assert_eq!(ids("c"), [4]);
     // Ids now have a gap: each is still found where it is, and the forgotten one nowhere.
-    assert_eq!(queue.delivery(2), None);
+    assert_eq!(queue.journal_entry(2), None);
     assert_eq!(
-        queue.delivery(3).map(|delivery| delivery.scan_ref),
+        queue.journal_entry(3).map(|delivery| delivery.scan_ref),
         Some("b".to_owned())
     );
-    assert_eq!(queue.delivery(5), None);
+    assert_eq!(queue.journal_entry(5), None);
 }
 
 #[test]
