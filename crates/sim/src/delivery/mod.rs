@@ -354,7 +354,11 @@ impl Deliveries {
         };
         if let Some(reason) = refusal {
             if self.refusal_warned.swap(true, Ordering::Relaxed) {
-                tracing::debug!(scan_ref = &**scan_ref, url = %redact_url(&target), "webhook not sent: {reason}");
+                tracing::debug!(
+                    scan_ref = &**scan_ref,
+                    url = %redact_url(&target),
+                    "webhook not sent: {reason}"
+                );
             } else {
                 tracing::warn!(
                     scan_ref = &**scan_ref,

@@ -8,16 +8,10 @@ use std::sync::{Arc, OnceLock};
 
 use idenfy_model::{BodyStyle, IdentificationWebhook, SignedWebhook, SigningKey, WebhookEventType};
 
-/// What a webhook body is made from: the webhook itself, or the values to build it from.
+/// What a webhook body is made from (the simulator's: `state::DummyWebhook`).
 pub(crate) trait WebhookSource: Send + Sync + 'static {
     /// The webhook, the same every time.
     fn webhook(&self) -> IdentificationWebhook;
-}
-
-impl WebhookSource for IdentificationWebhook {
-    fn webhook(&self) -> IdentificationWebhook {
-        self.clone()
-    }
 }
 
 /// How bodies are written and signed: one per simulator.

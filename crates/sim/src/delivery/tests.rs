@@ -114,6 +114,13 @@ fn start(config: DeliveryConfig, fake: &Fake) -> Deliveries {
     Deliveries::start_with(config, key(), fake.clone())
 }
 
+/// A built webhook is its own source.
+impl WebhookSource for IdentificationWebhook {
+    fn webhook(&self) -> IdentificationWebhook {
+        self.clone()
+    }
+}
+
 fn webhook() -> IdentificationWebhook {
     serde_json::from_str(include_str!(
         "../../../../fixtures/webhooks/auto/approved.json"
