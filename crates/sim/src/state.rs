@@ -196,6 +196,8 @@ impl Verification {
 pub(crate) struct DummyWebhook {
     scan_ref: Arc<str>,
     request: Arc<TokenRequest>,
+    /// The size of the request's body.
+    request_bytes: usize,
     identity: Arc<Identity>,
     start_time: i64,
     status: WebhookStatus,
@@ -209,11 +211,12 @@ impl DummyVerification {
         assumptions::WEBHOOK_DEFAULTS.finish_time(self.start_time)
     }
 
-    /// The webhook reporting `status`, with these `final` flag and `finishTime`.
+    /// The webhook reporting `status`, with these `final` flag and `finishTime`, from the
+    /// verification's request (`request_bytes` long as sent).
     pub(crate) fn webhook(
         &self,
         scan_ref: &Arc<str>,
-        request: &Arc<TokenRequest>,
+        (request, request_bytes): (&Arc<TokenRequest>, usize),
         status: WebhookStatus,
         is_final: bool,
         finish_time: i64,
@@ -221,6 +224,7 @@ impl DummyVerification {
         DummyWebhook {
             scan_ref: Arc::clone(scan_ref),
             request: Arc::clone(request),
+            request_bytes,
             identity: Arc::clone(&self.identity),
             start_time: self.start_time,
             status,
@@ -242,6 +246,10 @@ impl WebhookSource for DummyWebhook {
         let mut webhook = identification_webhook(&context, self.status.clone(), self.is_final);
         webhook.finish_time = Some(self.finish_time);
         webhook
+    }
+
+    fn request_bytes(&self) -> usize {
+        self.request_bytes
     }
 }
 

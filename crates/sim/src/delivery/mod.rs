@@ -440,8 +440,10 @@ impl Deliveries {
             })?;
             (change, queue.delivery(id))
         };
-        let _ = self.commands.send(Command::Queued);
-        let _ = self.events.send(change);
+        self.announce(Queued {
+            change,
+            refused: None,
+        });
         Ok(delivery
             .expect("a delivery just released is kept")
             .into_delivery())
@@ -455,6 +457,12 @@ impl Deliveries {
             .ok_or(SimError::UnknownDelivery { id })?;
         if self.default_url.as_deref() != Some(&*new.target) {
             new.refusal = self.callbacks.refusal(&new.target).map(str::to_owned);
+        }
+        if new.refusal.is_none() {
+            // To be sent (its original's target may have been refused: a `callbackUrl` equal
+            // to an external default URL): its bytes are made here, not under the queue's lock
+            // when it starts.
+            new.payload = Payload::Signed(new.payload.signed());
         }
         let (queued, delivery) = self
             .enqueue_then(new, |queue, id| queue.delivery(id))

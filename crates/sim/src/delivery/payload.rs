@@ -12,7 +12,18 @@ use idenfy_model::{BodyStyle, IdentificationWebhook, SignedWebhook, SigningKey, 
 pub(crate) trait WebhookSource: Send + Sync + 'static {
     /// The webhook, the same every time.
     fn webhook(&self) -> IdentificationWebhook;
+
+    /// The size of the token request body this source keeps alive while its webhook waits to
+    /// be made (see [`MAX_DEFERRED_REQUEST_BYTES`]).
+    fn request_bytes(&self) -> usize;
 }
+
+/// Largest token request body a refused webhook keeps, to make its bytes when first read; the
+/// webhook of a larger request is made at once. A refused delivery outlives its verification
+/// in the journal (twice as many records are kept), so this bounds what the journal keeps
+/// alive per record near what a made webhook takes, instead of up to a whole request body
+/// (`assumptions::MAX_BODY_BYTES`) each. Typical token requests are a few hundred bytes.
+pub(crate) const MAX_DEFERRED_REQUEST_BYTES: usize = 1024;
 
 /// How bodies are written and signed: one per simulator.
 pub(crate) struct Signer {
@@ -93,12 +104,16 @@ impl Payload {
         Self::Signed(signer.sign(event, &source.webhook()))
     }
 
-    /// `source`'s webhook, serialized and signed when first read.
+    /// `source`'s webhook, serialized and signed when first read when its request is at most
+    /// [`MAX_DEFERRED_REQUEST_BYTES`], now when it is larger.
     pub(crate) fn deferred(
         source: impl WebhookSource,
         event: WebhookEventType,
         signer: Arc<Signer>,
     ) -> Self {
+        if source.request_bytes() > MAX_DEFERRED_REQUEST_BYTES {
+            return Self::now(&source, event, &signer);
+        }
         Self::Deferred(Arc::new(Lazy {
             source,
             event,

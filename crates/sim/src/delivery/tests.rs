@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use idenfy_model::{IdentificationWebhook, verify};
 use tokio::sync::watch;
 
+use super::payload::MAX_DEFERRED_REQUEST_BYTES;
 use super::queue::{Outcome, Stage, Start};
 use super::*;
 
@@ -118,6 +119,10 @@ fn start(config: DeliveryConfig, fake: &Fake) -> Deliveries {
 impl WebhookSource for IdentificationWebhook {
     fn webhook(&self) -> IdentificationWebhook {
         self.clone()
+    }
+
+    fn request_bytes(&self) -> usize {
+        0
     }
 }
 
@@ -499,14 +504,18 @@ async fn the_journal_lists_what_the_queue_keeps() {
     assert_eq!(ids(&deliveries.deliveries(Some("a"), Some(&MANUAL))), [3]);
 }
 
-/// A webhook source that counts how often its webhook is built.
+/// A webhook source that counts how often its webhook is built, from a request of `.1` bytes.
 #[derive(Clone, Default)]
-struct Counted(Arc<AtomicUsize>);
+struct Counted(Arc<AtomicUsize>, usize);
 
 impl WebhookSource for Counted {
     fn webhook(&self) -> IdentificationWebhook {
         self.0.fetch_add(1, Ordering::SeqCst);
         webhook()
+    }
+
+    fn request_bytes(&self) -> usize {
+        self.1
     }
 }
 
@@ -514,7 +523,10 @@ impl WebhookSource for Counted {
 async fn a_refused_webhook_is_built_on_first_read_and_only_once() {
     let fake = Fake::new(&[], Duration::ZERO);
     let deliveries = start(config(Vec::new()), &fake);
-    let (refused, sent) = (Counted::default(), Counted::default());
+    let (refused, sent) = (
+        Counted(Arc::default(), MAX_DEFERRED_REQUEST_BYTES),
+        Counted::default(),
+    );
     for (source, url) in [
         (&refused, "https://hooks.example.com/idenfy"),
         (&sent, DEFAULT_URL),
@@ -539,6 +551,31 @@ async fn a_refused_webhook_is_built_on_first_read_and_only_once() {
     assert_eq!(first.body, sent_body, "the same webhook, the same bytes");
     assert_eq!(
         verify(&key(), first.body.as_bytes(), &first.signature),
+        Ok(())
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_refused_webhook_of_a_large_request_is_built_at_once_and_keeps_no_request() {
+    let fake = Fake::new(&[], Duration::ZERO);
+    let deliveries = start(config(Vec::new()), &fake);
+    let large = Counted(Arc::default(), MAX_DEFERRED_REQUEST_BYTES + 1);
+    let target = deliveries
+        .target(Some("https://hooks.example.com/idenfy"))
+        .unwrap();
+    let new = deliveries.prepare(&Arc::from("a"), &target, AUTO, large.clone());
+    deliveries.announce(deliveries.enqueue(new).unwrap());
+    assert_eq!(large.0.load(Ordering::SeqCst), 1, "built before any read");
+    assert_eq!(
+        Arc::strong_count(&large.0),
+        1,
+        "the journal keeps the bytes, not the source"
+    );
+    let refused = deliveries.get(1).unwrap();
+    assert_eq!(refused.state, DeliveryState::Failed);
+    assert_eq!(large.0.load(Ordering::SeqCst), 1, "not built again");
+    assert_eq!(
+        verify(&key(), refused.body.as_bytes(), &refused.signature),
         Ok(())
     );
 }

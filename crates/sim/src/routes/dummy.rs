@@ -46,7 +46,7 @@ pub(super) async fn add_dummy_status(
         dummy.last_finish_time = Some(finish_time);
         let webhook = dummy.webhook(
             &scan_ref,
-            &verification.request,
+            (&verification.request, verification.size),
             status.clone(),
             is_final,
             finish_time,

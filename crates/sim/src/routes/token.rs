@@ -63,7 +63,8 @@ pub(super) async fn create_token(
     let key: Arc<str> = Arc::from(scan_ref.as_str());
     let (dummy, auto) = match (identity, &request.dummy_status) {
         (Some(identity), Some(dummy_status)) => {
-            let (dummy, auto) = decide_auto_result(&state, &key, &request, identity, dummy_status);
+            let (dummy, auto) =
+                decide_auto_result(&state, &key, (&request, size), identity, dummy_status);
             (Some(dummy), auto)
         }
         _ => (None, None),
@@ -196,7 +197,7 @@ fn token_response(
 fn decide_auto_result(
     state: &AppState,
     scan_ref: &Arc<str>,
-    request: &Arc<TokenRequest>,
+    (request, request_bytes): (&Arc<TokenRequest>, usize),
     identity: Identity,
     dummy_status: &idenfy_model::DummyStatus,
 ) -> (DummyVerification, Option<(WebhookEventType, DummyWebhook)>) {
@@ -220,6 +221,12 @@ fn decide_auto_result(
     dummy.last_finish_time = Some(finish_time);
     dummy.auto_status = result.status.clone();
     dummy.current_status = result.status.clone();
-    let webhook = dummy.webhook(scan_ref, request, result.status, is_final, finish_time);
+    let webhook = dummy.webhook(
+        scan_ref,
+        (request, request_bytes),
+        result.status,
+        is_final,
+        finish_time,
+    );
     (dummy, Some((result.event, webhook)))
 }
