@@ -448,7 +448,90 @@ fn is_tidy(text: &str) -> bool {
 mod tests {
     use chrono::{Days, NaiveDate};
 
-    use super::{FORBIDDEN_IN_NAMES, iso_date};
+    use idenfy_model::{DocumentSex, Sex};
+
+    use super::{Choices, FORBIDDEN_IN_NAMES, Identity, iso_date, plain_name, tidy};
+    use crate::seed::rng_from_seed;
+
+    fn date(year: i32, month: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(year, month, day).unwrap()
+    }
+
+    /// A Lithuanian man `age_days` old with a passport issued at `issue_point` of its window.
+    fn passport_holder(age_days: u64, issue_point: u32) -> Identity {
+        let choices = Choices {
+            country: 0,
+            female: false,
+            age_days,
+            document: 0,
+            issue_point,
+            nationality_offset: 1,
+        };
+        Identity::from_choices(choices, &mut rng_from_seed(7))
+    }
+
+    #[test]
+    fn issue_dates_span_the_window_from_the_earliest_valid_day_to_the_reference_date() {
+        // An adult for decades: the earliest ten-year passport still valid the day after
+        // 2026-01-01 was issued on 2016-01-03 and expires on 2026-01-02.
+        let earliest = passport_holder(60 * 365, 0);
+        assert_eq!(earliest.date_of_birth, date(1966, 1, 16));
+        assert_eq!(earliest.date_of_issue, date(2016, 1, 3));
+        assert_eq!(earliest.date_of_expiry, date(2026, 1, 2));
+        let latest = passport_holder(60 * 365, u32::MAX);
+        assert_eq!(latest.date_of_issue, date(2025, 12, 31));
+        assert_eq!(latest.date_of_expiry, date(2035, 12, 30));
+        // Just adult: issued no earlier than the day after the 18th birthday (2025-12-19).
+        let young = passport_holder(18 * 366, 0);
+        assert_eq!(young.date_of_birth, date(2007, 12, 19));
+        assert_eq!(young.date_of_issue, date(2025, 12, 20));
+        assert_eq!(
+            passport_holder(18 * 366, u32::MAX).date_of_issue,
+            date(2025, 12, 31)
+        );
+    }
+
+    #[test]
+    fn full_names_are_upper_cased_and_document_sex_follows_sex() {
+        let mut identity = passport_holder(40 * 365, 0);
+        identity.first_name = "Jonas".into();
+        identity.last_name = "Petraitis".into();
+        assert_eq!(identity.full_name(), "JONAS PETRAITIS");
+        assert_eq!(identity.document_sex(), DocumentSex::Male);
+        identity.sex = Sex::Female;
+        assert_eq!(identity.document_sex(), DocumentSex::Female);
+    }
+
+    #[test]
+    fn the_countries_are_the_ones_identities_come_from() {
+        assert_eq!(
+            Identity::countries().collect::<Vec<_>>(),
+            ["LT", "DE", "FR", "IT", "NL", "PT", "BR", "TR", "GB", "US"]
+        );
+    }
+
+    #[test]
+    fn tidy_drops_placeholders_and_stray_spaces_and_keeps_tidy_text() {
+        assert_eq!(tidy("Vilnius".into()), "Vilnius");
+        assert_eq!(tidy("  Den {River}   Haag ".into()), "Den Haag");
+        assert_eq!(tidy("a}b{c{d}e}f".into()), "abf");
+        assert_eq!(tidy("\tRua  Augusta\n".into()), "Rua Augusta");
+        // Untidy in one way only each, so the quick check must see every way.
+        assert_eq!(tidy("Den Haag{River}".into()), "Den Haag");
+        assert_eq!(tidy("Den}Haag".into()), "DenHaag");
+        assert_eq!(tidy("Den  Haag".into()), "Den Haag");
+        assert_eq!(tidy("Vilnius ".into()), "Vilnius");
+        assert_eq!(tidy(" Vilnius".into()), "Vilnius");
+        assert_eq!(tidy(String::new()), "");
+    }
+
+    #[test]
+    fn plain_names_lose_digits_and_forbidden_characters_only() {
+        assert_eq!(plain_name("O'Brien-Smith"), "O'Brien-Smith");
+        assert_eq!(plain_name("Àlex Ünal"), "Àlex Ünal");
+        assert_eq!(plain_name("Ann3 (Marie)"), "Ann Marie");
+        assert_eq!(plain_name(" Jo  Ann "), "Jo Ann");
+    }
 
     #[test]
     fn the_forbidden_mask_holds_digits_and_the_forbidden_characters() {

@@ -437,6 +437,27 @@ mod tests {
     }
 
     #[test]
+    fn a_dummy_webhook_knows_the_size_of_the_request_it_keeps() {
+        let dummy = DummyVerification {
+            identity: Arc::new(idenfy_gen::Identity::fake(&mut idenfy_gen::rng_from_seed(
+                1,
+            ))),
+            start_time: 0,
+            auto_status: assumptions::status_before_any_result(),
+            current_status: assumptions::status_before_any_result(),
+            last_finish_time: None,
+            target: None,
+        };
+        let request = Arc::default();
+        for size in [0, 700, 5000] {
+            let status = assumptions::status_before_any_result();
+            let webhook = dummy.webhook(&Arc::from("a"), (&request, size), status, false, 1);
+            // What decides whether its bytes wait for a first read (delivery::payload).
+            assert_eq!(webhook.request_bytes(), size);
+        }
+    }
+
+    #[test]
     fn the_store_forgets_the_oldest_past_its_byte_cap_and_hands_them_back() {
         let mut store = VerificationStore::new(100, 250);
         assert!(store.insert("a".into(), verification(100)).is_empty());
